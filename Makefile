@@ -1,0 +1,35 @@
+# Vigie — the two commands that do everything on a fresh machine: `make demo` and `make test`.
+SWIFT ?= swift
+APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
+VIGIE := .build/debug/vigie
+
+.PHONY: deps build demo test sample-data clean
+
+# Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installation de :$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Paquets manquants :$$missing — lancez : sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Builds a store from SampleData/ in demo/ and prints what it did.
+demo: build
+	$(VIGIE) demo --out demo
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Rewrites SampleData/ from its fixed seed (needs ../shared/data for the real volumes).
+sample-data: build
+	rm -rf SampleData/police-nationale
+	.build/debug/generate-sample-data --config Config --out SampleData
+
+clean:
+	rm -rf .build demo vigie.sqlite vigie.sqlite-wal vigie.sqlite-shm

@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Vigie",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigie", targets: ["vigie"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // libcsv from Debian's libcsv-dev.
+        .systemLibrary(name: "CLibCSV", providers: [.apt(["libcsv-dev"])]),
+
+        // Domain types: territory, partners and feeds, nomenclature, periods, counts, errors.
+        .target(name: "VigieCore"),
+
+        // Loads and validates Config/ into Core types.
+        .target(name: "VigieConfig", dependencies: ["VigieCore", "Yams"]),
+
+        // Readers (CSV over libcsv, XLSX), French value parsing, feed adapters. No SQLite here.
+        .target(name: "VigieIngest", dependencies: [
+            "VigieCore", "CLibCSV",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // SQLite store: migrations, submission ledger, writes, aggregate queries.
+        .target(name: "VigieStore", dependencies: [
+            "VigieCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        // Writers of partner-style files (CSV in several encodings, XLSX): sample data, tests, benchmarks.
+        .target(name: "VigieFixtures", dependencies: [
+            "VigieCore",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
+        // The use cases the command line calls: ingest a file for a feed, the ledger's status,
+        // the demo. The one place that joins Ingest and Store, which do not know each other.
+        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore"]),
+
+        // The command line: parses arguments and calls the pipeline.
+        .executableTarget(name: "vigie", dependencies: [
+            "VigieCore", "VigieConfig", "VigiePipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Seeded generator of SampleData/ (run by `make sample-data`).
+        .executableTarget(name: "generate-sample-data", dependencies: [
+            "VigieCore", "VigieConfig", "VigieIngest", "VigieFixtures",
+        ]),
+
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
+        .testTarget(name: "VigieIngestTests", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieFixtures"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigiePipeline", "VigieFixtures"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,45 @@
+import Foundation
+import VigieCore
+
+/// Everything in `Config/`, loaded and checked: the territory, the partners and their feeds,
+/// the nomenclature. Loading refuses a wrong configuration with the file, the line and what to do.
+public struct Configuration: Sendable {
+    public var directory: URL
+    public var territory: Territory
+    public var partners: [Partner]
+    public var nomenclature: Nomenclature
+
+    public init(directory: URL, territory: Territory, partners: [Partner], nomenclature: Nomenclature) {
+        self.directory = directory
+        self.territory = territory
+        self.partners = partners
+        self.nomenclature = nomenclature
+    }
+
+    /// Loads `territory.yaml`, `partners.yaml`, `nomenclature.yaml` and `etat4001-index.csv` from `directory`.
+    public static func load(from directory: URL) throws -> Configuration {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
+            throw VigieError(.config, "dossier de configuration introuvable : \(directory.path)",
+                             hint: "Donnez le dossier Config/ du projet avec --config, ou la variable VIGIE_CONFIG.")
+        }
+        let territory = try TerritoryLoader.load(directory.appendingPathComponent("territory.yaml"))
+        let index = try Index4001Loader.load(directory.appendingPathComponent("etat4001-index.csv"))
+        let nomenclature = try NomenclatureLoader.load(directory.appendingPathComponent("nomenclature.yaml"), index: index)
+        let partners = try PartnersLoader.load(directory.appendingPathComponent("partners.yaml"))
+        return Configuration(directory: directory, territory: territory, partners: partners, nomenclature: nomenclature)
+    }
+
+    /// The feed `feedID` of partner `partnerID`, or an error listing what exists.
+    public func feed(partner partnerID: String, feed feedID: String) throws -> Feed {
+        guard let partner = partners.first(where: { $0.id == partnerID }) else {
+            throw VigieError(.usage, "partenaire inconnu : « \(partnerID) »",
+                             hint: "Partenaires de partners.yaml : \(partners.map(\.id).joined(separator: ", ")).")
+        }
+        guard let feed = partner.feeds.first(where: { $0.id == feedID }) else {
+            throw VigieError(.usage, "flux inconnu pour \(partnerID) : « \(feedID) »",
+                             hint: "Flux de ce partenaire : \(partner.feeds.map(\.id).joined(separator: ", ")).")
+        }
+        return feed
+    }
+}

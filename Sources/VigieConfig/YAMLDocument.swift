@@ -1,0 +1,81 @@
+import Foundation
+import VigieCore
+import Yams
+
+/// A node of a YAML config file that knows its file and line, so every error can say where.
+/// Unknown keys are refused: a typo in a key must not be silently ignored.
+struct YAMLValue {
+    let node: Node
+    let file: String
+
+    /// Parses `url`; a YAML syntax error names the file and the line.
+    static func load(_ url: URL) throws -> YAMLValue {
+        let name = url.lastPathComponent
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw VigieError(.config, "fichier de configuration introuvable ou illisible",
+                             at: SourceLocation(file: url.path), hint: "Vérifiez le dossier donné par --config.")
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw VigieError(.config, "fichier de configuration vide", at: SourceLocation(file: name))
+            }
+            return YAMLValue(node: node, file: name)
+        } catch let error as YamlError {
+            throw VigieError(.config, "YAML invalide : \(error)", at: SourceLocation(file: name))
+        }
+    }
+
+    var line: Int? { node.mark?.line }
+
+    func error(_ message: String, hint: String? = nil) -> VigieError {
+        VigieError(.config, message, at: SourceLocation(file: file, row: line), hint: hint)
+    }
+
+    /// The mapping's entries; an error unless this node is a mapping whose keys are all in `allowed`.
+    func mapping(allowed: Set<String>? = nil) throws -> [(key: String, value: YAMLValue)] {
+        guard case .mapping(let m) = node else { throw error("une table « clé: valeur » est attendue ici") }
+        var out: [(String, YAMLValue)] = []
+        for (k, v) in m {
+            let key = k.string ?? ""
+            if let allowed, !allowed.contains(key) {
+                throw YAMLValue(node: k, file: file).error("clé inconnue « \(key) »",
+                    hint: "Clés possibles ici : \(allowed.sorted().joined(separator: ", ")).")
+            }
+            out.append((key, YAMLValue(node: v, file: file)))
+        }
+        return out
+    }
+
+    func optional(_ key: String) throws -> YAMLValue? {
+        guard case .mapping(let m) = node else { throw error("une table « clé: valeur » est attendue ici") }
+        return m[key].map { YAMLValue(node: $0, file: file) }
+    }
+
+    func required(_ key: String) throws -> YAMLValue {
+        guard let v = try optional(key) else { throw error("la clé « \(key) » manque") }
+        return v
+    }
+
+    func array() throws -> [YAMLValue] {
+        guard case .sequence(let s) = node else { throw error("une liste est attendue ici") }
+        return s.map { YAMLValue(node: $0, file: file) }
+    }
+
+    func string() throws -> String {
+        guard case .scalar(let s) = node, !s.string.trimmingSpaces.isEmpty else { throw error("un texte non vide est attendu ici") }
+        return s.string.trimmingSpaces
+    }
+
+    func int() throws -> Int {
+        guard case .scalar(let s) = node, let i = Int(s.string.trimmingSpaces) else { throw error("un nombre entier est attendu ici") }
+        return i
+    }
+
+    func strings() throws -> [String] { try array().map { try $0.string() } }
+
+    func string(_ key: String) throws -> String { try required(key).string() }
+    func optionalString(_ key: String) throws -> String? { try optional(key)?.string() }
+}

@@ -1,0 +1,1 @@
+// placeholder: replaced while issue 2 is built

@@ -1,0 +1,65 @@
+import VigieCore
+
+/// Dates and times as French partners write them: `23/11/2026`, `23/11/26`, `23-11-2026`,
+/// `2026-11-23`, Excel serial numbers; times `14:30`, `14h30`, `14h`, `14:30:00`.
+public enum FrenchDate {
+    /// The day `text` names, or nil when it is not a date that exists (31/02/2026 is nil).
+    /// Two-digit years are 20xx below 70 and 19xx from 70.
+    public static func parse(_ text: String) -> CivilDate? {
+        let t = text.trimmingSpaces
+        // A date and a time in one cell ("23/11/2026 14:30"): keep the date.
+        let datePart = t.split(separator: " ", maxSplits: 1).first.map(String.init) ?? t
+        let parts = datePart.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "-" || $0 == "." }
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
+              let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else { return nil }
+        if parts[0].count == 4 { return CivilDate(year: a, month: b, day: c) }
+        guard parts[0].count <= 2, parts[1].count <= 2 else { return nil }
+        switch parts[2].count {
+        case 4: return CivilDate(year: c, month: b, day: a)
+        case 2: return CivilDate(year: c < 70 ? 2000 + c : 1900 + c, month: b, day: a)
+        default: return nil
+        }
+    }
+
+    /// The day of an Excel serial number (1900 date system; the fraction is the time of day).
+    public static func fromExcelSerial(_ serial: Double) -> CivilDate? {
+        guard serial >= 1, serial < 2_958_466 else { return nil } // 9999-12-31
+        let days = Int(serial.rounded(.down))
+        // Excel counts 1900-02-29, which did not exist: serials from 61 on are one day ahead.
+        if days < 60 { return CivilDate(year: 1899, month: 12, day: 31)?.adding(days: days) }
+        if days == 60 { return nil }
+        return CivilDate(year: 1899, month: 12, day: 30)?.adding(days: days)
+    }
+
+    /// The day a cell holds: a date serial, a number that is a serial, or a French date text.
+    public static func parse(_ cell: Cell) -> CivilDate? {
+        switch cell {
+        case .dateSerial(let d), .number(let d): return fromExcelSerial(d)
+        case .text(let s): return parse(s)
+        case .empty, .bool: return nil
+        }
+    }
+
+    /// Minutes after midnight for `14:30`, `14h30`, `14h`, `14:30:00`, `9:05`; nil otherwise.
+    public static func parseTime(_ text: String) -> Int? {
+        let t = text.trimmingSpaces.lowercased()
+        let parts = t.split(omittingEmptySubsequences: false) { $0 == ":" || $0 == "h" }
+        guard (2...3).contains(parts.count), let h = Int(parts[0]), (0...23).contains(h) else { return nil }
+        let minutes = parts[1].isEmpty && parts.count == 2 && t.hasSuffix("h") ? 0 : Int(parts[1])
+        guard let m = minutes, (0...59).contains(m), parts[0].count <= 2, parts[1].count <= 2 else { return nil }
+        if parts.count == 3 { guard let s = Int(parts[2]), (0...59).contains(s) else { return nil } }
+        return h * 60 + m
+    }
+
+    /// Minutes after midnight from a cell: a time text, or the fraction of an Excel serial.
+    public static func parseTime(_ cell: Cell) -> Int? {
+        switch cell {
+        case .dateSerial(let d), .number(let d):
+            guard d >= 0 else { return nil }
+            let minutes = Int(((d - d.rounded(.down)) * 1440).rounded())
+            return minutes % 1440
+        case .text(let s): return parseTime(s)
+        case .empty, .bool: return nil
+        }
+    }
+}

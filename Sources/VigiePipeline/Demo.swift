@@ -1,0 +1,52 @@
+import Foundation
+import VigieCore
+
+/// Files laid out as `<root>/<partner>/<feed>/<file>`, the way SampleData/ (and the nightly inbox)
+/// hold them. Hidden files and README files are skipped; order is by partner, feed, file name.
+public enum PartnerFolders {
+    public struct Entry: Sendable {
+        public var partner: String
+        public var feed: String
+        public var url: URL
+    }
+
+    public static func files(in root: URL) throws -> [Entry] {
+        let fm = FileManager.default
+        func children(_ url: URL) throws -> [URL] {
+            try fm.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey])
+                .filter { !$0.lastPathComponent.hasPrefix(".") && !$0.lastPathComponent.lowercased().hasPrefix("readme") }
+                .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        }
+        func isDirectory(_ url: URL) -> Bool {
+            (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true
+        }
+        var entries: [Entry] = []
+        for partner in try children(root) where isDirectory(partner) {
+            for feed in try children(partner) where isDirectory(feed) {
+                for file in try children(feed) where !isDirectory(file) {
+                    entries.append(Entry(partner: partner.lastPathComponent, feed: feed.lastPathComponent, url: file))
+                }
+            }
+        }
+        return entries
+    }
+}
+
+/// `vigie demo`: loads every file of SampleData/ into the observatory's store and says what it did.
+public enum Demo {
+    public static func run(_ observatory: Observatory, sampleData: URL, say: (String) -> Void) throws -> [IngestReport] {
+        guard FileManager.default.fileExists(atPath: sampleData.path) else {
+            throw VigieError(.usage, "dossier d'exemple introuvable : \(sampleData.path)",
+                             hint: "Lancez la démonstration depuis la racine du projet, ou donnez --sample-data.")
+        }
+        var reports: [IngestReport] = []
+        let entries = try PartnerFolders.files(in: sampleData)
+        say("Chargement de \(entries.count) fichier(s) de \(sampleData.path) dans \(observatory.store.path)")
+        for entry in entries {
+            let report = IngestReport(try observatory.ingest(entry.url, partner: entry.partner, feed: entry.feed))
+            say(report.text)
+            reports.append(report)
+        }
+        return reports
+    }
+}

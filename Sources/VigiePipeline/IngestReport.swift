@@ -1,0 +1,123 @@
+import Foundation
+import VigieCore
+import VigieStore
+
+/// The load report of one file, as printed by `vigie ingest` (French text) or as JSON.
+public struct IngestReport: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case loaded
+        case alreadyLoaded = "already-loaded"
+        case refused
+        case unreadable
+    }
+
+    public struct Reject: Codable, Sendable {
+        public var sheet: String?
+        public var row: Int?
+        public var column: String?
+        public var value: String?
+        public var reason: String
+    }
+
+    public struct Superseded: Codable, Sendable {
+        public var submission: Int64
+        public var file: String
+        public var receivedAt: String
+    }
+
+    public var file: String
+    public var partner: String
+    public var feed: String
+    public var status: Status
+    public var submission: Int64?
+    public var layout: String?
+    public var periods: [String]
+    public var rowsRead: Int
+    public var rowsLoaded: Int
+    public var rowsRejected: Int
+    public var valuesLoaded: Int
+    public var rejects: [Reject]
+    public var superseded: [Superseded]
+    public var message: String?
+
+    public init(_ result: IngestResult) {
+        file = result.file
+        partner = result.partner
+        feed = result.feed
+        periods = []
+        rowsRead = 0; rowsLoaded = 0; rowsRejected = 0; valuesLoaded = 0
+        rejects = []
+        superseded = []
+        switch result.outcome {
+        case .loaded(let report):
+            status = .loaded
+            submission = report.submission.id
+            layout = report.submission.layout
+            periods = report.periods.map(\.description)
+            rowsRead = report.submission.rowsRead
+            rowsLoaded = report.submission.rowsLoaded
+            rowsRejected = report.submission.rowsRejected
+            valuesLoaded = report.submission.valuesLoaded
+            rejects = report.rejects.map { Reject(sheet: $0.sheet, row: $0.sourceRow, column: $0.sourceColumn, value: $0.value, reason: $0.reason) }
+            superseded = report.superseded.map { Superseded(submission: $0.id ?? 0, file: $0.fileName, receivedAt: $0.receivedAt) }
+        case .alreadyLoaded(let earlier):
+            status = .alreadyLoaded
+            submission = earlier.id
+            message = "déjà intégré le \(earlier.receivedAt) (dépôt n° \(earlier.id ?? 0), fichier « \(earlier.fileName) ») : rien n'a changé"
+        case .refused(let refused, let error):
+            status = .refused
+            submission = refused.id
+            message = error.description
+        case .none:
+            status = .unreadable
+            message = result.error?.description
+        }
+    }
+
+    /// The report in French, for people.
+    public var text: String {
+        var lines: [String] = []
+        switch status {
+        case .loaded:
+            lines.append("✔ \(file) — \(partner)/\(feed) : chargé (dépôt n° \(submission ?? 0))")
+            if let layout { lines.append("  format reconnu : \(layout)") }
+            lines.append("  période(s) : \(periods.joined(separator: ", "))")
+            lines.append("  lignes lues : \(rowsRead), chargées : \(rowsLoaded), rejetées : \(rowsRejected) ; valeurs enregistrées : \(valuesLoaded)")
+            for s in superseded {
+                lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
+            }
+            if !rejects.isEmpty {
+                lines.append("  rejets (conservés dans la base, à faire corriger par le partenaire) :")
+                for r in rejects.prefix(50) {
+                    lines.append("    - " + Self.place(r) + " : " + r.reason)
+                }
+                if rejects.count > 50 { lines.append("    … et \(rejects.count - 50) autres (vigie status --json les donne tous)") }
+            }
+        case .alreadyLoaded:
+            lines.append("= \(file) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
+        case .refused:
+            lines.append("✘ \(file) — \(partner)/\(feed) : fichier refusé, rien n'a été chargé")
+            lines.append("  " + (message ?? "").replacingOccurrences(of: "\n", with: "\n  "))
+        case .unreadable:
+            lines.append("✘ \(file) — \(partner)/\(feed) : \(message ?? "fichier illisible")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func place(_ r: Reject) -> String {
+        var parts: [String] = []
+        if let sheet = r.sheet { parts.append("feuille « \(sheet) »") }
+        if let row = r.row { parts.append("ligne \(row)") }
+        if let column = r.column { parts.append("colonne \(column)") }
+        if let value = r.value, !value.isEmpty { parts.append("valeur « \(value) »") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// JSON as the command line prints it: sorted keys, snake_case, pretty.
+public func vigieJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

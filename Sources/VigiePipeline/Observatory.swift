@@ -1,0 +1,58 @@
+import Foundation
+import VigieConfig
+import VigieCore
+import VigieIngest
+import VigieStore
+
+/// The observatory as the command line sees it: a checked configuration and an open store.
+public struct Observatory: Sendable {
+    public let config: Configuration
+    public let store: Store
+
+    /// Loads and checks `Config/`, then opens (or creates) the store and brings it up to date.
+    public init(configDirectory: URL, databasePath: String) throws {
+        config = try Configuration.load(from: configDirectory)
+        store = try Store(path: databasePath)
+    }
+
+    /// Loads one file for one feed, in one transaction, and says what became of it.
+    /// Nothing is thrown for a bad file: a refusal is an outcome, recorded in the ledger.
+    public func ingest(_ url: URL, partner: String, feed feedID: String, period: Period? = nil,
+                       displayName: String? = nil) throws -> IngestResult {
+        let feed = try config.feed(partner: partner, feed: feedID)
+        let name = displayName ?? url.lastPathComponent
+        let received: ReceivedFile
+        do {
+            received = try FileDigest.received(url, displayName: name)
+        } catch let error as VigieError {
+            return IngestResult(file: name, partner: partner, feed: feedID, outcome: nil, error: error)
+        }
+        let adapter = FeedAdapters.adapter(for: feed, territory: config.territory, nomenclature: config.nomenclature,
+                                           fileName: name, period: period)
+        let outcome = try store.load(received, feed: feed) { sink in
+            let reader = try TableFile.open(url, displayName: name)
+            return try adapter.read(reader, into: sink)
+        }
+        return IngestResult(file: name, partner: partner, feed: feedID, outcome: outcome, error: nil)
+    }
+}
+
+/// The result of `Observatory.ingest` for one file.
+public struct IngestResult: Sendable {
+    public var file: String
+    public var partner: String
+    public var feed: String
+    /// nil when the file could not even be opened.
+    public var outcome: LoadOutcome?
+    /// Set when the file could not be opened (then nothing was recorded).
+    public var error: VigieError?
+
+    /// True when the file loaded (or was already loaded) with no rejected row.
+    public var isClean: Bool {
+        switch outcome {
+        case .loaded(let report): return report.submission.rowsRejected == 0 && report.rejects.isEmpty
+        case .alreadyLoaded: return true
+        case .refused, .none: return false
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import VigieCore
+
+/// What became of one file handed to the store.
+public enum LoadOutcome: Sendable {
+    /// Loaded; the report says what was stored, rejected and superseded.
+    case loaded(LoadReport)
+    /// The same bytes were already received for this partner and feed: nothing was done.
+    case alreadyLoaded(Submission)
+    /// Refused whole: nothing of it was stored; the ledger keeps the refusal and its reason.
+    case refused(Submission, VigieError)
+}
+
+/// The load report of one file.
+public struct LoadReport: Sendable {
+    public var submission: Submission
+    public var periods: [Period]
+    /// Earlier submissions whose figures this file replaced, for at least one period.
+    public var superseded: [Submission]
+    public var rejects: [StoredReject]
+}
+
+extension Store {
+    /// Loads one file in one transaction: `read` streams the adapter's counts and rejects into
+    /// the sink; either all of it is stored with its ledger entry, or nothing is.
+    /// The same bytes for the same partner and feed are recognized and skipped. A later file for
+    /// a period supersedes the earlier one for that period. `read` throwing a `VigieError` of kind
+    /// `.input`, or more rejected rows than the feed tolerates, refuses the file.
+    public func load(_ file: ReceivedFile, feed: Feed, receivedAt: Date = Date(),
+                     read: (BatchSink) throws -> AdapterSummary) throws -> LoadOutcome {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var outcome: LoadOutcome?
+                try db.inTransaction(.immediate) {
+                    outcome = try load(db, file, feed: feed, receivedAt: receivedAt, read: read)
+                    return .commit
+                }
+                guard let outcome else { throw VigieError(.store, "chargement interrompu") }
+                return outcome
+            }
+        } catch let error as VigieError where error.kind == .input {
+            let refused = try recordRefusal(file, feed: feed, receivedAt: receivedAt, error: error)
+            return .refused(refused, error)
+        } catch let error as DatabaseError {
+            throw Store.storeError(error, path: path)
+        }
+    }
+
+    private func load(_ db: Database, _ file: ReceivedFile, feed: Feed, receivedAt: Date,
+                      read: (BatchSink) throws -> AdapterSummary) throws -> LoadOutcome {
+        if let earlier = try Submission.fetchOne(db, sql: """
+            SELECT * FROM submission WHERE partner = ? AND feed = ? AND sha256 = ? AND status != 'refused'
+            ORDER BY id LIMIT 1
+            """, arguments: [feed.partnerID, feed.id, file.sha256]) {
+            return .alreadyLoaded(earlier)
+        }
+        var submission = Submission(
+            id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
+            size: file.size, receivedAt: Store.timestamp(receivedAt), status: .loaded, layout: nil,
+            rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: nil)
+        try submission.insert(db)
+        guard let id = submission.id else { throw VigieError(.store, "identifiant de dépôt manquant") }
+
+        let sink = try StoreSink(db: db, submissionID: id)
+        let summary = try read(sink)
+
+        if let limit = feed.maxRejectedRows, summary.rowsRejected > limit {
+            throw VigieError(.input, "\(summary.rowsRejected) ligne(s) rejetée(s), le flux en tolère \(limit) : fichier refusé",
+                             at: SourceLocation(file: file.name),
+                             hint: "Premier rejet : \(sink.firstReject.map(describe) ?? "—"). Faites corriger le fichier par le partenaire.")
+        }
+        guard sink.valuesLoaded > 0 else {
+            throw VigieError(.input, summary.rowsRejected > 0 ? "toutes les lignes ont été rejetées : fichier refusé"
+                                                            : "le fichier ne contient aucune valeur",
+                             at: SourceLocation(file: file.name),
+                             hint: sink.firstReject.map { "Premier rejet : \(describe($0))." } ?? "Vérifiez que c'est le bon fichier pour ce flux.")
+        }
+
+        let periods = sink.periods.sorted()
+        var supersededIDs: Set<Int64> = []
+        for period in periods {
+            let key = period.description
+            try db.execute(sql: """
+                INSERT INTO submission_period (submission_id, period, period_start, period_end) VALUES (?, ?, ?, ?)
+                """, arguments: [id, key, period.start.description, period.end.description])
+            let earlier = try Int64.fetchAll(db, sql: """
+                SELECT sp.submission_id FROM submission_period sp JOIN submission s ON s.id = sp.submission_id
+                WHERE sp.period = ? AND sp.superseded_by IS NULL AND sp.submission_id != ?
+                  AND s.partner = ? AND s.feed = ?
+                """, arguments: [key, id, feed.partnerID, feed.id])
+            guard !earlier.isEmpty else { continue }
+            supersededIDs.formUnion(earlier)
+            try db.execute(sql: """
+                UPDATE submission_period SET superseded_by = ?
+                WHERE period = ? AND superseded_by IS NULL AND submission_id IN (\(earlier.map { _ in "?" }.joined(separator: ",")))
+                """, arguments: StatementArguments([id, key] as [any DatabaseValueConvertible]) + StatementArguments(earlier))
+        }
+        for old in supersededIDs {
+            try db.execute(sql: """
+                UPDATE submission SET status = CASE
+                    WHEN EXISTS (SELECT 1 FROM submission_period WHERE submission_id = ?1 AND superseded_by IS NULL)
+                    THEN 'partly-superseded' ELSE 'superseded' END
+                WHERE id = ?1
+                """, arguments: [old])
+        }
+
+        submission.layout = summary.layout
+        submission.rowsRead = summary.rowsRead
+        submission.rowsRejected = summary.rowsRejected
+        submission.rowsLoaded = summary.rowsRead - summary.rowsRejected
+        submission.valuesLoaded = sink.valuesLoaded
+        try submission.update(db)
+
+        let superseded = try Submission.fetchAll(db, keys: Array(supersededIDs)).sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+        let rejects = try StoredReject.fetchAll(db, sql: """
+            SELECT submission_id, sheet, source_row, source_column, value, reason FROM reject WHERE submission_id = ? ORDER BY id
+            """, arguments: [id])
+        return .loaded(LoadReport(submission: submission, periods: periods, superseded: superseded, rejects: rejects))
+    }
+
+    private func recordRefusal(_ file: ReceivedFile, feed: Feed, receivedAt: Date, error: VigieError) throws -> Submission {
+        let submission = Submission(
+            id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
+            size: file.size, receivedAt: Store.timestamp(receivedAt), status: .refused, layout: nil,
+            rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: error.description)
+        do {
+            return try pool.write { db in
+                var inserted = submission
+                try inserted.insert(db)
+                return inserted
+            }
+        } catch let error as DatabaseError {
+            throw Store.storeError(error, path: path)
+        }
+    }
+
+    /// ISO 8601 in UTC, to the second.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+private func describe(_ reject: RejectFact) -> String {
+    var parts: [String] = []
+    if let sheet = reject.sheet { parts.append("feuille « \(sheet) »") }
+    if let row = reject.row { parts.append("ligne \(row)") }
+    if let column = reject.column { parts.append("colonne \(column)") }
+    if let value = reject.value { parts.append("valeur « \(value) »") }
+    return parts.joined(separator: ", ") + " : " + reject.reason
+}
+
+/// Writes an adapter's output into the open transaction, with statements prepared once.
+final class StoreSink: BatchSink {
+    private let insertCount: Statement
+    private let insertReject: Statement
+    private let submissionID: Int64
+    private(set) var valuesLoaded = 0
+    private(set) var periods: Set<Period> = []
+    private(set) var firstReject: RejectFact?
+    private var lastPeriod: Period?
+    private var lastPeriodText = ""
+
+    init(db: Database, submissionID: Int64) throws {
+        self.submissionID = submissionID
+        insertCount = try db.makeStatement(sql: """
+            INSERT INTO count_value (submission_id, period, unit, commune, code, category, value, sheet, source_row, source_column)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertReject = try db.makeStatement(sql: """
+            INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    func add(_ count: CountFact) throws {
+        if count.period != lastPeriod {
+            lastPeriod = count.period
+            lastPeriodText = count.period.description
+            periods.insert(count.period)
+        }
+        try insertCount.execute(arguments: [
+            submissionID, lastPeriodText, count.unit.id, count.unit.commune, count.code, count.category,
+            count.value, count.source.sheet, count.source.row, count.source.column,
+        ])
+        valuesLoaded += 1
+    }
+
+    func reject(_ reject: RejectFact) throws {
+        if firstReject == nil { firstReject = reject }
+        try insertReject.execute(arguments: [submissionID, reject.sheet, reject.row, reject.column, reject.value, reject.reason])
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import VigieCore
+
+/// The observatory's SQLite store: one file, WAL mode, foreign keys on, private to its owner (0600).
+/// Readers never block the nightly load, and the load never shows them half a file.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating it when missing) the store at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let fm = FileManager.default
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard fm.fileExists(atPath: directory) else {
+            throw VigieError(.store, "le dossier du fichier de base n'existe pas : \(directory)",
+                             hint: "Créez-le, ou donnez un autre chemin avec --db ou VIGIE_DB.")
+        }
+        if !fm.fileExists(atPath: path) {
+            // Created private before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+            guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw VigieError(.store, "impossible de créer la base \(path)", hint: "Vérifiez les droits sur le dossier.")
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.foreignKeysEnabled = true
+        config.label = "vigie"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw Store.storeError(error, path: path)
+        }
+    }
+
+    /// Names of the migrations applied, in order (for `vigie init`).
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    /// The message a person reads for a SQLite failure.
+    static func storeError(_ error: DatabaseError, path: String) -> VigieError {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return VigieError(.store, "la base \(path) est occupée par un autre programme depuis plus de 30 secondes",
+                              hint: "Attendez la fin du chargement en cours, puis relancez.")
+        case .SQLITE_FULL:
+            return VigieError(.store, "disque plein : la base \(path) n'a pas été modifiée", hint: "Libérez de la place, puis relancez.")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return VigieError(.store, "\(path) n'est pas une base Vigie lisible", hint: "Vérifiez le chemin donné par --db ou VIGIE_DB.")
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return VigieError(.store, "impossible d'écrire dans la base \(path)", hint: "Vérifiez les droits sur le fichier et son dossier.")
+        default:
+            return VigieError(.store, "erreur de la base \(path) : \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+}

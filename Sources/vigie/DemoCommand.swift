@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigiePipeline
+import VigieStore
+
+/// `vigie demo`: builds a fresh store from SampleData/ and prints what it did.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Construit une base de démonstration à partir de SampleData/ et dit ce qu'elle a fait.")
+
+    @Option(name: .customLong("config"), help: "Dossier de configuration (défaut : $VIGIE_CONFIG, sinon ./Config).")
+    var config: String?
+
+    @Option(help: "Dossier où écrire la base et les produits de la démonstration.")
+    var out: String = "demo"
+
+    @Option(help: "Dossier des fichiers d'exemple, rangés en <partenaire>/<flux>/<fichier>.")
+    var sampleData: String = "SampleData"
+
+    func run() throws {
+        let outURL = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let dbPath = outURL.appendingPathComponent("vigie.sqlite").path
+        // A fresh store each time: only the store's own files are removed.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+        let configURL = URL(fileURLWithPath: config ?? ProcessInfo.processInfo.environment["VIGIE_CONFIG"] ?? "Config")
+        let observatory = try Observatory(configDirectory: configURL, databasePath: dbPath)
+        let reports = try VigiePipeline.Demo.run(observatory, sampleData: URL(fileURLWithPath: sampleData), say: printOut)
+
+        let loaded = reports.filter { $0.status == .loaded }.count
+        let refused = reports.filter { $0.status == .refused || $0.status == .unreadable }.count
+        printOut("")
+        printOut("Bilan : \(reports.count) fichier(s), \(loaded) chargé(s), \(refused) refusé(s), \(reports.map(\.rowsRejected).reduce(0, +)) ligne(s) rejetée(s).")
+        let byCommune = try observatory.store.countTotals(by: [.commune, .category], feed: "etat4001")
+        printOut("\nÉtat 4001 par commune et catégorie (toutes périodes) :")
+        printOut(ExtractTable(columns: ["commune", "category"], rows: byCommune.map { ($0.keys, $0.total) }).csv)
+        printOut("\nBase de démonstration : \(dbPath)")
+        printOut("Essayez : vigie status --db \(dbPath)")
+        printOut("          vigie extract counts --db \(dbPath) --by period,commune --from 2026-01 --to 2026-10")
+    }
+}

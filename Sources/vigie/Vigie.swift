@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+
+/// `vigie`: the observatory's command line. Each subcommand parses its arguments and calls the
+/// pipeline; errors are printed for people, without a stack trace, with a meaningful exit code:
+/// 0 all good, 1 some files or rows refused, 2 usage, configuration or store error.
+@main
+struct Vigie: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigie",
+        abstract: "Observatoire local de la délinquance : charge les fichiers des partenaires et écrit les bulletins.",
+        subcommands: [Init.self, Ingest.self, Status.self, Extract.self, Demo.self])
+
+    static func main() {
+        umask(0o077) // everything Vigie creates is private to its owner
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as VigieError {
+            FileHandle.standardError.write(Data(("Erreur : " + error.description + "\n").utf8))
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 1 && error is ExitCode {
+                exit(withError: error)
+            }
+            // Usage errors: the parser's message, then exit 2 as documented.
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Options every command takes: where the configuration and the store are.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "Dossier de configuration (défaut : $VIGIE_CONFIG, sinon ./Config).")
+    var config: String?
+
+    @Option(name: .customLong("db"), help: "Fichier de la base SQLite (défaut : $VIGIE_DB, sinon ./vigie.sqlite).")
+    var db: String?
+
+    var configURL: URL {
+        URL(fileURLWithPath: config ?? ProcessInfo.processInfo.environment["VIGIE_CONFIG"] ?? "Config")
+    }
+
+    var databasePath: String {
+        db ?? ProcessInfo.processInfo.environment["VIGIE_DB"] ?? "vigie.sqlite"
+    }
+}
+
+/// Parses a period argument (`2026-10`, `2026`, `2026-W47`, `2026-S1`, `2025-2026`).
+func parsePeriod(_ text: String?, option: String) throws -> Period? {
+    guard let text else { return nil }
+    guard let period = Period(text) else {
+        throw ValidationError("\(option) « \(text) » n'est pas une période : écrivez 2026, 2026-S1, 2026-10, 2026-W47 ou 2025-2026.")
+    }
+    return period
+}
+
+func printOut(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
