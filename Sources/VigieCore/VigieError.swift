@@ -23,6 +23,18 @@ public struct SourceLocation: Sendable, Equatable, Codable {
     }
 }
 
+/// Spreadsheet column letters: 0 → "A", 25 → "Z", 26 → "AA".
+public func columnLetters(_ index: Int) -> String {
+    var n = index + 1
+    var letters: [Character] = []
+    while n > 0 {
+        let r = (n - 1) % 26
+        letters.append(Character(UnicodeScalar(UInt8(65 + r))))
+        n = (n - 1) / 26
+    }
+    return String(letters.reversed())
+}
+
 /// An error meant for people: what went wrong, where, and what to do. Messages are in French.
 public struct VigieError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {

@@ -60,15 +60,3 @@ public protocol TableReader {
     /// Calls `body` for each non-empty row of `sheet`, in order.
     func forEachRow(inSheet sheet: String?, _ body: (SourceRow) throws -> Void) throws
 }
-
-/// Spreadsheet column letters: 0 → "A", 25 → "Z", 26 → "AA".
-public func columnLetters(_ index: Int) -> String {
-    var n = index + 1
-    var letters: [Character] = []
-    while n > 0 {
-        let r = (n - 1) % 26
-        letters.append(Character(UnicodeScalar(UInt8(65 + r))))
-        n = (n - 1) / 26
-    }
-    return String(letters.reversed())
-}

@@ -1,1 +1,0 @@
-// placeholder: replaced while issue 2 is built
