@@ -28,7 +28,7 @@ test: deps
 
 # Rewrites SampleData/ from its fixed seed (needs ../shared/data for the real volumes).
 sample-data: build
-	rm -rf SampleData/police-nationale
+	rm -rf SampleData
 	.build/debug/generate-sample-data --config Config --out SampleData
 
 clean:

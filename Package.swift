@@ -45,7 +45,9 @@ let package = Package(
 
         // The use cases the command line calls: ingest a file for a feed, the ledger's status,
         // the demo. The one place that joins Ingest and Store, which do not know each other.
-        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore"]),
+        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // The command line: parses arguments and calls the pipeline.
         .executableTarget(name: "vigie", dependencies: [
@@ -61,7 +63,10 @@ let package = Package(
 
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
         .testTarget(name: "VigieIngestTests", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieFixtures"]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigiePipeline", "VigieFixtures"]),
+        .testTarget(name: "VigieStoreTests", dependencies: [
+            "VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigiePipeline", "VigieFixtures",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"]),
     ],
     swiftLanguageModes: [.v6]

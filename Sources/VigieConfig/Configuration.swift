@@ -8,12 +8,22 @@ public struct Configuration: Sendable {
     public var territory: Territory
     public var partners: [Partner]
     public var nomenclature: Nomenclature
+    /// Residences, schools, stops and lines (`places.yaml`).
+    public var places: [NamedPlace]
+    /// The street index (`voies.csv`).
+    public var streets: [StreetSegment]
+    /// Quartier outlines (`quartiers.geojson`).
+    public var shapes: [QuartierShape]
 
-    public init(directory: URL, territory: Territory, partners: [Partner], nomenclature: Nomenclature) {
+    public init(directory: URL, territory: Territory, partners: [Partner], nomenclature: Nomenclature,
+                places: [NamedPlace] = [], streets: [StreetSegment] = [], shapes: [QuartierShape] = []) {
         self.directory = directory
         self.territory = territory
         self.partners = partners
         self.nomenclature = nomenclature
+        self.places = places
+        self.streets = streets
+        self.shapes = shapes
     }
 
     /// Loads `territory.yaml`, `partners.yaml`, `nomenclature.yaml` and `etat4001-index.csv` from `directory`.
@@ -26,8 +36,14 @@ public struct Configuration: Sendable {
         let territory = try TerritoryLoader.load(directory.appendingPathComponent("territory.yaml"))
         let index = try Index4001Loader.load(directory.appendingPathComponent("etat4001-index.csv"))
         let nomenclature = try NomenclatureLoader.load(directory.appendingPathComponent("nomenclature.yaml"), index: index)
-        let partners = try PartnersLoader.load(directory.appendingPathComponent("partners.yaml"))
-        return Configuration(directory: directory, territory: territory, partners: partners, nomenclature: nomenclature)
+        let partners = try PartnersLoader.load(directory.appendingPathComponent("partners.yaml"),
+                                               categories: Set(nomenclature.categories.map(\.id)),
+                                               communes: Set(territory.communes.map(\.insee)))
+        return Configuration(
+            directory: directory, territory: territory, partners: partners, nomenclature: nomenclature,
+            places: try PlacesLoader.places(directory.appendingPathComponent("places.yaml"), territory: territory),
+            streets: try PlacesLoader.streets(directory.appendingPathComponent("voies.csv"), territory: territory),
+            shapes: try PlacesLoader.shapes(directory.appendingPathComponent("quartiers.geojson"), territory: territory))
     }
 
     /// The feed `feedID` of partner `partnerID`, or an error listing what exists.

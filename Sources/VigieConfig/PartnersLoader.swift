@@ -3,7 +3,7 @@ import VigieCore
 
 /// Reads `partners.yaml`: partners, their contact, and their feeds with kind, cadence and options.
 enum PartnersLoader {
-    static func load(_ url: URL) throws -> [Partner] {
+    static func load(_ url: URL, categories: Set<String>, communes: Set<String>) throws -> [Partner] {
         let doc = try YAMLValue.load(url)
         _ = try doc.mapping(allowed: ["partners"])
         var partners: [Partner] = []
@@ -19,7 +19,7 @@ enum PartnersLoader {
             }
             var feeds: [Feed] = []
             for f in try p.required("feeds").array() {
-                feeds.append(try feed(f, partner: id))
+                feeds.append(try feed(f, partner: id, categories: categories, communes: communes))
                 if feeds.dropLast().contains(where: { $0.id == feeds.last?.id }) { throw f.error("flux en double") }
             }
             partners.append(Partner(id: id, name: try p.string("name"), contact: contact, feeds: feeds))
@@ -27,8 +27,9 @@ enum PartnersLoader {
         return partners
     }
 
-    private static func feed(_ f: YAMLValue, partner: String) throws -> Feed {
-        _ = try f.mapping(allowed: ["id", "kind", "cadence", "due_day", "units", "max_rejected_rows", "unit"])
+    private static func feed(_ f: YAMLValue, partner: String, categories: Set<String>, communes: Set<String>) throws -> Feed {
+        _ = try f.mapping(allowed: ["id", "kind", "cadence", "due_day", "units", "max_rejected_rows", "unit", "columns",
+                                    "natures", "drop", "hmac", "hmac_key", "keep", "commune", "layout", "unit_kind", "since", "patterns"])
         let kindText = try f.string("kind")
         guard let kind = FeedKind(rawValue: kindText) else {
             throw try f.required("kind").error("type de flux inconnu « \(kindText) »",
@@ -52,7 +53,63 @@ enum PartnersLoader {
         }
         let maxRejected = try f.optional("max_rejected_rows")?.int()
         if let maxRejected, maxRejected < 0 { throw try f.required("max_rejected_rows").error("nombre négatif") }
+        var columns: [String: String] = [:]
+        for (field, header) in try f.optional("columns")?.mapping() ?? [] {
+            let known = kind == .incidents ? incidentFields : countFields
+            guard known.contains(field) else {
+                throw header.error("champ inconnu « \(field) » dans columns", hint: "Champs possibles : \(known.sorted().joined(separator: ", ")).")
+            }
+            columns[field] = try header.string()
+        }
+        var natures: [String: String] = [:]
+        for (label, category) in try f.optional("natures")?.mapping() ?? [] {
+            let id = try category.string()
+            guard categories.contains(id) else {
+                throw category.error("catégorie inconnue « \(id) » pour « \(label) »", hint: "Les catégories sont celles de nomenclature.yaml.")
+            }
+            natures[label] = id
+        }
+        if let c = try f.optional("commune"), !communes.contains(try c.string()) {
+            throw c.error("commune inconnue « \(try c.string()) » (code INSEE de territory.yaml attendu)")
+        }
+        let hmac = try f.optional("hmac")?.strings() ?? []
+        var hmacKey: SecretSource?
+        if let k = try f.optional("hmac_key") {
+            _ = try k.mapping(allowed: ["env", "file"])
+            if let env = try k.optionalString("env") { hmacKey = .environment(env) }
+            else if let file = try k.optionalString("file") { hmacKey = .file(file) }
+            else { throw k.error("hmac_key attend « env: NOM_DE_VARIABLE » ou « file: chemin »") }
+        }
+        if !hmac.isEmpty && hmacKey == nil {
+            throw try f.required("hmac").error("hmac sans hmac_key", hint: "Dites où est la clé : « hmac_key: { env: VIGIE_HMAC_KEY } ». Jamais la clé elle-même.")
+        }
+        var layout: CountLayout?
+        if let l = try f.optional("layout") {
+            guard let value = CountLayout(rawValue: try l.string()) else { throw l.error("layout : long ou wide") }
+            layout = value
+        }
+        var unitKind: UnitKind?
+        if let u = try f.optional("unit_kind") {
+            guard let value = UnitKind(rawValue: try u.string()) else {
+                throw u.error("unit_kind inconnu", hint: "Valeurs possibles : \(UnitKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            unitKind = value
+        }
+        var since: Period?
+        if let p = try f.optional("since") {
+            guard let value = Period(try p.string()) else { throw p.error("période illisible (ex. 2024-01)") }
+            since = value
+        }
         return Feed(id: try f.string("id"), partnerID: partner, kind: kind, cadence: cadence, dueDay: dueDay,
-                    units: units, maxRejectedRows: maxRejected, unit: try f.optionalString("unit"))
+                    units: units, maxRejectedRows: maxRejected, unit: try f.optionalString("unit"),
+                    columns: columns, natures: natures, drop: try f.optional("drop")?.strings() ?? [], hmac: hmac,
+                    hmacKey: hmacKey, keep: try f.optional("keep")?.strings() ?? [], commune: try f.optionalString("commune"),
+                    layout: layout, unitKind: unitKind, since: since, patterns: try f.optional("patterns")?.strings() ?? [])
     }
+
+    static let incidentFields: Set<String> = [
+        "date", "time", "commune", "area", "place", "address", "lon", "lat", "nature", "description",
+        "weapon", "target", "follow_up", "line", "channel", "reference",
+    ]
+    static let countFields: Set<String> = ["period", "unit", "nature", "value"]
 }

@@ -53,7 +53,11 @@ public struct RejectFact: Sendable, Equatable {
 /// inside the file's transaction; tests implement it to collect or to inject failures.
 public protocol BatchSink: AnyObject {
     func add(_ count: CountFact) throws
+    func add(_ incident: IncidentFact) throws
     func reject(_ reject: RejectFact) throws
+    /// The period the whole file covers, when the adapter knows it (an incident list for a week):
+    /// it is what a later file for the same period supersedes.
+    func declare(period: Period) throws
 }
 
 /// What an adapter says about a file once it has read it all.
@@ -64,11 +68,21 @@ public struct AdapterSummary: Sendable, Equatable {
     public var rowsRejected: Int
     /// Which layout was recognized, in French, for the load report.
     public var layout: String
+    /// Remarks for the load report (columns absent or not kept, sheets ignored), in French.
+    public var notes: [String]
+    /// Incidents placed at each level (`quartier`, `address`, … `commune`).
+    public var placeLevels: [String: Int]
+    /// Nature labels with no category mapping (loaded as « non classé »), with their number of rows.
+    public var unmappedNatures: [String: Int]
 
-    public init(rowsRead: Int, rowsRejected: Int, layout: String) {
+    public init(rowsRead: Int, rowsRejected: Int, layout: String, notes: [String] = [],
+                placeLevels: [String: Int] = [:], unmappedNatures: [String: Int] = [:]) {
         self.rowsRead = rowsRead
         self.rowsRejected = rowsRejected
         self.layout = layout
+        self.notes = notes
+        self.placeLevels = placeLevels
+        self.unmappedNatures = unmappedNatures
     }
 }
 
@@ -83,5 +97,55 @@ public struct ReceivedFile: Sendable, Equatable {
         self.name = name
         self.sha256 = sha256
         self.size = size
+    }
+}
+
+/// One recorded event read from a file: a fait marquant, a transport incident, a municipal
+/// police intervention, a resident's complaint.
+public struct IncidentFact: Sendable, Equatable {
+    public var date: CivilDate
+    /// Minutes after midnight, when given.
+    public var time: Int?
+    public var place: ResolvedPlace
+    /// The place as the partner wrote it (address, stop, place name).
+    public var placeText: String?
+    /// The partner's nature label, as written.
+    public var nature: String
+    /// Observatory category id; nil = « non classé » (the nature has no mapping yet).
+    public var category: String?
+    public var description: String?
+    public var weapon: Bool?
+    /// Person or equipment (transport).
+    public var target: String?
+    /// Suite donnée: plainte, main courante, interpellation, aucune.
+    public var followUp: String?
+    public var line: String?
+    /// How a complaint arrived (courrier, téléphone, …).
+    public var channel: String?
+    /// A partner's reference, replaced by a keyed HMAC when the feed says so.
+    public var reference: String?
+    /// Other columns the feed keeps, by our name.
+    public var extra: [String: String]
+    public var source: SourceRef
+
+    public init(date: CivilDate, time: Int? = nil, place: ResolvedPlace, placeText: String? = nil, nature: String,
+                category: String?, description: String? = nil, weapon: Bool? = nil, target: String? = nil,
+                followUp: String? = nil, line: String? = nil, channel: String? = nil, reference: String? = nil,
+                extra: [String: String] = [:], source: SourceRef) {
+        self.date = date
+        self.time = time
+        self.place = place
+        self.placeText = placeText
+        self.nature = nature
+        self.category = category
+        self.description = description
+        self.weapon = weapon
+        self.target = target
+        self.followUp = followUp
+        self.line = line
+        self.channel = channel
+        self.reference = reference
+        self.extra = extra
+        self.source = source
     }
 }

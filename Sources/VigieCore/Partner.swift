@@ -30,6 +30,31 @@ public struct Contact: Sendable, Codable, Equatable {
 public enum FeedKind: String, Sendable, CaseIterable {
     /// Counts by état 4001 index.
     case etat4001
+    /// One row per incident (faits marquants, transport, police municipale, doléances).
+    case incidents
+    /// Aggregated numbers by unit and nature, long or wide (bailleurs, refined statistics, schools, justice).
+    case counts
+}
+
+/// How a counts file is laid out.
+public enum CountLayout: String, Sendable, CaseIterable {
+    /// One row per number: unit, nature, value (and period) columns.
+    case long
+    /// One row per unit, one column per nature.
+    case wide
+}
+
+/// What the units of a counts feed are.
+public enum UnitKind: String, Sendable, CaseIterable {
+    case commune, residence, school, stop, line
+    /// The whole territory (justice, PJJ): one figure per nature and period.
+    case territory
+}
+
+/// Where the key of a keyed HMAC comes from: never from the configuration itself.
+public enum SecretSource: Sendable, Equatable {
+    case environment(String)
+    case file(String)
 }
 
 /// How often a feed is expected.
@@ -63,9 +88,33 @@ public struct Feed: Sendable {
     public var maxRejectedRows: Int?
     /// For a time-series CSV, which has no sheet name: the unit its figures are for.
     public var unit: String?
+    /// Our field name → the partner's column header (incidents and counts).
+    public var columns: [String: String]
+    /// The partner's nature label (or, in a wide layout, column header) → category id.
+    public var natures: [String: String]
+    /// Partner columns never read (personal data the bulletins do not need).
+    public var drop: [String]
+    /// Our fields whose value is replaced by a keyed HMAC before it is stored.
+    public var hmac: [String]
+    public var hmacKey: SecretSource?
+    /// Partner columns kept as they are, beside the mapped fields.
+    public var keep: [String]
+    /// The commune of every row, for a feed sent by one commune (police municipale, doléances).
+    public var commune: String?
+    /// Counts: long or wide.
+    public var layout: CountLayout?
+    /// Counts: what the units are.
+    public var unitKind: UnitKind?
+    /// Oldest period expected: completeness is not checked before it.
+    public var since: Period?
+    /// File-name patterns that identify this feed in the inbox, with `{month}`, `{week}`, … placeholders.
+    public var patterns: [String]
 
     public init(id: String, partnerID: String, kind: FeedKind, cadence: Cadence, dueDay: Int? = nil,
-                units: UnitPolicy = .territory, maxRejectedRows: Int? = nil, unit: String? = nil) {
+                units: UnitPolicy = .territory, maxRejectedRows: Int? = nil, unit: String? = nil,
+                columns: [String: String] = [:], natures: [String: String] = [:], drop: [String] = [],
+                hmac: [String] = [], hmacKey: SecretSource? = nil, keep: [String] = [], commune: String? = nil,
+                layout: CountLayout? = nil, unitKind: UnitKind? = nil, since: Period? = nil, patterns: [String] = []) {
         self.id = id
         self.partnerID = partnerID
         self.kind = kind
@@ -74,5 +123,49 @@ public struct Feed: Sendable {
         self.units = units
         self.maxRejectedRows = maxRejectedRows
         self.unit = unit
+        self.columns = columns
+        self.natures = natures
+        self.drop = drop
+        self.hmac = hmac
+        self.hmacKey = hmacKey
+        self.keep = keep
+        self.commune = commune
+        self.layout = layout
+        self.unitKind = unitKind
+        self.since = since
+        self.patterns = patterns
+    }
+
+    /// The cadence period a day belongs to (continuous feeds count by month).
+    public func period(of date: CivilDate) -> Period { Feed.periodOf(date, cadence: cadence) }
+
+    public static func periodOf(_ date: CivilDate, cadence: Cadence) -> Period {
+        switch cadence {
+        case .weekly: return .week(of: date)
+        case .monthly, .continuous: return .month(of: date)
+        case .yearly: return .year(date.year)
+        case .schoolYear: return .schoolYear(of: date)
+        }
+    }
+}
+
+extension Feed {
+    /// The day by which the file for `period` is due: for a weekly feed, `due_day` days after
+    /// the Sunday that ends the week (default 2: Tuesday); otherwise day `due_day` (default 15)
+    /// of the month after the period ends.
+    public func dueDate(of period: Period) -> CivilDate {
+        let end = period.end
+        switch cadence {
+        case .weekly:
+            return end.adding(days: dueDay ?? 2)
+        case .monthly, .yearly, .schoolYear, .continuous:
+            let next = end.adding(days: 1)
+            return CivilDate(year: next.year, month: next.month, day: min(dueDay ?? 15, 28)) ?? next
+        }
+    }
+
+    /// The period after `period` in this feed's cadence.
+    public func next(after period: Period) -> Period {
+        self.period(of: period.end.adding(days: 1))
     }
 }

@@ -98,14 +98,17 @@ public struct PoliceService: Sendable {
     }
 }
 
-/// The unit a count is reported for: a commune, a police service, or a unit the territory does
-/// not know (public national files). `commune` is set only when the unit is exactly one commune.
+/// The unit a count is reported for: a commune, a police service, a residence, a school, a line,
+/// or a unit the territory does not know (public national files). `commune` is set only when the
+/// unit is exactly one commune or lies in one; `quartier` when it lies in one quartier.
 public struct ReportingUnit: Sendable, Hashable {
     public var id: String
     public var commune: String?
+    public var quartier: String?
 
-    public init(id: String, commune: String?) {
+    public init(id: String, commune: String?, quartier: String? = nil) {
         self.id = id
         self.commune = commune
+        self.quartier = quartier
     }
 }

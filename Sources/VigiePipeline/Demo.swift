@@ -34,6 +34,25 @@ public enum PartnerFolders {
 
 /// `vigie demo`: loads every file of SampleData/ into the observatory's store and says what it did.
 public enum Demo {
+    /// When `VIGIE_HMAC_KEY` is not set, writes a random key to `folder/hmac.key` (0600) and sets
+    /// the variable for this process, so the demo can pseudonymize; returns the file written.
+    public static func provideHMACKey(in folder: URL) throws -> URL? {
+        guard ProcessInfo.processInfo.environment["VIGIE_HMAC_KEY"] == nil else { return nil }
+        let url = folder.appendingPathComponent("hmac.key")
+        var key = ""
+        if let existing = try? String(contentsOf: url, encoding: .utf8), existing.count >= 32 {
+            key = existing
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            guard FileManager.default.createFile(atPath: url.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw VigieError(.store, "impossible d'écrire \(url.path)")
+            }
+        }
+        setenv("VIGIE_HMAC_KEY", key, 1)
+        return url
+    }
+
     public static func run(_ observatory: Observatory, sampleData: URL, say: (String) -> Void) throws -> [IngestReport] {
         guard FileManager.default.fileExists(atPath: sampleData.path) else {
             throw VigieError(.usage, "dossier d'exemple introuvable : \(sampleData.path)",

@@ -39,6 +39,11 @@ public struct IngestReport: Codable, Sendable {
     public var rejects: [Reject]
     public var superseded: [Superseded]
     public var message: String?
+    public var notes: [String]
+    /// Incidents placed at each level: quartier, sector, address, coordinates, commune (« non localisé »).
+    public var placeLevels: [String: Int]
+    /// Natures loaded as « non classé », with their number of rows.
+    public var unclassifiedNatures: [String: Int]
 
     public init(_ result: IngestResult) {
         file = result.file
@@ -48,6 +53,9 @@ public struct IngestReport: Codable, Sendable {
         rowsRead = 0; rowsLoaded = 0; rowsRejected = 0; valuesLoaded = 0
         rejects = []
         superseded = []
+        notes = []
+        placeLevels = [:]
+        unclassifiedNatures = [:]
         switch result.outcome {
         case .loaded(let report):
             status = .loaded
@@ -60,6 +68,9 @@ public struct IngestReport: Codable, Sendable {
             valuesLoaded = report.submission.valuesLoaded
             rejects = report.rejects.map { Reject(sheet: $0.sheet, row: $0.sourceRow, column: $0.sourceColumn, value: $0.value, reason: $0.reason) }
             superseded = report.superseded.map { Superseded(submission: $0.id ?? 0, file: $0.fileName, receivedAt: $0.receivedAt) }
+            notes = report.summary.notes
+            placeLevels = report.summary.placeLevels
+            unclassifiedNatures = report.summary.unmappedNatures
         case .alreadyLoaded(let earlier):
             status = .alreadyLoaded
             submission = earlier.id
@@ -83,6 +94,20 @@ public struct IngestReport: Codable, Sendable {
             if let layout { lines.append("  format reconnu : \(layout)") }
             lines.append("  période(s) : \(periods.joined(separator: ", "))")
             lines.append("  lignes lues : \(rowsRead), chargées : \(rowsLoaded), rejetées : \(rowsRejected) ; valeurs enregistrées : \(valuesLoaded)")
+            if !placeLevels.isEmpty {
+                let total = placeLevels.values.reduce(0, +)
+                let order: [(String, String)] = [("quartier", "quartier nommé"), ("sector", "secteur seul"), ("address", "adresse ou lieu"),
+                                                 ("coordinates", "coordonnées"), ("commune", "non localisés (commune seule)")]
+                let parts = order.compactMap { key, label in
+                    placeLevels[key].map { "\(label) \($0) (\(Int((Double($0) * 100 / Double(max(total, 1))).rounded())) %)" }
+                }
+                lines.append("  localisation : " + parts.joined(separator: ", "))
+            }
+            if !unclassifiedNatures.isEmpty {
+                lines.append("  natures non classées (chargées « non classé », à ajouter dans partners.yaml) : "
+                    + unclassifiedNatures.sorted { $0.key < $1.key }.map { "« \($0.key) » (\($0.value))" }.joined(separator: ", "))
+            }
+            for note in notes { lines.append("  note : \(note)") }
             for s in superseded {
                 lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
             }

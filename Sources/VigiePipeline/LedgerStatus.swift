@@ -33,8 +33,13 @@ public struct LedgerStatus: Codable, Sendable {
     }
 
     public var feeds: [FeedStatus]
+    public var completeness: Completeness
+    /// Natures with no category yet (« non classé »): add them to the feed's `natures`.
+    public var unclassifiedNatures: [UnclassifiedNature]
 
-    public init(config: Configuration, store: Store) throws {
+    public init(config: Configuration, store: Store, today: CivilDate) throws {
+        completeness = try Completeness(config: config, store: store, today: today)
+        unclassifiedNatures = try store.unclassifiedNatures()
         var feeds: [FeedStatus] = []
         for partner in config.partners {
             for feed in partner.feeds {
@@ -81,6 +86,13 @@ public struct LedgerStatus: Codable, Sendable {
                 for r in s.rejects.prefix(10) { lines.append("      rejet : \(IngestReport.place(r)) : \(r.reason)") }
                 if s.rejects.count > 10 { lines.append("      … et \(s.rejects.count - 10) autres rejets (--json les donne tous)") }
             }
+        }
+        lines.append("")
+        lines.append(completeness.text)
+        if !unclassifiedNatures.isEmpty {
+            lines.append("")
+            lines.append("Natures non classées (à ajouter sous « natures » du flux dans partners.yaml) :")
+            for n in unclassifiedNatures { lines.append("  \(n.partner)/\(n.feed) : « \(n.nature) » (\(n.rows) ligne(s))") }
         }
         return lines.joined(separator: "\n")
     }

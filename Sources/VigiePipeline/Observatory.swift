@@ -9,10 +9,26 @@ public struct Observatory: Sendable {
     public let config: Configuration
     public let store: Store
 
+    /// What the feed adapters need to know of the observatory.
+    public let context: IngestContext
+
     /// Loads and checks `Config/`, then opens (or creates) the store and brings it up to date.
-    public init(configDirectory: URL, databasePath: String) throws {
+    /// `today` (default: the date in Europe/Paris) bounds the incident dates accepted.
+    public init(configDirectory: URL, databasePath: String, today: CivilDate? = nil) throws {
         config = try Configuration.load(from: configDirectory)
         store = try Store(path: databasePath)
+        context = IngestContext(
+            territory: config.territory, nomenclature: config.nomenclature,
+            places: PlaceResolver(territory: config.territory, places: config.places, streets: config.streets, shapes: config.shapes),
+            today: today ?? Observatory.todayInParis())
+    }
+
+    /// Today's date in Europe/Paris.
+    public static func todayInParis() -> CivilDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
     }
 
     /// Loads one file for one feed, in one transaction, and says what became of it.
@@ -27,8 +43,8 @@ public struct Observatory: Sendable {
         } catch let error as VigieError {
             return IngestResult(file: name, partner: partner, feed: feedID, outcome: nil, error: error)
         }
-        let adapter = FeedAdapters.adapter(for: feed, territory: config.territory, nomenclature: config.nomenclature,
-                                           fileName: name, period: period)
+        let adapter = FeedAdapters.adapter(for: feed, context: context, fileName: name, period: period,
+                                           hmacKey: try Secrets.hmacKey(for: feed, configDirectory: config.directory))
         let outcome = try store.load(received, feed: feed) { sink in
             let reader = try TableFile.open(url, displayName: name)
             return try adapter.read(reader, into: sink)

@@ -4,7 +4,7 @@ import VigieCore
 /// A way to group stored counts in an extract. The SQL each one reads is fixed here, never
 /// built from what a user typed.
 public enum CountGrouping: String, Sendable, CaseIterable {
-    case period, unit, code, category, commune, feed, partner
+    case period, unit, code, category, commune, quartier, feed, partner
 
     var column: String {
         switch self {
@@ -13,6 +13,7 @@ public enum CountGrouping: String, Sendable, CaseIterable {
         case .code: return "c.code"
         case .category: return "c.category"
         case .commune: return "c.commune"
+        case .quartier: return "c.quartier"
         case .feed: return "s.feed"
         case .partner: return "s.partner"
         }

@@ -19,6 +19,8 @@ public struct LoadReport: Sendable {
     /// Earlier submissions whose figures this file replaced, for at least one period.
     public var superseded: [Submission]
     public var rejects: [StoredReject]
+    /// What the adapter said: notes, incidents per place level, unclassified natures.
+    public var summary: AdapterSummary
 }
 
 extension Store {
@@ -77,7 +79,20 @@ extension Store {
                              hint: sink.firstReject.map { "Premier rejet : \(describe($0))." } ?? "Vérifiez que c'est le bon fichier pour ce flux.")
         }
 
+        if sink.incidentsLoaded > 0 {
+            try db.execute(sql: """
+                INSERT INTO incident_daily (submission_id, day, commune, quartier, category, nature, n)
+                SELECT submission_id, day, commune, COALESCE(quartier, ''), COALESCE(category, ''), nature, COUNT(*)
+                FROM incident WHERE submission_id = ?
+                GROUP BY day, commune, COALESCE(quartier, ''), COALESCE(category, ''), nature
+                """, arguments: [id])
+        }
+
         let periods = sink.periods.sorted()
+        guard !periods.isEmpty else {
+            throw VigieError(.input, "période du fichier introuvable", at: SourceLocation(file: file.name),
+                             hint: "Donnez-la avec --period.")
+        }
         var supersededIDs: Set<Int64> = []
         for period in periods {
             let key = period.description
@@ -116,7 +131,7 @@ extension Store {
         let rejects = try StoredReject.fetchAll(db, sql: """
             SELECT submission_id, sheet, source_row, source_column, value, reason FROM reject WHERE submission_id = ? ORDER BY id
             """, arguments: [id])
-        return .loaded(LoadReport(submission: submission, periods: periods, superseded: superseded, rejects: rejects))
+        return .loaded(LoadReport(submission: submission, periods: periods, superseded: superseded, rejects: rejects, summary: summary))
     }
 
     private func recordRefusal(_ file: ReceivedFile, feed: Feed, receivedAt: Date, error: VigieError) throws -> Submission {
@@ -155,9 +170,11 @@ private func describe(_ reject: RejectFact) -> String {
 /// Writes an adapter's output into the open transaction, with statements prepared once.
 final class StoreSink: BatchSink {
     private let insertCount: Statement
+    private let insertIncident: Statement
     private let insertReject: Statement
     private let submissionID: Int64
     private(set) var valuesLoaded = 0
+    private(set) var incidentsLoaded = 0
     private(set) var periods: Set<Period> = []
     private(set) var firstReject: RejectFact?
     private var lastPeriod: Period?
@@ -166,8 +183,14 @@ final class StoreSink: BatchSink {
     init(db: Database, submissionID: Int64) throws {
         self.submissionID = submissionID
         insertCount = try db.makeStatement(sql: """
-            INSERT INTO count_value (submission_id, period, unit, commune, code, category, value, sheet, source_row, source_column)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO count_value (submission_id, period, unit, commune, quartier, code, category, value, sheet, source_row, source_column)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertIncident = try db.makeStatement(sql: """
+            INSERT INTO incident (submission_id, date, day, time_minutes, commune, sector, quartier, place_level, place_text,
+                                  nature, category, description, weapon, target, follow_up, line, channel, reference, extra,
+                                  sheet, source_row)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertReject = try db.makeStatement(sql: """
             INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
@@ -181,10 +204,28 @@ final class StoreSink: BatchSink {
             periods.insert(count.period)
         }
         try insertCount.execute(arguments: [
-            submissionID, lastPeriodText, count.unit.id, count.unit.commune, count.code, count.category,
+            submissionID, lastPeriodText, count.unit.id, count.unit.commune, count.unit.quartier, count.code, count.category,
             count.value, count.source.sheet, count.source.row, count.source.column,
         ])
         valuesLoaded += 1
+    }
+
+    func add(_ incident: IncidentFact) throws {
+        let extra = incident.extra.isEmpty ? nil : String(decoding: try JSONSerialization.data(
+            withJSONObject: incident.extra, options: [.sortedKeys]), as: UTF8.self)
+        try insertIncident.execute(arguments: [
+            submissionID, incident.date.description, incident.date.dayNumber, incident.time, incident.place.commune,
+            incident.place.sector, incident.place.quartier, incident.place.level.rawValue, incident.placeText,
+            incident.nature, incident.category, incident.description, incident.weapon, incident.target,
+            incident.followUp, incident.line, incident.channel, incident.reference, extra,
+            incident.source.sheet, incident.source.row,
+        ])
+        valuesLoaded += 1
+        incidentsLoaded += 1
+    }
+
+    func declare(period: Period) throws {
+        periods.insert(period)
     }
 
     func reject(_ reject: RejectFact) throws {

@@ -70,6 +70,56 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v2: incidents, daily aggregates, quartier of counts") { db in
+            try db.execute(sql: """
+                ALTER TABLE count_value ADD COLUMN quartier TEXT;
+
+                -- One recorded event per row of an incident list, with the row it came from.
+                -- An incident list covers one period (its submission's): a later list for the same
+                -- period supersedes it whole. `day` is the date as a day number, for fast ranges.
+                CREATE TABLE incident (
+                    id INTEGER PRIMARY KEY,
+                    submission_id INTEGER NOT NULL REFERENCES submission(id),
+                    date TEXT NOT NULL,
+                    day INTEGER NOT NULL,
+                    time_minutes INTEGER,
+                    commune TEXT NOT NULL,
+                    sector TEXT,
+                    quartier TEXT,
+                    place_level TEXT NOT NULL,
+                    place_text TEXT,
+                    nature TEXT NOT NULL,
+                    category TEXT,
+                    description TEXT,
+                    weapon INTEGER,
+                    target TEXT,
+                    follow_up TEXT,
+                    line TEXT,
+                    channel TEXT,
+                    reference TEXT,
+                    extra TEXT,
+                    sheet TEXT,
+                    source_row INTEGER NOT NULL
+                );
+                CREATE INDEX incident_by_submission ON incident(submission_id);
+                CREATE INDEX incident_by_day ON incident(day);
+
+                -- Daily counts by place and category, written in the same transaction as the
+                -- incidents: what the bulletins read instead of millions of rows.
+                CREATE TABLE incident_daily (
+                    submission_id INTEGER NOT NULL REFERENCES submission(id),
+                    day INTEGER NOT NULL,
+                    commune TEXT NOT NULL,
+                    quartier TEXT NOT NULL DEFAULT '',
+                    category TEXT NOT NULL DEFAULT '',
+                    nature TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (submission_id, day, commune, quartier, category, nature)
+                ) WITHOUT ROWID;
+                CREATE INDEX incident_daily_by_day ON incident_daily(day);
+                """)
+        }
+
         return migrator
     }
 }

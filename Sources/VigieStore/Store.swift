@@ -57,3 +57,10 @@ public final class Store: Sendable {
         }
     }
 }
+
+extension Store {
+    /// A read-only look at the store, for checks and tests: a consistent snapshot.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}

@@ -83,3 +83,44 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The periods for which a partner's feed has a loaded file (current or since corrected).
+    public func receivedPeriods(partner: String, feed: String) throws -> Set<Period> {
+        try pool.read { db in
+            let texts = try String.fetchAll(db, sql: """
+                SELECT DISTINCT sp.period FROM submission_period sp JOIN submission s ON s.id = sp.submission_id
+                WHERE s.partner = ? AND s.feed = ? AND s.status != 'refused'
+                """, arguments: [partner, feed])
+            return Set(texts.compactMap(Period.init))
+        }
+    }
+}
+
+/// A nature label that no category mapping covers yet, with where it was seen.
+public struct UnclassifiedNature: Codable, Sendable, Equatable {
+    public var partner: String
+    public var feed: String
+    public var nature: String
+    public var rows: Int
+}
+
+extension Store {
+    /// Natures loaded as « non classé » in current files, so the coordinator can map them.
+    /// A count code whose values are all zero (the unused index of the état 4001) carries no fact
+    /// and is not listed.
+    public func unclassifiedNatures() throws -> [UnclassifiedNature] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.partner, s.feed, i.nature, COUNT(*) AS n FROM incident i JOIN submission s ON s.id = i.submission_id
+                WHERE i.category IS NULL AND s.status IN ('loaded', 'partly-superseded')
+                GROUP BY s.partner, s.feed, i.nature
+                UNION ALL
+                SELECT s.partner, s.feed, c.code, COUNT(*) FROM count_value c JOIN submission s ON s.id = c.submission_id
+                WHERE c.category IS NULL AND s.status IN ('loaded', 'partly-superseded')
+                GROUP BY s.partner, s.feed, c.code HAVING SUM(c.value) > 0
+                ORDER BY 1, 2, 3
+                """).map { UnclassifiedNature(partner: $0[0], feed: $0[1], nature: $0[2], rows: $0[3]) }
+        }
+    }
+}

@@ -25,6 +25,9 @@ struct Demo: ParsableCommand {
         // A fresh store each time: only the store's own files are removed.
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
         let configURL = URL(fileURLWithPath: config ?? ProcessInfo.processInfo.environment["VIGIE_CONFIG"] ?? "Config")
+        if let keyFile = try VigiePipeline.Demo.provideHMACKey(in: outURL) {
+            printOut("Clé HMAC de démonstration créée : \(keyFile.path) (en service, la clé vient de VIGIE_HMAC_KEY).")
+        }
         let observatory = try Observatory(configDirectory: configURL, databasePath: dbPath)
         let reports = try VigiePipeline.Demo.run(observatory, sampleData: URL(fileURLWithPath: sampleData), say: printOut)
 
@@ -32,9 +35,16 @@ struct Demo: ParsableCommand {
         let refused = reports.filter { $0.status == .refused || $0.status == .unreadable }.count
         printOut("")
         printOut("Bilan : \(reports.count) fichier(s), \(loaded) chargé(s), \(refused) refusé(s), \(reports.map(\.rowsRejected).reduce(0, +)) ligne(s) rejetée(s).")
-        let byCommune = try observatory.store.countTotals(by: [.commune, .category], feed: "etat4001")
-        printOut("\nÉtat 4001 par commune et catégorie (toutes périodes) :")
-        printOut(ExtractTable(columns: ["commune", "category"], rows: byCommune.map { ($0.keys, $0.total) }).csv)
+        let status = try LedgerStatus(config: observatory.config, store: observatory.store, today: observatory.context.today)
+        printOut("")
+        printOut(status.completeness.text)
+        if !status.unclassifiedNatures.isEmpty {
+            printOut("\nNatures non classées (à ajouter sous « natures » du flux dans partners.yaml) :")
+            for n in status.unclassifiedNatures { printOut("  \(n.partner)/\(n.feed) : « \(n.nature) » (\(n.rows) ligne(s))") }
+        }
+        let byCommune = try observatory.store.countTotals(by: [.commune, .period], feed: "etat4001", from: .year(2026), to: .year(2026))
+        printOut("\nÉtat 4001 de 2026 par commune et mois :")
+        printOut(ExtractTable(columns: ["commune", "period"], rows: byCommune.map { ($0.keys, $0.total) }).csv)
         printOut("\nBase de démonstration : \(dbPath)")
         printOut("Essayez : vigie status --db \(dbPath)")
         printOut("          vigie extract counts --db \(dbPath) --by period,commune --from 2026-01 --to 2026-10")

@@ -14,7 +14,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        let status = try LedgerStatus(config: observatory.config, store: observatory.store)
+        let status = try LedgerStatus(config: observatory.config, store: observatory.store, today: observatory.context.today)
         printOut(json ? try vigieJSON(status) : status.text)
     }
 }

@@ -58,6 +58,16 @@ func parsePeriod(_ text: String?, option: String) throws -> Period? {
     return period
 }
 
+/// The `--by` list of an extract: names of `G`, comma-separated, in order.
+func parseGroups<G: RawRepresentable & CaseIterable>(_ by: String) throws -> [G] where G.RawValue == String {
+    try by.split(separator: ",").map { name in
+        guard let g = G(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("--by « \(name) » inconnu : choisissez parmi \(G.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return g
+    }
+}
+
 func printOut(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -25,8 +25,7 @@ final class Etat4001LoadTests: XCTestCase {
     func load(_ table: MemoryTable, name: String = "etat4001.csv", sha: String? = nil, feed: Feed? = nil,
               period: Period? = nil) throws -> LoadOutcome {
         let feed = try feed ?? self.feed()
-        let adapter = FeedAdapters.adapter(for: feed, territory: config.territory, nomenclature: config.nomenclature,
-                                           fileName: name, period: period)
+        let adapter = FeedAdapters.adapter(for: feed, context: Fixture.context(config), fileName: name, period: period)
         let file = ReceivedFile(name: name, sha256: sha ?? UUID().uuidString, size: 1)
         return try store.load(file, feed: feed) { sink in try adapter.read(table, into: sink) }
     }
@@ -115,8 +114,7 @@ final class Etat4001LoadTests: XCTestCase {
         let ledgerBefore = try store.submissions()
 
         let feed = try feed()
-        let adapter = FeedAdapters.adapter(for: feed, territory: config.territory, nomenclature: config.nomenclature,
-                                           fileName: "etat4001.csv", period: nil)
+        let adapter = FeedAdapters.adapter(for: feed, context: Fixture.context(config), fileName: "etat4001.csv", period: nil)
         let table = MemoryTable(Fixture.localMonthly { _, _ in 9 })
         XCTAssertThrowsError(try store.load(ReceivedFile(name: "etat4001.csv", sha256: "x", size: 1), feed: feed) { sink in
             try adapter.read(table, into: FailingSink(sink, failAfter: 150))

@@ -29,6 +29,13 @@ enum Fixture {
         try Configuration.load(from: repo.appendingPathComponent("Config"))
     }
 
+    /// The adapters' view of `config`, with today fixed at 23 November 2026.
+    static func context(_ config: Configuration) -> IngestContext {
+        IngestContext(territory: config.territory, nomenclature: config.nomenclature,
+                      places: PlaceResolver(territory: config.territory, places: config.places, streets: config.streets, shapes: config.shapes),
+                      today: CivilDate(dayNumber: 20_780)) // 2026-11-23
+    }
+
     /// A new empty store in a private temporary folder.
     static func store() throws -> Store {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-test-\(UUID().uuidString)")
@@ -68,5 +75,12 @@ final class FailingSink: BatchSink {
         try wrapped.add(count)
     }
 
+    func add(_ incident: IncidentFact) throws {
+        guard remaining > 0 else { throw InjectedFailure() }
+        remaining -= 1
+        try wrapped.add(incident)
+    }
+
     func reject(_ reject: RejectFact) throws { try wrapped.reject(reject) }
+    func declare(period: Period) throws { try wrapped.declare(period: period) }
 }

@@ -28,6 +28,40 @@ public enum PeriodFinder {
         return years.count == 1 ? .year(years[0]) : nil
     }
 
+    /// An ISO week named in `text`: `2026-W47`, `2026_w47`, « semaine 47 2026 »; nil when none.
+    public static func week(in text: String) -> Period? {
+        let tokens = text.matchKey.split(separator: " ").map(String.init)
+        for (i, token) in tokens.enumerated() {
+            if token.hasPrefix("w"), let w = Int(token.dropFirst()), i > 0, let y = year(tokens[i - 1]) {
+                return Period("\(y)-W\(w < 10 ? "0" : "")\(w)")
+            }
+            if token == "semaine" || token == "sem", i + 1 < tokens.count, let w = Int(tokens[i + 1]) {
+                let y = tokens.dropFirst(i + 2).first.flatMap(year) ?? (i > 0 ? year(tokens[i - 1]) : nil)
+                if let y { return Period("\(y)-W\(w < 10 ? "0" : "")\(w)") }
+            }
+        }
+        return nil
+    }
+
+    /// A school year named in `text`: `2025-2026`, « année scolaire 2025/2026 ».
+    public static func schoolYear(in text: String) -> Period? {
+        let tokens = text.matchKey.split(separator: " ").map(String.init)
+        for (i, token) in tokens.enumerated() where i + 1 < tokens.count {
+            if let a = year(token), let b = year(tokens[i + 1]), b == a + 1 { return .schoolYear(a) }
+        }
+        return nil
+    }
+
+    /// The period of a feed's cadence named in `text` (a file name, a cell), or nil.
+    public static func period(in text: String, cadence: Cadence) -> Period? {
+        switch cadence {
+        case .weekly: return week(in: text)
+        case .monthly, .continuous: return month(in: text)
+        case .yearly: return year(in: text)
+        case .schoolYear: return schoolYear(in: text)
+        }
+    }
+
     /// The month of a time-series column header: `_2026_10` or `2026_10`.
     public static func monthColumn(_ header: String) -> Period? {
         var h = Substring(header.trimmingSpaces)

@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+import VigieCore
+
+/// Reads a list of incidents, one per row (faits marquants, transport incidents, police
+/// municipale interventions, doléances), through the feed's column mapping. Each incident is
+/// dated, placed (quartier, or commune alone), and given the category of its nature; an
+/// unknown nature loads as « non classé » and is reported, never dropped.
+public struct IncidentsAdapter: FeedAdapter {
+    let feed: Feed
+    let resolver: PlaceResolver
+    let fileName: String
+    let today: CivilDate
+    let explicitPeriod: Period?
+    let hmacKey: SymmetricKey?
+
+    /// The fields a feed may map, our names.
+    public static let fields: Set<String> = [
+        "date", "time", "commune", "area", "place", "address", "lon", "lat", "nature", "description",
+        "weapon", "target", "follow_up", "line", "channel", "reference",
+    ]
+
+    /// Dates before this are refused as implausible (an Excel 1900 date, a typo in the year).
+    static let earliest = CivilDate(dayNumber: 10_957) // 2000-01-01
+
+    public init(feed: Feed, resolver: PlaceResolver, fileName: String, today: CivilDate, explicitPeriod: Period?,
+                hmacKey: SymmetricKey?) {
+        self.feed = feed
+        self.resolver = resolver
+        self.fileName = fileName
+        self.today = today
+        self.explicitPeriod = explicitPeriod
+        self.hmacKey = hmacKey
+    }
+
+    public func read(_ reader: TableReader, into sink: BatchSink) throws -> AdapterSummary {
+        var summary = AdapterSummary(rowsRead: 0, rowsRejected: 0, layout: "liste de faits (une ligne par fait)")
+        var natureCategory: [String: String] = [:]
+        for (label, category) in feed.natures { natureCategory[label.matchKey] = category }
+        if !feed.hmac.isEmpty && hmacKey == nil {
+            throw VigieError(.config, "le flux « \(feed.id) » pseudonymise \(feed.hmac.joined(separator: ", ")) mais sa clé HMAC est introuvable",
+                             hint: "Définissez la variable d'environnement ou le fichier nommé par « hmac_key » dans partners.yaml.")
+        }
+        var found = false
+        var periods: [Period: Int] = [:]
+        for sheet in try reader.sheetNames() {
+            var header: Header?
+            var scanned = 0
+            try reader.forEachRow(inSheet: sheet) { row in
+                guard let h = header else {
+                    scanned += 1
+                    if let h = try Header(row, feed: feed, file: fileName) { header = h; found = true; summary.notes.append(contentsOf: h.notes) }
+                    else if scanned > 30 && sheet == nil { throw missingHeader(sheet, row: row.number) }
+                    return
+                }
+                summary.rowsRead += 1
+                if let date = try readRow(row, header: h, categories: natureCategory, sink: sink, summary: &summary) {
+                    periods[feed.period(of: date), default: 0] += 1
+                } else {
+                    summary.rowsRejected += 1
+                }
+            }
+        }
+        guard found else { throw missingHeader(nil, row: nil) }
+        // The period the file covers: the command line, the file name, else the period most of its incidents fall in.
+        let named = PeriodFinder.period(in: fileName, cadence: feed.cadence)
+        let busiest = periods.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
+        if let period = explicitPeriod ?? named ?? busiest {
+            try sink.declare(period: period)
+            let outside = periods.filter { $0.key != period }.values.reduce(0, +)
+            if outside > 0 {
+                summary.notes.append("\(outside) fait(s) daté(s) hors de la période \(period) du fichier (signalements tardifs) : chargés à leur date")
+            }
+        }
+        return summary
+    }
+
+    private func missingHeader(_ sheet: String?, row: Int?) -> VigieError {
+        let expected = ["date", "nature"] + (feed.commune == nil ? ["commune"] : [])
+        let names = expected.compactMap { feed.columns[$0] }.map { "« \($0) »" }.joined(separator: ", ")
+        return VigieError(.input, "ligne d'en-tête introuvable : les colonnes \(names) n'apparaissent pas",
+                          at: SourceLocation(file: fileName, sheet: sheet),
+                          hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml.")
+    }
+
+    /// Where each mapped field is in the file.
+    struct Header {
+        var column: [String: Int] = [:]
+        var kept: [(name: String, column: Int)] = []
+        var notes: [String] = []
+
+        /// nil when `row` is not the header (a title row, say); an error when it is but lacks a required column.
+        init?(_ row: SourceRow, feed: Feed, file: String) throws {
+            var index: [String: Int] = [:]
+            for (i, cell) in row.cells.enumerated() where !cell.isBlank { index[cell.text.matchKey] = index[cell.text.matchKey] ?? i }
+            let required = ["date", "nature"] + (feed.commune == nil ? ["commune"] : [])
+            let present = required.filter { feed.columns[$0].map { index[$0.matchKey] != nil } ?? false }
+            guard present.count == required.count else { return nil }
+            for (field, name) in feed.columns {
+                if let i = index[name.matchKey] { column[field] = i }
+                else { notes.append("colonne « \(name) » (\(field)) absente du fichier") }
+            }
+            for name in feed.keep { if let i = index[name.matchKey] { kept.append((name, i)) } }
+            let used = Set(column.values).union(kept.map(\.column))
+            let dropped = Set(feed.drop.map(\.matchKey))
+            let ignored = row.cells.enumerated().filter { !$0.element.isBlank && !used.contains($0.offset) && !dropped.contains($0.element.text.matchKey) }
+            if !ignored.isEmpty {
+                notes.append("colonnes non retenues (ni lues ni stockées) : " + ignored.map { "« \($0.element.text) »" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    /// Reads one data row; returns the incident's date, or nil when the row was rejected (not loaded).
+    private func readRow(_ row: SourceRow, header: Header, categories: [String: String], sink: BatchSink,
+                         summary: inout AdapterSummary) throws -> CivilDate? {
+        func cell(_ field: String) -> Cell { header.column[field].map { row[$0] } ?? .empty }
+        func text(_ field: String) -> String? { let t = cell(field).text.trimmingSpaces; return t.isEmpty ? nil : t }
+        func letter(_ field: String) -> String? { header.column[field].map(columnLetters) }
+        func reject(_ field: String, _ reason: String) throws {
+            try sink.reject(RejectFact(sheet: row.sheet, row: row.number, column: letter(field), value: text(field), reason: reason))
+        }
+
+        guard let date = FrenchDate.parse(cell("date")) else {
+            try reject("date", text("date") == nil ? "date manquante : fait non chargé" : "date illisible ou inexistante (jj/mm/aaaa attendu) : fait non chargé")
+            return nil
+        }
+        guard date >= Self.earliest, date <= today.adding(days: 1) else {
+            try reject("date", "date invraisemblable (\(date.french)) : fait non chargé")
+            return nil
+        }
+        guard let communeText = feed.commune ?? text("commune"), let commune = resolver.commune(named: communeText) else {
+            try reject("commune", text("commune") == nil ? "commune manquante : fait non chargé" : "commune hors du territoire : fait non chargé")
+            return nil
+        }
+        guard let nature = text("nature") else {
+            try reject("nature", "nature manquante : fait non chargé")
+            return nil
+        }
+        var time: Int?
+        if !cell("time").isBlank {
+            time = FrenchDate.parseTime(cell("time"))
+            if time == nil { try reject("time", "heure illisible (hh:mm attendu) : fait chargé sans heure") }
+        }
+        let place = resolver.resolve(commune: commune, area: text("area"), placeName: text("place"), address: text("address"),
+                                     lon: text("lon").flatMap(FrenchNumber.parse), lat: text("lat").flatMap(FrenchNumber.parse))
+        summary.placeLevels[place.level.rawValue, default: 0] += 1
+        let category = categories[nature.matchKey]
+        if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
+        var reference = text("reference")
+        if feed.hmac.contains("reference"), let value = reference {
+            if let key = hmacKey { reference = Self.pseudonym(value, key: key) }
+        }
+        var extra: [String: String] = [:]
+        for (name, column) in header.kept where !row[column].isBlank { extra[name] = row[column].text.trimmingSpaces }
+        try sink.add(IncidentFact(
+            date: date, time: time, place: place, placeText: text("address") ?? text("place"), nature: nature, category: category,
+            description: text("description"), weapon: text("weapon").map(Self.yesNo) ?? nil, target: text("target"),
+            followUp: text("follow_up"), line: text("line"), channel: text("channel"), reference: reference, extra: extra,
+            source: SourceRef(sheet: row.sheet, row: row.number, column: letter("date") ?? "A")))
+        return date
+    }
+
+    /// « oui », « x », « 1 », a weapon's name → true; « non », « 0 », « aucune » → false.
+    static func yesNo(_ text: String) -> Bool? {
+        switch text.matchKey {
+        case "non", "n", "0", "faux", "false", "no", "aucune", "aucun", "sans": return false
+        case "": return nil
+        default: return true
+        }
+    }
+
+    /// A keyed HMAC-SHA256 of a value, 16 hex digits: the same value always gives the same
+    /// pseudonym (so repeats can be counted) and it cannot be reversed without the key.
+    public static func pseudonym(_ value: String, key: SymmetricKey) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.trimmingSpaces.utf8), using: key)
+        return mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import VigieConfig
+import VigieCore
+import VigiePipeline
+import VigieStore
+import XCTest
+
+/// The whole of SampleData/, loaded as `vigie demo` loads it: every file is taken, the planted
+/// errors are reported where they are, the late partner and the unknown nature are named, and a
+/// second load changes no extract.
+final class SampleDataLoadTests: XCTestCase {
+    func testSampleDataLoadsWholeAndASecondLoadChangesNoExtract() throws {
+        setenv("VIGIE_HMAC_KEY", "cle-de-test-suffisamment-longue", 1)
+        let sampleData = Fixture.repo.appendingPathComponent("SampleData")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-sample-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let observatory = try Observatory(configDirectory: Fixture.repo.appendingPathComponent("Config"),
+                                          databasePath: folder.appendingPathComponent("vigie.sqlite").path,
+                                          today: CivilDate(dayNumber: 20_780)) // 2026-11-23
+
+        // Every file under <partner>/<feed>/ is read, counted here independently of the loader.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: sampleData.path)
+            .filter { $0.split(separator: "/").count == 3 && !$0.split(separator: "/").last!.hasPrefix(".") }
+        let first = try Demo.run(observatory, sampleData: sampleData) { _ in }
+        XCTAssertEqual(first.count, files.count)
+        XCTAssertEqual(first.filter { $0.status == .loaded }.count, files.count, first.filter { $0.status != .loaded }.map(\.text).joined())
+
+        // The planted errors: each reject names its row, its column and why.
+        let rejects = first.flatMap { report in report.rejects.map { (report.file, $0) } }
+        XCTAssertFalse(rejects.isEmpty)
+        for (file, reject) in rejects {
+            XCTAssertNotNil(reject.row, file)
+            XCTAssertNotNil(reject.column, file)
+            XCTAssertFalse(reject.reason.isEmpty, file)
+        }
+        XCTAssertTrue(rejects.contains { $0.0 == "pm_94028_2025-06.csv" && $0.1.value == "2025-06-31" && $0.1.column == "A" })
+        XCTAssertTrue(rejects.contains { $0.0 == "ch_incidents_2025-03.csv" && $0.1.value == "-2" })
+
+        // OGIF sent nothing for October 2026: late, with its contact from partners.yaml.
+        let ogifFiles = try FileManager.default.contentsOfDirectory(atPath: sampleData.appendingPathComponent("ogif/incidents-residences").path)
+        XCTAssertFalse(ogifFiles.contains { $0.contains("2026-10") })
+        let status = try LedgerStatus(config: observatory.config, store: observatory.store, today: observatory.context.today)
+        let ogif = try XCTUnwrap(status.completeness.lateFeeds.first { $0.partner == "ogif" })
+        XCTAssertEqual(ogif.late.map(\.period), ["2026-10"])
+        XCTAssertEqual(ogif.contact?.email, observatory.config.partners.first { $0.id == "ogif" }?.contact?.email)
+        XCTAssertTrue(status.completeness.text.contains(ogif.contact?.email ?? "?"))
+        XCTAssertEqual(status.completeness.lateFeeds.count, 1, status.completeness.text)
+        XCTAssertEqual(status.unclassifiedNatures.map(\.nature), ["Squat de cave"])
+
+        // The corrected Créteil Habitat file of September 2026 replaced the first one.
+        let correction = try XCTUnwrap(first.first { $0.file == "ch_incidents_2026-09_corrige.csv" })
+        XCTAssertEqual(correction.superseded.map(\.file), ["ch_incidents_2026-09.csv"])
+
+        func extracts() throws -> [[CountTotal]] {
+            try [
+                observatory.store.countTotals(by: [.partner, .feed, .period, .unit, .code]),
+                observatory.store.countTotals(by: [.commune, .quartier, .category, .period]),
+                observatory.store.incidentTotals(by: [.feed, .period, .commune, .quartier, .category, .nature], step: .day),
+                observatory.store.incidentTotals(by: [.partner, .period], step: .week),
+            ]
+        }
+        let before = try extracts()
+        XCTAssertGreaterThan(before[2].count, 1000)
+        let second = try Demo.run(observatory, sampleData: sampleData) { _ in }
+        XCTAssertEqual(second.filter { $0.status == .alreadyLoaded }.count, files.count)
+        XCTAssertEqual(try extracts(), before)
+    }
+}
