@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo test sample-data clean
+.PHONY: deps build demo test render-check sample-data clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -25,6 +25,11 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Renders every bulletin of the demo in headless Chromium, network blocked, and fails on any request or JS error.
+render-check:
+	$(MAKE) demo
+	.ci/render-check demo/bulletins
 
 # Rewrites SampleData/ from its fixed seed (needs ../shared/data for the real volumes).
 sample-data: build

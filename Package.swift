@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev.
@@ -37,6 +38,14 @@ let package = Package(
             "VigieCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
+        // Bulletins: models built from the store, statistics, SVG charts and maps, rendering
+        // through the Mustache templates of Config/templates/.
+        .target(name: "VigieReports", dependencies: [
+            "VigieCore", "VigieConfig", "VigieStore",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // Writers of partner-style files (CSV in several encodings, XLSX): sample data, tests, benchmarks.
         .target(name: "VigieFixtures", dependencies: [
             "VigieCore",
@@ -45,13 +54,13 @@ let package = Package(
 
         // The use cases the command line calls: ingest a file for a feed, the ledger's status,
         // the demo. The one place that joins Ingest and Store, which do not know each other.
-        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore",
+        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigieReports",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // The command line: parses arguments and calls the pipeline.
         .executableTarget(name: "vigie", dependencies: [
-            "VigieCore", "VigieConfig", "VigiePipeline",
+            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -64,8 +73,11 @@ let package = Package(
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
         .testTarget(name: "VigieIngestTests", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieFixtures"]),
         .testTarget(name: "VigieStoreTests", dependencies: [
-            "VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigiePipeline", "VigieFixtures",
+            "VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigiePipeline", "VigieReports", "VigieFixtures",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "VigieReportsTests", dependencies: [
+            "VigieCore", "VigieConfig", "VigieStore", "VigieReports", "VigiePipeline", "VigieFixtures",
         ]),
         .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"]),
     ],

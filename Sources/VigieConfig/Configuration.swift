@@ -14,9 +14,13 @@ public struct Configuration: Sendable {
     public var streets: [StreetSegment]
     /// Quartier outlines (`quartiers.geojson`).
     public var shapes: [QuartierShape]
+    /// Notability rules of the weekly bulletin (`bulletins.yaml`).
+    public var bulletinRules: BulletinRules
 
     public init(directory: URL, territory: Territory, partners: [Partner], nomenclature: Nomenclature,
-                places: [NamedPlace] = [], streets: [StreetSegment] = [], shapes: [QuartierShape] = []) {
+                places: [NamedPlace] = [], streets: [StreetSegment] = [], shapes: [QuartierShape] = [],
+                bulletinRules: BulletinRules = BulletinRules()) {
+        self.bulletinRules = bulletinRules
         self.directory = directory
         self.territory = territory
         self.partners = partners
@@ -43,7 +47,10 @@ public struct Configuration: Sendable {
             directory: directory, territory: territory, partners: partners, nomenclature: nomenclature,
             places: try PlacesLoader.places(directory.appendingPathComponent("places.yaml"), territory: territory),
             streets: try PlacesLoader.streets(directory.appendingPathComponent("voies.csv"), territory: territory),
-            shapes: try PlacesLoader.shapes(directory.appendingPathComponent("quartiers.geojson"), territory: territory))
+            shapes: try PlacesLoader.shapes(directory.appendingPathComponent("quartiers.geojson"), territory: territory),
+            bulletinRules: try BulletinRulesLoader.load(
+                directory.appendingPathComponent("bulletins.yaml"), categories: Set(nomenclature.categories.map(\.id)),
+                feeds: Set(partners.flatMap { $0.feeds.filter { $0.kind == .incidents }.map(\.id) })))
     }
 
     /// The feed `feedID` of partner `partnerID`, or an error listing what exists.

@@ -8,9 +8,11 @@ enum NomenclatureLoader {
         let doc = try YAMLValue.load(url)
         _ = try doc.mapping(allowed: ["families", "categories", "etat4001"])
         var families: Set<String> = []
+        var familyList: [Family] = []
         for f in try doc.optional("families")?.array() ?? [] {
             _ = try f.mapping(allowed: ["id", "label"])
             families.insert(try f.string("id"))
+            familyList.append(Family(id: try f.string("id"), label: try f.string("label")))
         }
         var categories: [Category] = []
         for c in try doc.required("categories").array() {
@@ -41,7 +43,7 @@ enum NomenclatureLoader {
             throw doc.error("index de l'état 4001 sans catégorie : \(missing.map(String.init).joined(separator: ", "))",
                             hint: "Ajoutez-les sous « etat4001 » dans nomenclature.yaml.")
         }
-        return Nomenclature(categories: categories, index4001: index, categoryOf4001: categoryOf)
+        return Nomenclature(families: familyList, categories: categories, index4001: index, categoryOf4001: categoryOf)
     }
 }
 

@@ -1,12 +1,15 @@
 /// The observatory's common categories, and the état 4001 index with the category of each.
 public struct Nomenclature: Sendable {
+    /// Wider families of categories, in the order of `nomenclature.yaml`.
+    public var families: [Family]
     public var categories: [Category]
     /// The 107 index, by number.
     public var index4001: [Int: Index4001]
     /// Category id of each used index.
     public var categoryOf4001: [Int: String]
 
-    public init(categories: [Category], index4001: [Int: Index4001], categoryOf4001: [Int: String]) {
+    public init(families: [Family] = [], categories: [Category], index4001: [Int: Index4001], categoryOf4001: [Int: String]) {
+        self.families = families
         self.categories = categories
         self.index4001 = index4001
         self.categoryOf4001 = categoryOf4001
@@ -16,6 +19,13 @@ public struct Nomenclature: Sendable {
 
     /// The code stored for a 4001 index, e.g. `4001-07`, so that codes sort in index order.
     public static func code4001(_ index: Int) -> String { "4001-" + pad(index, 2) }
+}
+
+/// A family of categories (atteintes aux personnes, aux biens, …).
+public struct Family: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    public init(id: String, label: String) { self.id = id; self.label = label }
 }
 
 /// A category of the observatory's nomenclature (violences aux personnes, incendies, …).

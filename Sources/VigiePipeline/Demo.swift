@@ -68,4 +68,17 @@ public enum Demo {
         }
         return reports
     }
+
+    /// The bulletins of the sample period: the weekly of 2026-W47 for every commune, the monthly
+    /// of October 2026, the study of S1 2026 and a diagnostic of the vehicle fires of Mont-Mesly.
+    public static func writeBulletins(_ observatory: Observatory, out: URL) throws -> [URL] {
+        let bulletins = try Bulletins(observatory, out: out)
+        var files: [URL] = []
+        files += try bulletins.weekly(week: .isoWeek(2026, 47))
+        files += try bulletins.monthly(month: .month(2026, 10))
+        files += try bulletins.semester(.semester(2026, 1))
+        files += try bulletins.diagnostic(area: .quartier("cre-mont-mesly"), category: "incendies",
+                                          from: .month(2026, 1), to: .month(2026, 10))
+        return files
+    }
 }

@@ -24,6 +24,11 @@ public enum CountGrouping: String, Sendable, CaseIterable {
 public struct CountTotal: Sendable, Equatable {
     public var keys: [String]
     public var total: Int
+
+    public init(keys: [String], total: Int) {
+        self.keys = keys
+        self.total = total
+    }
 }
 
 extension Store {

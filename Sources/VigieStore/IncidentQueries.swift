@@ -3,12 +3,13 @@ import VigieCore
 
 /// A way to group incidents in an extract. The SQL each one reads is fixed here.
 public enum IncidentGrouping: String, Sendable, CaseIterable {
-    case period, commune, quartier, category, nature, feed, partner
+    case period, commune, sector, quartier, category, nature, feed, partner
 
     var column: String {
         switch self {
         case .period: return "d.day"
         case .commune: return "d.commune"
+        case .sector: return "d.sector"
         case .quartier: return "d.quartier"
         case .category: return "d.category"
         case .nature: return "d.nature"

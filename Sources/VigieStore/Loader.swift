@@ -81,10 +81,10 @@ extension Store {
 
         if sink.incidentsLoaded > 0 {
             try db.execute(sql: """
-                INSERT INTO incident_daily (submission_id, day, commune, quartier, category, nature, n)
-                SELECT submission_id, day, commune, COALESCE(quartier, ''), COALESCE(category, ''), nature, COUNT(*)
+                INSERT INTO incident_daily (submission_id, day, commune, sector, quartier, category, nature, n)
+                SELECT submission_id, day, commune, COALESCE(sector, ''), COALESCE(quartier, ''), COALESCE(category, ''), nature, COUNT(*)
                 FROM incident WHERE submission_id = ?
-                GROUP BY day, commune, COALESCE(quartier, ''), COALESCE(category, ''), nature
+                GROUP BY day, commune, COALESCE(sector, ''), COALESCE(quartier, ''), COALESCE(category, ''), nature
                 """, arguments: [id])
         }
 

@@ -120,6 +120,57 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v3: sector in daily aggregates, comments, bulletins issued") { db in
+            try db.execute(sql: """
+                -- Doléances are placed by secteur only: the daily aggregate keeps the secteur too.
+                CREATE TABLE incident_daily_v3 (
+                    submission_id INTEGER NOT NULL REFERENCES submission(id),
+                    day INTEGER NOT NULL,
+                    commune TEXT NOT NULL,
+                    sector TEXT NOT NULL DEFAULT '',
+                    quartier TEXT NOT NULL DEFAULT '',
+                    category TEXT NOT NULL DEFAULT '',
+                    nature TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (submission_id, day, commune, sector, quartier, category, nature)
+                ) WITHOUT ROWID;
+                INSERT INTO incident_daily_v3 (submission_id, day, commune, sector, quartier, category, nature, n)
+                SELECT submission_id, day, commune, COALESCE(sector, ''), COALESCE(quartier, ''), COALESCE(category, ''), nature, COUNT(*)
+                FROM incident
+                GROUP BY submission_id, day, commune, COALESCE(sector, ''), COALESCE(quartier, ''), COALESCE(category, ''), nature;
+                DROP TABLE incident_daily;
+                ALTER TABLE incident_daily_v3 RENAME TO incident_daily;
+                CREATE INDEX incident_daily_by_day ON incident_daily(day);
+
+                -- The coordinator's comments, attached to one bulletin: its kind, its period and
+                -- its commune (NULL: the territory, or every commune of a weekly).
+                CREATE TABLE comment (
+                    id INTEGER PRIMARY KEY,
+                    bulletin TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    commune TEXT,
+                    text TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX comment_by_bulletin ON comment(bulletin, period);
+
+                -- Every bulletin written: what, for which period and scope, the hash of its
+                -- content, and its figures (JSON: key → value), so that the next issue can mark
+                -- the figures a resubmission changed (« révisé »).
+                CREATE TABLE bulletin_issue (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    content_sha256 TEXT NOT NULL,
+                    figures TEXT NOT NULL,
+                    issued_at TEXT NOT NULL
+                );
+                CREATE INDEX bulletin_issue_by_key ON bulletin_issue(kind, period, scope);
+                """)
+        }
+
         return migrator
     }
 }

@@ -10,7 +10,8 @@ struct Vigie: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigie",
         abstract: "Observatoire local de la délinquance : charge les fichiers des partenaires et écrit les bulletins.",
-        subcommands: [Init.self, Ingest.self, Status.self, Extract.self, Demo.self])
+        subcommands: [Init.self, Ingest.self, Status.self, Extract.self, BulletinCommand.self, DiagnosticCommand.self,
+                      CommentCommand.self, Demo.self])
 
     static func main() {
         umask(0o077) // everything Vigie creates is private to its owner

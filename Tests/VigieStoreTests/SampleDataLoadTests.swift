@@ -2,6 +2,7 @@ import Foundation
 import VigieConfig
 import VigieCore
 import VigiePipeline
+import VigieReports
 import VigieStore
 import XCTest
 
@@ -51,6 +52,34 @@ final class SampleDataLoadTests: XCTestCase {
         // The corrected Créteil Habitat file of September 2026 replaced the first one.
         let correction = try XCTUnwrap(first.first { $0.file == "ch_incidents_2026-09_corrige.csv" })
         XCTAssertEqual(correction.superseded.map(\.file), ["ch_incidents_2026-09.csv"])
+
+        // The demo's bulletins, on the sample period.
+        let written = try Demo.writeBulletins(observatory, out: folder.appendingPathComponent("bulletins"))
+        let names = Set(written.map(\.lastPathComponent))
+        for name in ["weekly_2026-W47_94002.html", "weekly_2026-W47_94028.html", "weekly_2026-W47_94044.html",
+                     "monthly_2026-10.html", "semester_2026-S1.html", "diagnostic_2026-01_2026-10_cre-mont-mesly_incendies.html"] {
+            XCTAssertTrue(names.contains(name), "\(name) not in \(names.sorted())")
+        }
+        for url in written { XCTAssertTrue(FileManager.default.fileExists(atPath: url.path), url.path) }
+        let html = try written.filter { $0.pathExtension == "html" }.map { try String(contentsOf: $0, encoding: .utf8) }
+        XCTAssertFalse(html.contains { $0.contains("src=\"http") || $0.contains("href=\"http") || $0.contains("url(http") }, "no external resource")
+        // Every vehicle fire in Créteil in the sample week 47 is in Créteil's weekly (arson is serious),
+        // and the knife attack in Alfortville is in Alfortville's, for its weapon.
+        let week47 = try String(contentsOf: sampleData.appendingPathComponent("police-nationale/faits-marquants/faits-marquants_2026-W47.csv"),
+                                encoding: .windowsCP1252)
+        let fires = week47.components(separatedBy: .newlines).filter { $0.contains(";Créteil;") && $0.contains("Incendie de véhicule") }.count
+        XCTAssertGreaterThan(fires, 0)
+        let context = BulletinContext(config: observatory.config, store: observatory.store, today: observatory.context.today)
+        let creteil = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: context)
+        XCTAssertEqual(creteil.entries.filter { $0.nature == "Incendie de véhicule" }.count, fires)
+        XCTAssertTrue(creteil.entries.contains { $0.nature == "Incendie de véhicule" && $0.reasons.contains { $0.contains("dans le quartier Mont-Mesly") } })
+        let alfortville = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94002", context: context)
+        XCTAssertTrue(alfortville.entries.contains { $0.nature == "Agression à l'arme blanche" && $0.reasons.contains("arme utilisée") })
+        // OGIF's missing October is « non reçu » in the monthly, never 0.
+        let monthly = try MonthlyBulletin.build(month: .month(2026, 10), context: context)
+        XCTAssertTrue(monthly.notReceived.contains { $0.hasPrefix("OGIF") }, "\(monthly.notReceived)")
+        let ogifRow = monthly.areas.first { $0.scope == "94002" }?.sources.first { $0.source.hasPrefix("OGIF") }
+        XCTAssertEqual(ogifRow?.current, "non reçu")
 
         func extracts() throws -> [[CountTotal]] {
             try [

@@ -1,0 +1,60 @@
+import Foundation
+import VigieCore
+
+/// Reads `bulletins.yaml`: the notability rules of the weekly faits marquants. Categories must
+/// exist in the nomenclature and feeds in partners.yaml; counts and days must be at least 1.
+enum BulletinRulesLoader {
+    static func load(_ url: URL, categories: Set<String>, feeds: Set<String>) throws -> BulletinRules {
+        guard FileManager.default.fileExists(atPath: url.path) else { return BulletinRules(feeds: feeds) }
+        let doc = try YAMLValue.load(url)
+        _ = try doc.mapping(allowed: ["weekly"])
+        let weekly = try doc.required("weekly")
+        _ = try weekly.mapping(allowed: ["feeds", "serious", "repeated", "baseline_weeks"])
+        var rules = BulletinRules(feeds: feeds)
+        if let list = try weekly.optional("feeds") {
+            for item in try list.array() where !feeds.contains(try item.string()) {
+                throw item.error("flux inconnu « \(try item.string()) »", hint: "Les flux sont ceux de partners.yaml.")
+            }
+            rules.feeds = Set(try list.strings())
+        }
+        if let serious = try weekly.optional("serious") {
+            _ = try serious.mapping(allowed: ["weapon", "categories", "natures"])
+            if let weapon = try serious.optional("weapon") {
+                switch try weapon.string().lowercased() {
+                case "true", "yes", "oui": rules.weaponIsSerious = true
+                case "false", "no", "non": rules.weaponIsSerious = false
+                default: throw weapon.error("true ou false attendu")
+                }
+            }
+            for item in try serious.optional("categories")?.array() ?? [] where !categories.contains(try item.string()) {
+                throw item.error("catégorie inconnue « \(try item.string()) »", hint: "Les catégories sont celles de nomenclature.yaml.")
+            }
+            rules.seriousCategories = Set(try serious.optional("categories")?.strings() ?? [])
+            rules.seriousNatures = Set(try serious.optional("natures")?.strings() ?? [])
+        }
+        if let repeated = try weekly.optional("repeated") {
+            _ = try repeated.mapping(allowed: ["same_quartier", "same_address"])
+            if let q = try repeated.optional("same_quartier") {
+                (rules.quartierCount, rules.quartierDays) = try countAndDays(q)
+            }
+            if let a = try repeated.optional("same_address") {
+                (rules.addressCount, rules.addressDays) = try countAndDays(a)
+            }
+        }
+        if let weeks = try weekly.optional("baseline_weeks") {
+            rules.baselineWeeks = try positive(weeks)
+        }
+        return rules
+    }
+
+    private static func countAndDays(_ value: YAMLValue) throws -> (Int, Int) {
+        _ = try value.mapping(allowed: ["count", "days"])
+        return (try positive(try value.required("count")), try positive(try value.required("days")))
+    }
+
+    private static func positive(_ value: YAMLValue) throws -> Int {
+        let n = try value.int()
+        guard n >= 1 else { throw value.error("un nombre entier au moins égal à 1 est attendu") }
+        return n
+    }
+}

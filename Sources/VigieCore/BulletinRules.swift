@@ -1,0 +1,34 @@
+/// What makes an incident notable enough for the weekly faits marquants (`Config/bulletins.yaml`):
+/// serious by itself, or repeated in the same quartier or at the same address.
+public struct BulletinRules: Sendable, Equatable {
+    /// An incident with a weapon used is serious.
+    public var weaponIsSerious: Bool
+    /// Categories that are serious by themselves (arson, homicides, attacks on agents…).
+    public var seriousCategories: Set<String>
+    /// Partner nature labels that are serious by themselves, whatever their category.
+    public var seriousNatures: Set<String>
+    /// Repeated: the same category in the same quartier at least `quartierCount` times within `quartierDays` days.
+    public var quartierCount: Int
+    public var quartierDays: Int
+    /// Repeated: the same address at least `addressCount` times within `addressDays` days.
+    public var addressCount: Int
+    public var addressDays: Int
+    /// The feeds whose incidents the weekly reads (by default every incidents feed).
+    public var feeds: Set<String>
+    /// How many earlier weeks the weekly totals are compared with (their mean).
+    public var baselineWeeks: Int
+
+    public init(weaponIsSerious: Bool = true, seriousCategories: Set<String> = [], seriousNatures: Set<String> = [],
+                quartierCount: Int = 3, quartierDays: Int = 14, addressCount: Int = 2, addressDays: Int = 30,
+                feeds: Set<String> = [], baselineWeeks: Int = 4) {
+        self.weaponIsSerious = weaponIsSerious
+        self.seriousCategories = seriousCategories
+        self.seriousNatures = seriousNatures
+        self.quartierCount = quartierCount
+        self.quartierDays = quartierDays
+        self.addressCount = addressCount
+        self.addressDays = addressDays
+        self.feeds = feeds
+        self.baselineWeeks = baselineWeeks
+    }
+}

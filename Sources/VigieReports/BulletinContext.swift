@@ -1,0 +1,174 @@
+import Foundation
+import VigieConfig
+import VigieCore
+import VigieStore
+
+/// What every bulletin builder reads: the configuration (names, populations, rules) and the
+/// store (current figures only). It answers in the territory's words: names, not identifiers.
+public struct BulletinContext: Sendable {
+    public let config: Configuration
+    public let store: Store
+    /// The day the bulletin is written: a file not yet due is « attendu », not « non reçu ».
+    public let today: CivilDate
+
+    public init(config: Configuration, store: Store, today: CivilDate) {
+        self.config = config
+        self.store = store
+        self.today = today
+    }
+
+    // MARK: Names
+
+    public func communeName(_ insee: String) -> String { config.territory.commune(insee: insee)?.name ?? insee }
+
+    public func quartierName(_ id: String?) -> String {
+        guard let id, !id.isEmpty else { return "non localisé" }
+        return quartier(id)?.quartier.name ?? id
+    }
+
+    public func sectorName(_ id: String?) -> String {
+        guard let id, !id.isEmpty else { return "secteur non précisé" }
+        for c in config.territory.communes { if let s = c.sectors.first(where: { $0.id == id }) { return s.name } }
+        return id
+    }
+
+    public func categoryLabel(_ id: String?) -> String {
+        guard let id, !id.isEmpty else { return "non classé" }
+        return config.nomenclature.category(id: id)?.label ?? id
+    }
+
+    public func partnerName(_ id: String) -> String { config.partners.first { $0.id == id }?.name ?? id }
+
+    /// « Mairie de Créteil — Direction de la tranquillité publique (police municipale) »: the
+    /// partner's name and the feed's id in words.
+    public func feedLabel(_ key: FeedKey) -> String {
+        "\(partnerName(key.partner)) (\(key.feed.replacingOccurrences(of: "-", with: " ")))"
+    }
+
+    /// The quartier `id`, its secteur and commune.
+    public func quartier(_ id: String) -> (quartier: Quartier, sector: Sector, commune: Commune)? {
+        for c in config.territory.communes {
+            for s in c.sectors { if let q = s.quartiers.first(where: { $0.id == id }) { return (q, s, c) } }
+        }
+        return nil
+    }
+
+    /// The secteur a quartier belongs to.
+    public func sectorOf(quartier id: String) -> String? { quartier(id)?.sector.id }
+
+    // MARK: Figures
+
+    /// Every counted fact of the months `from`…`to`, by month, feed, place and category: the
+    /// incidents of the fact feeds (from the daily aggregates) and the monthly counts placed in
+    /// the territory (bailleurs, police refined statistics). Current files only.
+    public func facts(from: Period, to: Period) throws -> [FactCell] {
+        let incidentFeeds = Set(factFeeds.map(\.key))
+        let countFeeds = Set(monthlyCountFeeds.map(\.key))
+        var cells: [FactCell] = []
+        let rows = try store.incidentTotals(by: [.period, .partner, .feed, .commune, .sector, .quartier, .category],
+                                            step: .month, from: from.start, to: to.end)
+        for row in rows {
+            let key = FeedKey(partner: row.keys[1], feed: row.keys[2])
+            guard incidentFeeds.contains(key) else { continue }
+            cells.append(FactCell(month: row.keys[0], feed: key, commune: row.keys[3],
+                                  sector: row.keys[4].isEmpty ? (sectorOf(quartier: row.keys[5]) ?? "") : row.keys[4],
+                                  quartier: row.keys[5], category: row.keys[6], count: row.total))
+        }
+        for row in try store.countTotals(by: [.period, .partner, .feed, .commune, .quartier, .category], from: from, to: to) {
+            let key = FeedKey(partner: row.keys[1], feed: row.keys[2])
+            guard countFeeds.contains(key), !row.keys[3].isEmpty else { continue }
+            cells.append(FactCell(month: row.keys[0], feed: key, commune: row.keys[3], sector: sectorOf(quartier: row.keys[4]) ?? "",
+                                  quartier: row.keys[4], category: row.keys[5], count: row.total))
+        }
+        return cells
+    }
+
+    /// Incidents feeds counted as facts: all but those read as complaints (doléances: a `channel` column).
+    public var factFeeds: [Feed] {
+        config.partners.flatMap(\.feeds).filter { $0.kind == .incidents && $0.columns["channel"] == nil }
+    }
+
+    /// Counts feeds placed in the territory month by month (bailleurs, refined statistics).
+    public var monthlyCountFeeds: [Feed] {
+        config.partners.flatMap(\.feeds).filter { $0.kind == .counts && $0.cadence == .monthly }
+    }
+
+    /// The feeds (weekly or monthly) that owe a file for some part of `period` and have not sent
+    /// it: shown « non reçu », never as 0. A feed whose `since` is later owes nothing; a file
+    /// not yet due is listed apart (`pending`), since nobody is late yet.
+    public func missingFeeds(for period: Period, among feeds: [Feed]) throws -> [Feed] {
+        try unreceived(for: period, among: feeds).filter { $0.due < today }.map(\.feed)
+    }
+
+    /// Files owed for `period` and not received, late or not yet due.
+    public func unreceived(for period: Period, among feeds: [Feed]) throws -> [Unreceived] {
+        var result: [Unreceived] = []
+        for feed in feeds where feed.cadence == .weekly || feed.cadence == .monthly {
+            let received = try store.receivedPeriods(partner: feed.partnerID, feed: feed.id)
+            // As the completeness register: owed from `since`, else from the first file; a feed
+            // that never sent anything and has no `since` (public files, on request) owes nothing.
+            guard let since = feed.since ?? received.min() else { continue }
+            var p = feed.period(of: period.start)
+            var first: Unreceived?
+            while p.start <= period.end {
+                let owed = since.start <= p.start
+                if owed, !received.contains(p) {
+                    let item = Unreceived(feed: feed, period: p, due: feed.dueDate(of: p))
+                    if first == nil || item.due < today { first = first.map { $0.due < today ? $0 : item } ?? item }
+                }
+                p = feed.next(after: p)
+            }
+            if let first { result.append(first) }
+        }
+        return result
+    }
+
+    /// « RATP (incidents transport) : 2026-11, attendu le 10/12/2026 ».
+    public func pendingNotes(for period: Period, among feeds: [Feed]) throws -> [String] {
+        try unreceived(for: period, among: feeds).filter { $0.due >= today }.map {
+            "\(feedLabel($0.feed.key)) : \($0.period), attendu le \($0.due.french)"
+        }
+    }
+
+    /// Communes a feed reports on (its fixed commune, or every commune of the territory).
+    public func communes(of feed: Feed) -> [String] {
+        if let c = feed.commune { return [c] }
+        if feed.unitKind == .residence || feed.unitKind == .stop || feed.unitKind == .school {
+            let kind: NamedPlace.Kind = feed.unitKind == .residence ? .residence : feed.unitKind == .stop ? .stop : .school
+            let owned = config.places.filter { $0.kind == kind && ($0.owner == nil || $0.owner == feed.partnerID) }
+            let communes = Set(owned.compactMap(\.commune))
+            if !communes.isEmpty { return config.territory.communes.map(\.insee).filter(communes.contains) }
+        }
+        return config.territory.communes.map(\.insee)
+    }
+}
+
+/// A feed, named by its partner and its id (feed ids repeat across partners).
+public struct FeedKey: Sendable, Hashable, Comparable {
+    public var partner: String
+    public var feed: String
+    public init(partner: String, feed: String) { self.partner = partner; self.feed = feed }
+    public static func < (a: FeedKey, b: FeedKey) -> Bool { (a.partner, a.feed) < (b.partner, b.feed) }
+}
+
+extension Feed {
+    public var key: FeedKey { FeedKey(partner: partnerID, feed: id) }
+}
+
+/// A file owed and not received: late when its due date is past.
+public struct Unreceived: Sendable {
+    public var feed: Feed
+    public var period: Period
+    public var due: CivilDate
+}
+
+/// Facts of one month, feed, place and category.
+public struct FactCell: Sendable, Equatable {
+    public var month: String
+    public var feed: FeedKey
+    public var commune: String
+    public var sector: String
+    public var quartier: String
+    public var category: String
+    public var count: Int
+}

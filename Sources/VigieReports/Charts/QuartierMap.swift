@@ -1,0 +1,250 @@
+import Foundation
+import VigieCore
+
+/// Colour classes of a choropleth: class i holds values in [breaks[i], breaks[i+1]) (last class closed).
+/// Values below the first break fall in the first class, above the last break in the last one.
+public struct MapClasses: Sendable, Equatable {
+    public var breaks: [Double]     // count + 1 ascending values
+    public var colors: [String]     // count colours, "#rrggbb"
+
+    public init(breaks: [Double], colors: [String]) {
+        self.breaks = breaks
+        self.colors = colors
+    }
+
+    public var count: Int { colors.count }
+
+    /// Equal intervals from min(0, min) to max; if that range is empty (all zero, or no value),
+    /// one class. Light yellow → dark red. Non-finite values are ignored.
+    public static func sequential(_ values: [Double], count: Int = 5) -> MapClasses {
+        let finite = values.filter(\.isFinite)
+        let low = min(0, finite.min() ?? 0), high = finite.max() ?? 0
+        guard high > low, count > 1 else {
+            return MapClasses(breaks: [low, high], colors: [interpolate(sequentialAnchors, at: 0.5)])
+        }
+        return MapClasses(breaks: equalBreaks(low, high, count),
+                          colors: (0..<count).map { interpolate(sequentialAnchors, at: Double($0) / Double(count - 1)) })
+    }
+
+    /// Equal intervals from −m to +m where m = max |v|, blue (decrease) → white → red (increase).
+    /// An even `count` is raised by one so that a middle class holds 0; if m = 0, one white class.
+    public static func diverging(_ values: [Double], count: Int = 5) -> MapClasses {
+        let m = values.filter(\.isFinite).map(abs).max() ?? 0
+        let count = count % 2 == 0 ? count + 1 : count
+        guard m > 0, count > 1 else {
+            return MapClasses(breaks: [-m, m], colors: [interpolate(divergingAnchors, at: 0.5)])
+        }
+        return MapClasses(breaks: equalBreaks(-m, m, count),
+                          colors: (0..<count).map { interpolate(divergingAnchors, at: Double($0) / Double(count - 1)) })
+    }
+
+    public func classIndex(of value: Double) -> Int {
+        let last = max(colors.count - 1, 0)
+        var i = 0
+        while i < last, i + 1 < breaks.count, value >= breaks[i + 1] { i += 1 }
+        return i
+    }
+
+    public func color(of value: Double) -> String {
+        colors.isEmpty ? QuartierMap.noDataColor : colors[classIndex(of: value)]
+    }
+
+    static func equalBreaks(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
+        let step = (high - low) / Double(count)
+        return (0..<count).map { low + Double($0) * step } + [high]
+    }
+
+    /// ColorBrewer YlOrRd (5 classes).
+    static let sequentialAnchors = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+    /// ColorBrewer RdBu (7 classes), from blue to red.
+    static let divergingAnchors = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+
+    /// The colour at `t` ∈ [0, 1] along `anchors`, linear in RGB.
+    static func interpolate(_ anchors: [String], at t: Double) -> String {
+        let rgb = anchors.map(components)
+        guard rgb.count > 1 else { return anchors.first ?? "#808080" }
+        let position = min(max(t, 0), 1) * Double(rgb.count - 1)
+        let i = min(Int(position), rgb.count - 2)
+        let f = position - Double(i)
+        let mixed = (0..<3).map { Int((Double(rgb[i][$0]) * (1 - f) + Double(rgb[i + 1][$0]) * f).rounded()) }
+        return "#" + mixed.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func components(_ hex: String) -> [Int] {
+        let value = Int(hex.dropFirst(), radix: 16) ?? 0x808080
+        return [(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]
+    }
+}
+
+/// A choropleth map of quartiers, north up: one `<path data-quartier data-class>` per quartier
+/// filled by its class colour (hatched grey « pas de donnée » without value), highlighted
+/// quartiers outlined thick and dark, names at centroids, a legend, a north arrow and the title.
+public enum QuartierMap {
+    static let noDataColor = "#d9d9d9"
+
+    /// `values`: quartier id → value (nil or absent: "pas de donnée", drawn hatched/grey). `labels`: quartier id → name written at the centroid.
+    /// `highlightLabel` is the legend's words for the thick outline (shown only when something is highlighted).
+    public static func svg(shapes: [QuartierShape], values: [String: Double?], labels: [String: String], classes: MapClasses,
+                           title: String, legendTitle: String, valueFormat: (Double) -> String,
+                           highlight: Set<String> = [], width: Int = 560, height: Int = 560,
+                           highlightLabel: String = "hausse significative") -> String {
+        let w = Double(max(width, 1)), h = Double(max(height, 1))
+        let legendWidth = min(170, w / 3)
+        let area = (x0: 12.0, y0: 40.0, x1: w - legendWidth - 4, y1: h - 12)
+        let projection = Projection(shapes: shapes, area: area)
+
+        func value(of id: String) -> Double? {
+            guard let v = values[id] ?? nil, v.isFinite else { return nil }
+            return v
+        }
+        let drawn = shapes.filter { $0.rings.contains { !$0.isEmpty } }
+        let anyMissing = drawn.contains { value(of: $0.quartier) == nil }
+        let anyHighlight = drawn.contains { highlight.contains($0.quartier) }
+        let patternID = "vigie-nodata-" + String(fnv1a(title + "\u{1F}" + legendTitle), radix: 16)
+
+        var out = SVG.open(width: width, height: height, label: title)
+        if anyMissing {
+            out += "<defs><pattern id=\"\(patternID)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+                + "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"\(noDataColor)\"/>"
+                + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#9e9e9e\" stroke-width=\"1.5\"/></pattern></defs>"
+        }
+        out += "<text x=\"12\" y=\"24\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">\(SVG.escape(title))</text>"
+
+        // Quartiers; highlighted ones last so that their outline is not covered by neighbours'.
+        let ordered = drawn.filter { !highlight.contains($0.quartier) } + drawn.filter { highlight.contains($0.quartier) }
+        for shape in ordered {
+            let id = shape.quartier
+            let name = labels[id] ?? id
+            let d = shape.rings.filter { !$0.isEmpty }.map { ring in
+                "M" + openRing(ring).map { p in
+                    let (x, y) = projection.point(p)
+                    return "\(SVG.number(x)) \(SVG.number(y))"
+                }.joined(separator: " L") + " Z"
+            }.joined(separator: " ")
+            let fill: String, dataClass: String, valueText: String
+            if let v = value(of: id) {
+                let index = classes.classIndex(of: v)
+                fill = classes.color(of: v)
+                dataClass = String(index)
+                valueText = valueFormat(v)
+            } else {
+                fill = "url(#\(patternID))"
+                dataClass = "none"
+                valueText = "pas de donnée"
+            }
+            let stroke = highlight.contains(id)
+                ? "stroke=\"#1a1a1a\" stroke-width=\"3\" data-highlight=\"true\""
+                : "stroke=\"#ffffff\" stroke-width=\"1\""
+            out += "<path d=\"\(d)\" fill=\"\(fill)\" fill-rule=\"evenodd\" \(stroke) stroke-linejoin=\"round\" "
+                + "data-quartier=\"\(SVG.escape(id))\" data-class=\"\(dataClass)\">"
+                + "<title>\(SVG.escape(name)) : \(SVG.escape(valueText))</title></path>"
+        }
+
+        // Names at the vertex average of each quartier's largest ring, with a white halo.
+        for shape in drawn {
+            guard let name = labels[shape.quartier], let center = projection.labelPoint(shape) else { continue }
+            out += "<text x=\"\(SVG.number(center.0))\" y=\"\(SVG.number(center.1 + 3))\" font-size=\"9\" "
+                + "text-anchor=\"middle\" fill=\"#222\" stroke=\"#ffffff\" stroke-width=\"2.5\" "
+                + "stroke-linejoin=\"round\" paint-order=\"stroke\">\(SVG.escape(name))</text>"
+        }
+
+        // Legend: highest class on top.
+        let lx = w - legendWidth + 8
+        var y = 52.0
+        for line in wrap(legendTitle, width: max(10, Int(legendWidth / 6.5))) {
+            out += "<text x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y))\" font-size=\"12\" font-weight=\"bold\" fill=\"#222\">\(SVG.escape(line))</text>"
+            y += 15
+        }
+        y += 2
+        func row(_ swatch: String, _ text: String) {
+            out += "<rect x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y))\" width=\"14\" height=\"14\" \(swatch)/>"
+            out += "<text x=\"\(SVG.number(lx + 20))\" y=\"\(SVG.number(y + 11))\" font-size=\"11\" fill=\"#222\">\(SVG.escape(text))</text>"
+            y += 20
+        }
+        for i in stride(from: classes.count - 1, through: 0, by: -1) where i + 1 < classes.breaks.count {
+            row("fill=\"\(classes.colors[i])\" stroke=\"#888\" stroke-width=\"0.5\"",
+                "\(valueFormat(classes.breaks[i])) – \(valueFormat(classes.breaks[i + 1]))")
+        }
+        if anyMissing { row("fill=\"url(#\(patternID))\" stroke=\"#888\" stroke-width=\"0.5\"", "pas de donnée") }
+        if anyHighlight { row("fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"2.5\"", highlightLabel) }
+
+        // North arrow at the foot of the legend column.
+        let nx = lx + 14, ny = max(y + 24, h - 56)
+        out += "<g class=\"north\"><polygon points=\"\(SVG.number(nx)),\(SVG.number(ny)) \(SVG.number(nx - 7)),\(SVG.number(ny + 20)) "
+            + "\(SVG.number(nx)),\(SVG.number(ny + 15)) \(SVG.number(nx + 7)),\(SVG.number(ny + 20))\" fill=\"#222\"/>"
+            + "<text x=\"\(SVG.number(nx))\" y=\"\(SVG.number(ny - 4))\" font-size=\"12\" font-weight=\"bold\" "
+            + "text-anchor=\"middle\" fill=\"#222\">N</text></g>"
+        return out + "</svg>"
+    }
+
+    /// A ring without its closing point (GeoJSON repeats the first point at the end).
+    static func openRing(_ ring: [QuartierShape.Point]) -> [QuartierShape.Point] {
+        guard ring.count > 1, let first = ring.first, ring.last == first else { return ring }
+        return Array(ring.dropLast())
+    }
+
+    /// Words of `text` gathered into lines of at most `width` characters (a longer word stays whole).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// A stable hash, so that the same map always gets the same pattern id.
+    static func fnv1a(_ text: String) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return hash
+    }
+
+    /// Equirectangular projection (x scaled by cos of the mean latitude), north up, fitted with a
+    /// margin into the drawing area and centred, keeping the aspect ratio.
+    struct Projection {
+        var kx = 1.0, minX = 0.0, maxLat = 0.0, scale = 1.0, originX = 0.0, originY = 0.0
+
+        init(shapes: [QuartierShape], area: (x0: Double, y0: Double, x1: Double, y1: Double)) {
+            let points = shapes.flatMap { $0.rings.flatMap { $0 } }.filter { $0.lon.isFinite && $0.lat.isFinite }
+            guard let minLon = points.map(\.lon).min(), let maxLon = points.map(\.lon).max(),
+                  let minLat = points.map(\.lat).min(), let maxLat = points.map(\.lat).max() else { return }
+            kx = cos((minLat + maxLat) / 2 * .pi / 180)
+            minX = minLon * kx
+            self.maxLat = maxLat
+            let margin = 8.0
+            let areaWidth = max(area.x1 - area.x0 - 2 * margin, 1), areaHeight = max(area.y1 - area.y0 - 2 * margin, 1)
+            let spanX = (maxLon - minLon) * kx, spanY = maxLat - minLat
+            let sx = spanX > 0 ? areaWidth / spanX : .infinity, sy = spanY > 0 ? areaHeight / spanY : .infinity
+            scale = min(sx, sy).isFinite ? min(sx, sy) : 1
+            originX = area.x0 + margin + (areaWidth - spanX * scale) / 2
+            originY = area.y0 + margin + (areaHeight - spanY * scale) / 2
+        }
+
+        func point(_ p: QuartierShape.Point) -> (Double, Double) {
+            (originX + (p.lon * kx - minX) * scale, originY + (maxLat - p.lat) * scale)
+        }
+
+        /// The vertex average of the largest ring of `shape`, projected.
+        func labelPoint(_ shape: QuartierShape) -> (Double, Double)? {
+            let rings = shape.rings.map { QuartierMap.openRing($0).map(point) }.filter { !$0.isEmpty }
+            guard let ring = rings.max(by: { area($0) < area($1) }) else { return nil }
+            let n = Double(ring.count)
+            return (ring.map(\.0).reduce(0, +) / n, ring.map(\.1).reduce(0, +) / n)
+        }
+
+        func area(_ ring: [(Double, Double)]) -> Double {
+            var sum = 0.0
+            for i in ring.indices {
+                let a = ring[i], b = ring[(i + 1) % ring.count]
+                sum += a.0 * b.1 - b.0 * a.1
+            }
+            return abs(sum) / 2
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+import VigieCore
+import VigieStore
+
+/// What every bulletin model offers the writer: its kind (the template's name), period and
+/// scope, the figures a later issue compares with, and its tables as CSV.
+public protocol Bulletin: Sendable {
+    static var kind: String { get }
+    var period: String { get }
+    /// `territoire`, a commune's INSEE code or a quartier id: part of the file name.
+    var scope: String { get }
+    var figures: [String: Int] { get }
+    var csvTables: [CSVTable] { get }
+}
+
+/// Renders a bulletin with its templates, writes it to the output folder as HTML, Markdown and
+/// one CSV per table, under `<kind>_<period>[_<scope>]`, and records the issue in the store.
+public struct BulletinWriter: Sendable {
+    public let context: BulletinContext
+    public let renderer: TemplateRenderer
+    public let directory: URL
+
+    public init(context: BulletinContext, directory: URL) throws {
+        self.context = context
+        self.renderer = try TemplateRenderer(directory: context.config.directory.appendingPathComponent("templates"))
+        self.directory = directory
+    }
+
+    /// The figures of the last issue of this bulletin, if any: what « révisé » compares with.
+    public func lastFigures(kind: String, period: String, scope: String) throws -> [String: Int]? {
+        try context.store.lastIssue(kind: kind, period: period, scope: scope)?.figures
+    }
+
+    /// Writes `bulletin` and returns the files written, HTML first.
+    @discardableResult
+    public func write<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date()) throws -> [URL] {
+        let kind = B.kind
+        let last = try lastFigures(kind: kind, period: bulletin.period, scope: bulletin.scope)
+        let revised = bulletin.figures.filter { key, value in last?[key].map { $0 != value } ?? false }.keys.sorted()
+        let object: [String: Any] = [
+            "b": bulletin,
+            "observatory": "Observatoire de la délinquance — \(context.config.territory.name)",
+            "issued": Self.frenchDate(issuedAt),
+            "revised": !revised.isEmpty,
+            "revisedCount": revised.count,
+            "firstIssue": last == nil,
+        ]
+        let base = bulletin.scope == "territoire" ? "\(kind)_\(bulletin.period)" : "\(kind)_\(bulletin.period)_\(bulletin.scope)"
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var written: [URL] = []
+        let html = try renderer.render("\(kind).html", object)
+        for (ext, text) in [("html", html), ("md", try renderer.render("\(kind).md", object))] {
+            let url = directory.appendingPathComponent("\(base).\(ext)")
+            try Data(text.utf8).write(to: url, options: .atomic)
+            written.append(url)
+        }
+        for table in bulletin.csvTables {
+            let url = directory.appendingPathComponent("\(base)_\(table.name).csv")
+            try Data(table.text.utf8).write(to: url, options: .atomic)
+            written.append(url)
+        }
+        let hash = SHA256.hash(data: Data(html.utf8)).map { String(format: "%02x", $0) }.joined()
+        try context.store.recordIssue(BulletinIssue(
+            kind: kind, period: bulletin.period, scope: bulletin.scope, fileName: "\(base).html", contentSHA256: hash,
+            figures: bulletin.figures, issuedAt: ISO8601DateFormatter().string(from: issuedAt)))
+        return written
+    }
+
+    static func frenchDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)?.french ?? ""
+    }
+}

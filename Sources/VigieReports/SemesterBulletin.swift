@@ -1,0 +1,308 @@
+import Foundation
+import VigieCore
+import VigieStore
+
+/// The semester study: (a) the état 4001 by category and family against the same semester a
+/// year earlier, the indexes that moved most, six semesters as a chart, and the partners'
+/// statistics; (b) the qualitative part: selected faits marquants, complaints by secteur and
+/// nature, the coordinator's texts; (c) the spatial study: quartier maps and repeated places.
+public struct SemesterBulletin: Sendable, Codable {
+    public struct Line: Sendable, Codable {
+        public var label: String
+        public var current: String
+        public var previous: String
+        public var change: String
+        public var flag: String
+    }
+
+    /// Lines under a title: one table of the bulletin.
+    public struct LineTable: Sendable, Codable {
+        public var title: String
+        public var lines: [Line]
+        public init(_ title: String, _ lines: [Line]) { self.title = title; self.lines = lines }
+    }
+
+    public struct Breakdown: Sendable, Codable {
+        public var title: String
+        public var columns: [String]
+        public var rows: [BreakdownRow]
+    }
+
+    public struct BreakdownRow: Sendable, Codable {
+        public var cells: [String]
+        public var count: String
+    }
+
+    public struct Section: Sendable, Codable {
+        public var title: String
+        public var paragraphs: [String]
+    }
+
+    public struct QuartierRate: Sendable, Codable {
+        public var quartier: String
+        public var commune: String
+        public var population: Int
+        public var current: Int
+        public var previous: Int
+        public var rate: String
+        public var rateValue: Double
+        public var change: String
+        public var flag: String
+        public var colorClass: Int
+    }
+
+    public var semester: String
+    public var semesterName: String
+    public var previousSemester: String
+    // (a)
+    public var families: LineTable
+    public var categories: LineTable
+    public var indexesUp: LineTable
+    public var indexesDown: LineTable
+    public var semestersChart: String
+    public var partnerTables: [Breakdown]
+    // (b)
+    public var faitsMarquants: [WeeklyBulletin.Entry]
+    public var complaints: Breakdown
+    public var sections: [Section]
+    // (c)
+    public var rateMap: String
+    public var changeMap: String
+    public var quartiers: [QuartierRate]
+    public var significantIncreases: [String]
+    public var repeatedPlaces: Breakdown
+    public var notReceived: [String]
+    public var comments: [String]
+    public var figures: [String: Int]
+}
+
+extension SemesterBulletin {
+    /// Builds the study of `semester` (`.semester`). `texts` is the coordinator's Markdown file
+    /// (sections under `## ` headings), if any.
+    public static func build(semester: Period, context: BulletinContext, texts: String? = nil) throws -> SemesterBulletin {
+        guard case .semester(let year, let half) = semester else { throw VigieError(.usage, "« \(semester) » n'est pas un semestre (2026-S1)") }
+        let previous = Period.semester(year - 1, half)
+        let config = context.config
+        var figures: [String: Int] = [:]
+
+        // (a) État 4001.
+        let etat = config.partners.flatMap(\.feeds).first { $0.kind == .etat4001 && $0.cadence == .monthly }
+        var byIndex: [String: (Int, Int)] = [:]
+        var families: [Line] = [], categories: [Line] = [], up: [Line] = [], down: [Line] = []
+        var chartBars: [(label: String, value: Int)] = []
+        if let etat {
+            func totals(_ p: Period) throws -> [CountTotal] {
+                try context.store.countTotals(by: [.code, .category], partner: etat.partnerID, feed: etat.id, from: p, to: p)
+            }
+            let now = try totals(semester), before = try totals(previous)
+            for t in now { byIndex[t.keys[0], default: (0, 0)].0 += t.total }
+            for t in before { byIndex[t.keys[0], default: (0, 0)].1 += t.total }
+            var categoryOf: [String: String] = [:]
+            for t in now + before { categoryOf[t.keys[0]] = t.keys[1] }
+            func line(_ label: String, _ c: Int, _ p: Int) -> Line {
+                let cmp = Comparison(current: c, previous: p)
+                return Line(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag.rawValue)
+            }
+            for family in config.nomenclature.families {
+                let ids = Set(config.nomenclature.categories.filter { $0.family == family.id }.map(\.id))
+                let c = byIndex.filter { ids.contains(categoryOf[$0.key] ?? "") }.reduce(0) { $0 + $1.value.0 }
+                let p = byIndex.filter { ids.contains(categoryOf[$0.key] ?? "") }.reduce(0) { $0 + $1.value.1 }
+                if c + p > 0 { families.append(line(family.label, c, p)) }
+                figures["4001|famille|\(family.id)"] = c
+            }
+            for category in config.nomenclature.categories {
+                let c = byIndex.filter { categoryOf[$0.key] == category.id }.reduce(0) { $0 + $1.value.0 }
+                let p = byIndex.filter { categoryOf[$0.key] == category.id }.reduce(0) { $0 + $1.value.1 }
+                if c + p > 0 { categories.append(line(category.label, c, p)) }
+            }
+            let moves = byIndex.map { code, v -> (String, Int, Int, Double) in
+                (code, v.0, v.1, Comparison(current: v.0, previous: v.1).z ?? 0)
+            }
+            func indexLabel(_ code: String) -> String {
+                let n = Int(code.dropFirst(5)) ?? 0
+                return "\(n) — \(config.nomenclature.index4001[n]?.label ?? code)"
+            }
+            up = moves.filter { $0.3 > 0 }.sorted { ($0.3, $1.0) > ($1.3, $0.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
+            down = moves.filter { $0.3 < 0 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
+            var p = semester
+            var six: [Period] = []
+            for _ in 0..<6 { six.insert(p, at: 0); p = p.previousSemester }
+            for s in six {
+                // A semester with no état 4001 at all is left out of the chart, not drawn as 0.
+                guard let total = try context.store.countTotals(by: [], partner: etat.partnerID, feed: etat.id, from: s, to: s).first?.total else { continue }
+                chartBars.append((label: s.description, value: total))
+                figures["4001|total|\(s)"] = total
+            }
+        }
+        let chart = BarChart.svg(bars: chartBars, title: "État 4001 — faits constatés par semestre, territoire")
+
+        // Partners' statistics.
+        func keys(_ predicate: (Feed) -> Bool) -> Set<String> {
+            Set(config.partners.flatMap(\.feeds).filter(predicate).map { "\($0.partnerID)/\($0.id)" })
+        }
+        func breakdown(_ title: String, _ columns: [String], _ rows: [CountTotal], limit: Int = 20) -> Breakdown {
+            Breakdown(title: title, columns: columns, rows: rows.prefix(limit).map { BreakdownRow(cells: $0.keys.map { $0.isEmpty ? "—" : $0 }, count: String($0.total)) })
+        }
+        let transport = keys { $0.kind == .incidents && $0.columns["line"] != nil }
+        var tables: [Breakdown] = []
+        tables.append(breakdown("Transports : faits par ligne et nature", ["Ligne", "Nature"],
+                                try context.store.incidentBreakdown(by: [.line, .nature], feeds: transport, from: semester.start, to: semester.end)))
+        tables.append(breakdown("Transports : suites données", ["Suite donnée"],
+                                try context.store.incidentBreakdown(by: [.followUp], feeds: transport, from: semester.start, to: semester.end)))
+        let residences = Dictionary(config.places.filter { $0.kind == .residence }.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let bailleurRows = try context.store.countTotals(by: [.unit, .code], from: semester, to: semester)
+            .filter { residences[$0.keys[0]] != nil }
+            .map { CountTotal(keys: [residences[$0.keys[0]] ?? $0.keys[0], $0.keys[1]], total: $0.total) }
+            .sorted { ($0.total, $1.keys.joined()) > ($1.total, $0.keys.joined()) }
+        tables.append(breakdown("Bailleurs : faits par résidence et nature", ["Résidence", "Nature"], bailleurRows))
+        for feed in config.partners.flatMap(\.feeds) where feed.kind == .counts && (feed.cadence == .schoolYear || feed.cadence == .yearly) {
+            let rows = try context.store.countTotals(by: [.period, .code], partner: feed.partnerID, feed: feed.id)
+                .sorted { ($1.keys[0], $0.keys[1]) < ($0.keys[0], $1.keys[1]) }
+            let unit = feed.cadence == .schoolYear ? "Année scolaire" : "Année"
+            tables.append(breakdown("\(context.partnerName(feed.partnerID)) — \(feed.id.replacingOccurrences(of: "-", with: " "))", [unit, "Nature"], rows, limit: 30))
+        }
+
+        // (b) Qualitative.
+        var entries: [WeeklyBulletin.Entry] = []
+        var week = Period.week(of: semester.start)
+        while week.start <= semester.end {
+            for commune in config.territory.communes {
+                let weekly = try WeeklyBulletin.build(week: week, commune: commune.insee, context: context)
+                entries += weekly.entries.filter { e in CivilDate.fromFrench(e.date).map(semester.contains) ?? false }
+            }
+            week = .week(of: week.end.adding(days: 1))
+        }
+        let complaintFeeds = keys { $0.kind == .incidents && $0.columns["channel"] != nil }
+        let complaints = try context.store.incidentBreakdown(by: [.commune, .sector, .nature], feeds: complaintFeeds, from: semester.start, to: semester.end)
+            .map { CountTotal(keys: [context.communeName($0.keys[0]), context.sectorName($0.keys[1]), $0.keys[2]], total: $0.total) }
+
+        // (c) Spatial.
+        let facts = try context.facts(from: .month(semester.start.year, semester.start.month), to: .month(semester.end.year, semester.end.month))
+        let factsBefore = try context.facts(from: .month(previous.start.year, previous.start.month), to: .month(previous.end.year, previous.end.month))
+        var quartiers: [QuartierRate] = []
+        var rates: [String: Double?] = [:], changes: [String: Double?] = [:], names: [String: String] = [:]
+        var significant: Set<String> = []
+        for commune in config.territory.communes {
+            for sector in commune.sectors {
+                for q in sector.quartiers {
+                    let c = facts.filter { $0.quartier == q.id }.reduce(0) { $0 + $1.count }
+                    let p = factsBefore.filter { $0.quartier == q.id }.reduce(0) { $0 + $1.count }
+                    let rate = Rate.perThousand(c, population: q.population) ?? 0
+                    let cmp = Comparison(current: c, previous: p)
+                    rates[q.id] = rate
+                    changes[q.id] = Double(c - p) * 1000 / Double(max(q.population, 1))
+                    names[q.id] = q.name
+                    if cmp.flag == .significant, c > p { significant.insert(q.id) }
+                    figures["quartier|\(q.id)"] = c
+                    quartiers.append(QuartierRate(quartier: q.name, commune: commune.name, population: q.population, current: c, previous: p,
+                                                  rate: Rate.french(rate), rateValue: rate, change: cmp.text, flag: cmp.flag.rawValue, colorClass: 0))
+                }
+            }
+        }
+        let rateClasses = MapClasses.sequential(rates.values.compactMap { $0 })
+        let changeClasses = MapClasses.diverging(changes.values.compactMap { $0 })
+        for i in quartiers.indices { quartiers[i].colorClass = rateClasses.classIndex(of: quartiers[i].rateValue) }
+        let rateMap = QuartierMap.svg(shapes: config.shapes, values: rates, labels: names, classes: rateClasses,
+                                      title: "Faits pour 1 000 habitants — \(semester.frenchName)", legendTitle: "pour 1 000 hab.",
+                                      valueFormat: { SVG.french($0) }, highlight: significant)
+        let changeMap = QuartierMap.svg(shapes: config.shapes, values: changes, labels: names, classes: changeClasses,
+                                        title: "Évolution depuis le \(previous.frenchName) (pour 1 000 hab.)", legendTitle: "écart pour 1 000 hab.",
+                                        valueFormat: { ($0 > 0 ? "+" : "") + SVG.french($0) }, highlight: significant)
+        let factFeeds = Set(context.factFeeds.map { "\($0.partnerID)/\($0.id)" })
+        let places = try context.store.incidentBreakdown(by: [.commune, .place, .quartier], feeds: factFeeds, from: semester.start, to: semester.end)
+            .filter { $0.total >= max(config.bulletinRules.addressCount, 3) && !$0.keys[1].isEmpty && !WeeklyBulletin.genericPlaces.contains($0.keys[1].matchKey) }
+            .map { CountTotal(keys: [context.communeName($0.keys[0]), $0.keys[1], context.quartierName($0.keys[2])], total: $0.total) }
+
+        let missing = try context.missingFeeds(for: semester, among: context.factFeeds + context.monthlyCountFeeds)
+        return SemesterBulletin(
+            semester: semester.description, semesterName: semester.frenchName, previousSemester: previous.frenchName,
+            families: LineTable("Par famille", families), categories: LineTable("Par catégorie", categories),
+            indexesUp: LineTable("Index en plus forte hausse", up), indexesDown: LineTable("Index en plus forte baisse", down),
+            semestersChart: chart,
+            partnerTables: tables.filter { !$0.rows.isEmpty },
+            faitsMarquants: entries,
+            complaints: breakdown("Doléances par commune, secteur et nature", ["Commune", "Secteur", "Nature"], complaints, limit: 40),
+            sections: texts.map(Section.parse) ?? [],
+            rateMap: rateMap, changeMap: changeMap, quartiers: quartiers,
+            significantIncreases: quartiers.filter { q in significant.contains { names[$0] == q.quartier } }.map { "\($0.quartier) (\($0.commune)) : \($0.change)" },
+            repeatedPlaces: breakdown("Lieux aux faits répétés (au moins 3 dans le semestre)", ["Commune", "Lieu", "Quartier"], places, limit: 30),
+            notReceived: missing.map { context.feedLabel($0.key) },
+            comments: try context.store.comments(bulletin: "semester", period: semester.description).map(\.text),
+            figures: figures)
+    }
+}
+
+extension SemesterBulletin.Section {
+    /// Splits the coordinator's Markdown into sections at `## ` headings; paragraphs at blank lines.
+    static func parse(_ markdown: String) -> [SemesterBulletin.Section] {
+        var sections: [SemesterBulletin.Section] = []
+        var title = "Analyse"
+        var paragraphs: [String] = []
+        var current: [String] = []
+        func flushParagraph() {
+            if !current.isEmpty { paragraphs.append(current.joined(separator: " ")); current = [] }
+        }
+        func flushSection() {
+            flushParagraph()
+            if !paragraphs.isEmpty { sections.append(.init(title: title, paragraphs: paragraphs)) }
+            paragraphs = []
+        }
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("#") {
+                flushSection()
+                title = line.drop(while: { $0 == "#" }).trimmingCharacters(in: .whitespaces)
+            } else if line.isEmpty {
+                flushParagraph()
+            } else {
+                current.append(line)
+            }
+        }
+        flushSection()
+        return sections
+    }
+}
+
+extension Period {
+    /// The semester before this one. Only for `.semester`.
+    var previousSemester: Period {
+        guard case .semester(let y, let s) = self else { return self }
+        return s == 2 ? .semester(y, 1) : .semester(y - 1, 2)
+    }
+}
+
+extension CivilDate {
+    /// The date of « 23/11/2026 ».
+    static func fromFrench(_ text: String) -> CivilDate? {
+        let parts = text.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return CivilDate(year: parts[2], month: parts[1], day: parts[0])
+    }
+}
+
+extension SemesterBulletin: Bulletin {
+    public static let kind = "semester"
+    public var period: String { semester }
+    public var scope: String { "territoire" }
+
+    static func lines(_ name: String, _ table: LineTable) -> CSVTable {
+        CSVTable(name: name, header: ["libellé", "période", "même période n-1", "évolution", "signal"],
+                 rows: table.lines.map { [$0.label, $0.current, $0.previous, $0.change, $0.flag] })
+    }
+
+    static func table(_ name: String, _ b: Breakdown) -> CSVTable {
+        CSVTable(name: name, header: b.columns + ["nombre"], rows: b.rows.map { $0.cells + [$0.count] })
+    }
+
+    public var csvTables: [CSVTable] {
+        var tables = [Self.lines("4001-familles", families), Self.lines("4001-categories", categories),
+                      Self.lines("4001-hausses", indexesUp), Self.lines("4001-baisses", indexesDown)]
+        for (i, t) in partnerTables.enumerated() { tables.append(Self.table("partenaires-\(i + 1)", t)) }
+        tables.append(Self.table("doleances", complaints))
+        tables.append(CSVTable(name: "quartiers", header: ["quartier", "commune", "population", "semestre", "même semestre n-1",
+                                                           "taux pour 1 000 hab.", "évolution", "signal", "classe de couleur"],
+                               rows: quartiers.map { [$0.quartier, $0.commune, String($0.population), String($0.current), String($0.previous),
+                                                      $0.rate, $0.change, $0.flag, String($0.colorClass + 1)] }))
+        tables.append(Self.table("lieux-repetes", repeatedPlaces))
+        return tables
+    }
+}

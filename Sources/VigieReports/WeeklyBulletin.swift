@@ -1,0 +1,178 @@
+import Foundation
+import VigieCore
+import VigieStore
+
+/// The weekly faits marquants of one commune: the incidents of the ISO week that the rules of
+/// `bulletins.yaml` select (serious, or repeated), each with why; the coordinator's comments;
+/// and the week's totals by category against the mean of the previous weeks. Plain data.
+public struct WeeklyBulletin: Sendable, Codable {
+    public struct Earlier: Sendable, Codable, Equatable {
+        public var date: String
+        public var nature: String
+        public var place: String
+    }
+
+    public struct Entry: Sendable, Codable {
+        public var date: String
+        public var time: String
+        public var place: String
+        public var quartier: String
+        public var nature: String
+        public var category: String
+        public var description: String
+        public var source: String
+        /// Why the incident is notable, in French (« arme utilisée », « 3e incendie … »).
+        public var reasons: [String]
+        /// The other incidents of the series it belongs to.
+        public var earlier: [Earlier]
+        /// Where it came from: « fichier, ligne N ».
+        public var provenance: String
+    }
+
+    public struct Total: Sendable, Codable {
+        public var category: String
+        public var count: Int
+        /// Mean of the `baselineWeeks` previous weeks, « 2,3 ».
+        public var mean: String
+        public var flag: String
+    }
+
+    public var week: String
+    public var weekSpan: String
+    public var commune: String
+    public var communeName: String
+    public var entries: [Entry]
+    public var comments: [String]
+    /// Totals on the feeds that sent the week (`totalSources`), against the same feeds' previous weeks.
+    public var totals: [Total]
+    public var totalSources: [String]
+    public var baselineWeeks: Int
+    /// Feeds owing the week (or its month) that are late: their incidents are missing.
+    public var notReceived: [String]
+    /// Feeds whose file for the week's period is not due yet (monthly files).
+    public var pending: [String]
+
+    /// The figures a later issue compares with, to mark revisions.
+    public var figures: [String: Int] {
+        Dictionary(totals.map { ("\($0.category)", $0.count) }, uniquingKeysWith: +)
+            .merging(["faits marquants": entries.count], uniquingKeysWith: +)
+    }
+}
+
+extension WeeklyBulletin {
+    /// Builds the weekly of `commune` for the ISO week `week` from the store's current incidents.
+    public static func build(week: Period, commune: String, context: BulletinContext) throws -> WeeklyBulletin {
+        guard case .isoWeek = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine (2026-W47)") }
+        let rules = context.config.bulletinRules
+        let feeds = context.factFeeds.filter { rules.feeds.contains($0.id) }
+        let feedKeys = Set(feeds.map { "\($0.partnerID)/\($0.id)" })
+        let lookback = max(rules.quartierDays, rules.addressDays, 7 * rules.baselineWeeks)
+        let all = try context.store.incidents(from: week.start.adding(days: -lookback), to: week.end, commune: commune)
+            .filter { feedKeys.contains("\($0.partner)/\($0.feed)") }
+        let inWeek = all.filter { week.contains($0.date) }
+
+        var entries: [Entry] = []
+        for incident in inWeek {
+            var reasons: [String] = []
+            var series: [IncidentRecord] = []
+            if rules.weaponIsSerious, incident.weapon == true { reasons.append("arme utilisée") }
+            if let category = incident.category, rules.seriousCategories.contains(category) {
+                reasons.append("fait grave : \(context.categoryLabel(category).lowercased())")
+            }
+            if rules.seriousNatures.contains(incident.nature) { reasons.append("fait grave : \(incident.nature.lowercased())") }
+            if let quartier = incident.quartier, let category = incident.category {
+                let same = all.filter { $0.quartier == quartier && $0.category == category }
+                if let window = denseWindow(around: incident, in: same, count: rules.quartierCount, days: rules.quartierDays) {
+                    reasons.append("répété : \(window.count) faits « \(context.categoryLabel(category).lowercased()) » dans le quartier \(context.quartierName(quartier)) en \(rules.quartierDays) jours")
+                    series += window
+                }
+            }
+            if let place = incident.placeText, !place.matchKey.isEmpty, !genericPlaces.contains(place.matchKey) {
+                let same = all.filter { $0.placeText?.matchKey == place.matchKey }
+                if let window = denseWindow(around: incident, in: same, count: rules.addressCount, days: rules.addressDays) {
+                    reasons.append("répété : \(window.count) faits au même lieu en \(rules.addressDays) jours")
+                    series += window
+                }
+            }
+            guard !reasons.isEmpty else { continue }
+            var seen: Set<Int64> = [incident.id]
+            let earlier = series.filter { seen.insert($0.id).inserted }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+            entries.append(Entry(
+                date: incident.date.french, time: incident.timeMinutes.map(clock) ?? "",
+                place: incident.placeText ?? "", quartier: context.quartierName(incident.quartier),
+                nature: incident.nature, category: context.categoryLabel(incident.category),
+                description: incident.description ?? "", source: context.partnerName(incident.partner),
+                reasons: reasons,
+                earlier: earlier.map { Earlier(date: $0.date.french, nature: $0.nature, place: $0.placeText ?? context.quartierName($0.quartier)) },
+                provenance: "\(incident.fileName), ligne \(incident.sourceRow)"))
+        }
+
+        // Totals of the week by category against the mean of the previous weeks, on the feeds
+        // that have sent the week only: a file still to come would read as a fall.
+        let communeFeeds = feeds.filter { context.communes(of: $0).contains(commune) }
+        let unreceived = Set(try context.unreceived(for: week, among: communeFeeds).map { "\($0.feed.partnerID)/\($0.feed.id)" })
+        var current: [String: Int] = [:]
+        var before: [String: Int] = [:]
+        let baselineStart = week.start.adding(days: -7 * rules.baselineWeeks)
+        for incident in all where !unreceived.contains("\(incident.partner)/\(incident.feed)") {
+            let category = incident.category ?? ""
+            if week.contains(incident.date) {
+                current[category, default: 0] += 1
+            } else if incident.date >= baselineStart {
+                before[category, default: 0] += 1
+            }
+        }
+        let order = context.config.nomenclature.categories.map(\.id) + [""]
+        let totals = order.filter { current[$0] != nil || before[$0] != nil }.map { category -> Total in
+            let mean = Double(before[category] ?? 0) / Double(rules.baselineWeeks)
+            return Total(category: context.categoryLabel(category), count: current[category] ?? 0,
+                         mean: Rate.french(mean), flag: Comparison.flag(current: Double(current[category] ?? 0), previous: mean).rawValue)
+        }
+
+        let comments = try context.store.comments(bulletin: "weekly", period: week.description, commune: commune).map(\.text)
+        let missing = try context.missingFeeds(for: week, among: communeFeeds)
+        return WeeklyBulletin(
+            week: week.description, weekSpan: "du \(week.start.french) au \(week.end.french)",
+            commune: commune, communeName: context.communeName(commune), entries: entries, comments: comments,
+            totals: totals,
+            totalSources: communeFeeds.filter { !unreceived.contains("\($0.partnerID)/\($0.id)") }.map { context.feedLabel($0.key) },
+            baselineWeeks: rules.baselineWeeks,
+            notReceived: missing.map { context.feedLabel($0.key) },
+            pending: try context.pendingNotes(for: week, among: communeFeeds))
+    }
+
+    /// Place texts too vague to call two incidents « the same place ».
+    static let genericPlaces: Set<String> = ["voie publique", "domicile", "non precise", "inconnu"]
+
+    /// The incidents of `series` (which contains `incident`) in the fullest window of `days`
+    /// days that contains `incident`, when it holds at least `count` of them; else nil.
+    static func denseWindow(around incident: IncidentRecord, in series: [IncidentRecord], count: Int, days: Int) -> [IncidentRecord]? {
+        guard series.count >= count else { return nil }
+        var best: [IncidentRecord] = []
+        for start in stride(from: incident.date.dayNumber - days + 1, through: incident.date.dayNumber, by: 1) {
+            let window = series.filter { $0.date.dayNumber >= start && $0.date.dayNumber < start + days }
+            if window.count > best.count { best = window }
+        }
+        return best.count >= count ? best : nil
+    }
+
+    static func clock(_ minutes: Int) -> String {
+        let h = minutes / 60, m = minutes % 60
+        return (h < 10 ? "0" : "") + "\(h)h" + (m < 10 ? "0" : "") + "\(m)"
+    }
+}
+
+extension WeeklyBulletin: Bulletin {
+    public static let kind = "weekly"
+    public var period: String { week }
+    public var scope: String { commune }
+
+    public var csvTables: [CSVTable] {
+        [CSVTable(name: "faits-marquants",
+                  header: ["date", "heure", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance"],
+                  rows: entries.map { [$0.date, $0.time, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
+                                       $0.reasons.joined(separator: " ; "), $0.provenance] }),
+         CSVTable(name: "totaux", header: ["catégorie", "semaine", "moyenne des semaines précédentes", "signal"],
+                  rows: totals.map { [$0.category, String($0.count), $0.mean, $0.flag] })]
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigiePipeline
+
+/// `vigie bulletin`: writes the weekly, monthly or semester bulletin.
+struct BulletinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bulletin",
+        abstract: "Écrit un bulletin (HTML, Markdown et un CSV par tableau) dans --out.",
+        subcommands: [WeeklyCommand.self, MonthlyCommand.self, SemesterCommand.self])
+}
+
+/// Where bulletins are written.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Dossier où écrire les bulletins.")
+    var out: String = "bulletins"
+
+    var url: URL { URL(fileURLWithPath: out) }
+
+    /// Opens the observatory, writes bulletins with `body`, and prints the files written.
+    func write(_ options: StoreOptions, _ body: (Bulletins) throws -> [URL]) throws {
+        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
+        let files = try body(try Bulletins(observatory, out: url))
+        for file in files where file.pathExtension == "html" { printOut("écrit : \(file.path)") }
+        printOut("\(files.count) fichier(s) écrit(s) dans \(out) (HTML, Markdown et CSV).")
+    }
+}
+
+/// Parses a period of one kind, or explains what is expected.
+func parsePeriod(_ text: String, option: String, kind: String, example: String, accept: (Period) -> Bool) throws -> Period {
+    guard let period = Period(text), accept(period) else {
+        throw ValidationError("\(option) « \(text) » n'est pas \(kind) : écrivez par exemple \(example).")
+    }
+    return period
+}
+
+struct WeeklyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weekly", abstract: "Faits marquants de la semaine, un bulletin par commune.")
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Semaine ISO (lundi à dimanche), par exemple 2026-W47.")
+    var week: String
+
+    @Option(help: "Une seule commune (code INSEE ou nom) ; par défaut, toutes.")
+    var commune: String?
+
+    func period() throws -> Period {
+        try parsePeriod(week, option: "--week", kind: "une semaine", example: "2026-W47") { if case .isoWeek = $0 { true } else { false } }
+    }
+
+    func validate() throws { _ = try period() }
+
+    func run() throws {
+        try output.write(options) { try $0.weekly(week: try period(), commune: commune) }
+    }
+}
+
+struct MonthlyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monthly", abstract: "Bulletin mensuel par quartier et par secteur, pour le territoire et chaque commune.")
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Mois, par exemple 2026-10.")
+    var month: String
+
+    @Option(help: "Une seule commune (code INSEE ou nom) ; par défaut, le territoire et chaque commune.")
+    var commune: String?
+
+    func period() throws -> Period {
+        try parsePeriod(month, option: "--month", kind: "un mois", example: "2026-10") { if case .month = $0 { true } else { false } }
+    }
+
+    func validate() throws { _ = try period() }
+
+    func run() throws {
+        try output.write(options) { try $0.monthly(month: try period(), commune: commune) }
+    }
+}
+
+struct SemesterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "semester", abstract: "Étude semestrielle : état 4001, statistiques des partenaires, étude qualitative et spatiale.")
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Semestre, par exemple 2026-S1.")
+    var semester: String
+
+    @Option(help: "Fichier Markdown des textes du coordonnateur (sections « ## Titre »), repris dans l'étude qualitative.")
+    var texts: String?
+
+    func period() throws -> Period {
+        try parsePeriod(semester, option: "--semester", kind: "un semestre", example: "2026-S1") { if case .semester = $0 { true } else { false } }
+    }
+
+    func validate() throws { _ = try period() }
+
+    func run() throws {
+        try output.write(options) { try $0.semester(try period(), texts: texts.map { URL(fileURLWithPath: $0) }) }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import VigieCore
+import VigieReports
+import XCTest
+
+/// The semester study and the diagnostic, from files written here and loaded for real.
+final class SemesterBulletinTests: XCTestCase {
+    /// Police municipale of Créteil: March 2025, 10 in Palais; March 2026, 30 in Palais,
+    /// 10 in Mont-Mesly, 5 at L'Échat.
+    static let march2026 = [("Place Salvador Allende", "cre-palais", 30), ("3 rue Albert Doyen", "cre-mont-mesly", 10),
+                            ("Rue Juliette Savar", "cre-echat", 5)]
+
+    func fixture() throws -> ReportsFixture {
+        let f = try ReportsFixture()
+        try f.load("pm_94028_2025-03.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + ReportsFixture.policeMunicipale(10, year: 2025, month: 3, address: "Place Salvador Allende"))
+        try f.load("pm_94028_2026-03.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + Self.march2026.flatMap { ReportsFixture.policeMunicipale($0.2, year: 2026, month: 3, address: $0.0) })
+        return f
+    }
+
+    func testTheMapColoursEachQuartierByItsRate() throws {
+        let f = try fixture()
+        let semester = try SemesterBulletin.build(semester: .semester(2026, 1), context: f.context)
+        let quartiers = f.config.territory.communes.flatMap(\.sectors).flatMap(\.quartiers)
+        // Rates per 1,000 inhabitants computed here from the files and territory.yaml; five
+        // equal classes from 0 to the highest rate.
+        var rates: [String: Double] = [:]
+        for q in quartiers { rates[q.id] = 0 }
+        for (_, id, n) in Self.march2026 {
+            let population = try XCTUnwrap(quartiers.first { $0.id == id }?.population)
+            rates[id] = Double(n) * 1000 / Double(population)
+        }
+        let top = try XCTUnwrap(rates.values.max())
+        func expectedClass(_ rate: Double) -> Int { min(Int(rate / (top / 5)), 4) }
+
+        let drawn = Self.classes(in: semester.rateMap)
+        XCTAssertEqual(Set(drawn.keys), Set(f.config.shapes.map(\.quartier)))
+        for (id, rate) in rates where drawn[id] != nil {
+            XCTAssertEqual(drawn[id], String(expectedClass(rate)), "\(id): rate \(rate)")
+        }
+        XCTAssertEqual(drawn["cre-palais"], "4")
+        // The table beside the map says the same classes (1-based in the CSV).
+        let table = try XCTUnwrap(semester.csvTables.first { $0.name == "quartiers" })
+        let palais = try XCTUnwrap(table.rows.first { $0[0] == "Palais" })
+        XCTAssertEqual(palais[3], "30")
+        XCTAssertEqual(palais[4], "10")
+        XCTAssertEqual(palais[8], "5")
+
+        // Palais 10 → 30 is significant (z = 2(√30 − √10) ≈ 4,6): listed and outlined on the map.
+        XCTAssertEqual(semester.significantIncreases.count, 1)
+        XCTAssertTrue(semester.significantIncreases[0].hasPrefix("Palais (Créteil)"))
+        XCTAssertTrue(semester.rateMap.contains("data-highlight=\"true\""))
+    }
+
+    func testTheDiagnosticOfAQuartierCountsItsFactsOnly() throws {
+        let f = try fixture()
+        let diagnostic = try Diagnostic.build(area: .quartier("cre-palais"), category: "depots-sauvages",
+                                              from: .month(2026, 1), to: .month(2026, 6), context: f.context)
+        XCTAssertEqual(diagnostic.total.current, "30")
+        XCTAssertEqual(diagnostic.total.previous, "10")
+        XCTAssertEqual(diagnostic.figures["mois|2026-03"], 30)
+        XCTAssertEqual(diagnostic.figures["mois|2026-04"], 0)
+        XCTAssertEqual(diagnostic.scope, "cre-palais_depots-sauvages")
+        XCTAssertEqual(diagnostic.period, "2026-01_2026-06")
+        XCTAssertThrowsError(try Diagnostic.build(area: .quartier("nulle-part"), category: nil, from: .month(2026, 1), to: .month(2026, 6), context: f.context))
+    }
+
+    /// quartier id → data-class of its path in a map.
+    static func classes(in svg: String) -> [String: String] {
+        var result: [String: String] = [:]
+        let pattern = try? NSRegularExpression(pattern: "data-quartier=\"([^\"]+)\" data-class=\"([^\"]+)\"")
+        let range = NSRange(svg.startIndex..., in: svg)
+        for match in pattern?.matches(in: svg, range: range) ?? [] {
+            guard let id = Range(match.range(at: 1), in: svg), let c = Range(match.range(at: 2), in: svg) else { continue }
+            result[String(svg[id])] = String(svg[c])
+        }
+        return result
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import VigieCore
+import VigieReports
+import XCTest
+
+/// The weekly faits marquants, from lists written here and loaded for real.
+final class WeeklyBulletinTests: XCTestCase {
+    func testARepeatedFireSeriesAndAWeaponAreSelectedWithWhy() throws {
+        let f = try ReportsFixture()
+        // Week 46: one burglary in Palais, the start of a series.
+        try f.load("faits-marquants_2026-W46.csv", partner: "police-nationale", feed: "faits-marquants", [
+            ReportsFixture.faitsHeader,
+            ["12/11/2026", "09:00", "Créteil", "Place Salvador Allende", "Cambriolage", "Commerce visité", "non", "P1"],
+        ])
+        // Week 47 (16–22 November 2026).
+        let week47: [[String]] = [
+            ReportsFixture.faitsHeader,
+            ["16/11/2026", "22:10", "Créteil", "12 Rue Albert Doyen", "Incendie de véhicule", "Véhicule incendié", "non", "P2"],
+            ["18/11/2026", "23:00", "Créteil", "30 bd John Fitzgerald Kennedy", "Incendie de véhicule", "Véhicule incendié", "non", "P3"],
+            ["20/11/2026", "21:00", "Créteil", "12 rue Albert-Doyen", "Incendie de véhicule", "Nouvel épisode", "non", "P4"],
+            ["19/11/2026", "10:00", "Créteil", "5 Rue des Écoles", "Coups et blessures volontaires", "Victime blessée au couteau", "oui", "P5"],
+            ["17/11/2026", "09:00", "Créteil", "Place Salvador Allende", "Cambriolage", "Commerce visité", "non", "P6"],
+            ["21/11/2026", "08:00", "Créteil", "Place Salvador Allende", "Cambriolage", "Commerce visité", "non", "P7"],
+            ["18/11/2026", "15:00", "Créteil", "Rue Juliette Savar", "Cambriolage", "Appartement visité", "non", "P8"],
+            ["18/11/2026", "15:00", "Alfortville", "Rue Véron", "Incendie de véhicule", "Autre commune", "non", "P9"],
+        ]
+        try f.load("faits-marquants_2026-W47.csv", partner: "police-nationale", feed: "faits-marquants", week47)
+
+        let weekly = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        // Selected: the three fires (arson, and three in Mont-Mesly within 14 days), the weapon,
+        // and the two burglaries of the week in Palais (three with the one of week 46).
+        // Not selected: the single burglary at L'Échat; not in this bulletin: Alfortville.
+        XCTAssertEqual(weekly.entries.map(\.date), ["16/11/2026", "17/11/2026", "18/11/2026", "19/11/2026", "20/11/2026", "21/11/2026"])
+        let byDate = Dictionary(grouping: weekly.entries, by: \.date)
+
+        let firstFire = try XCTUnwrap(byDate["16/11/2026"]?.first)
+        XCTAssertEqual(firstFire.quartier, "Mont-Mesly")
+        XCTAssertTrue(firstFire.reasons.contains { $0.contains("incendies") && $0.hasPrefix("fait grave") }, "\(firstFire.reasons)")
+        XCTAssertTrue(firstFire.reasons.contains("répété : 3 faits « incendies » dans le quartier Mont-Mesly en 14 jours"), "\(firstFire.reasons)")
+        XCTAssertTrue(firstFire.reasons.contains("répété : 2 faits au même lieu en 30 jours"), "\(firstFire.reasons)")
+        XCTAssertEqual(Set(firstFire.earlier.map(\.date)), ["18/11/2026", "20/11/2026"])
+        XCTAssertEqual(firstFire.provenance, "faits-marquants_2026-W47.csv, ligne 2")
+
+        let weapon = try XCTUnwrap(byDate["19/11/2026"]?.first)
+        XCTAssertEqual(weapon.reasons, ["arme utilisée"])
+        XCTAssertEqual(weapon.description, "Victime blessée au couteau")
+
+        let burglary = try XCTUnwrap(byDate["17/11/2026"]?.first)
+        // Three in Palais within 14 days, and all three at the same place within 30 days.
+        XCTAssertEqual(burglary.reasons, ["répété : 3 faits « vols et cambriolages » dans le quartier Palais en 14 jours",
+                                          "répété : 3 faits au même lieu en 30 jours"])
+        XCTAssertEqual(Set(burglary.earlier.map(\.date)), ["12/11/2026", "21/11/2026"])
+
+        // Totals of the week from the list above: 3 fires, 3 burglaries, 1 violence in Créteil;
+        // the mean of the 4 previous weeks holds the one burglary of week 46.
+        let totals = Dictionary(uniqueKeysWithValues: weekly.totals.map { ($0.category, $0.count) })
+        XCTAssertEqual(totals["Incendies"], 3)
+        XCTAssertEqual(totals["Vols et cambriolages"], 3)
+        XCTAssertEqual(totals["Violences aux personnes"], 1)
+        // 1 burglary over 4 weeks = 0,25, printed with one decimal.
+        XCTAssertEqual(weekly.totals.first { $0.category == "Vols et cambriolages" }?.mean, "0,3")
+    }
+
+    func testCommentsAppearInTheirBulletinOnly() throws {
+        let f = try ReportsFixture()
+        try f.load("faits-marquants_2026-W47.csv", partner: "police-nationale", feed: "faits-marquants", [
+            ReportsFixture.faitsHeader,
+            ["16/11/2026", "22:10", "Créteil", "12 Rue Albert Doyen", "Incendie de véhicule", "Véhicule incendié", "non", "P2"],
+        ])
+        try f.observatory.store.addComment(bulletin: "weekly", period: "2026-W47", commune: "94028", text: "Réunion GPO prévue jeudi.")
+        try f.observatory.store.addComment(bulletin: "weekly", period: "2026-W47", commune: nil, text: "Pour tout le territoire.")
+        try f.observatory.store.addComment(bulletin: "weekly", period: "2026-W46", commune: "94028", text: "Autre semaine.")
+        try f.observatory.store.addComment(bulletin: "weekly", period: "2026-W47", commune: "94002", text: "Pour Alfortville.")
+        let creteil = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        XCTAssertEqual(creteil.comments, ["Réunion GPO prévue jeudi.", "Pour tout le territoire."])
+
+        let out = f.directory.appendingPathComponent("bulletins")
+        let files = try BulletinWriter(context: f.context, directory: out).write(creteil)
+        let html = try String(contentsOf: files[0], encoding: .utf8)
+        XCTAssertEqual(files[0].lastPathComponent, "weekly_2026-W47_94028.html")
+        XCTAssertTrue(html.contains("Réunion GPO prévue jeudi."))
+        XCTAssertFalse(html.contains("Pour Alfortville."))
+        XCTAssertTrue(html.contains("Véhicule incendié"))
+        let csv = try String(contentsOf: out.appendingPathComponent("weekly_2026-W47_94028_faits-marquants.csv"), encoding: .utf8)
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 1 + creteil.entries.count)
+        XCTAssertNotNil(try f.observatory.store.lastIssue(kind: "weekly", period: "2026-W47", scope: "94028"))
+    }
+}
