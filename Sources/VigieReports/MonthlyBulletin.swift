@@ -12,6 +12,8 @@ public struct MonthlyBulletin: Sendable, Codable {
         public var previousYear: String
         public var change: String
         public var flag: String
+        /// The month before, shown for information: month on month is mostly seasonal.
+        public var previousMonth: String
         public var yearToDate: String
         public var previousYearToDate: String
         public var yearToDateChange: String
@@ -94,6 +96,7 @@ extension MonthlyBulletin {
         let feeds = context.factFeeds + context.monthlyCountFeeds
         let missing = try context.missingFeeds(for: month, among: feeds)
         let missingPrevious = try context.missingFeeds(for: previous, among: feeds)
+        let missingLastMonth = try context.missingFeeds(for: month.shifted(months: -1), among: feeds)
         var figures: [String: Int] = [:]
         var revisedCount = 0
 
@@ -106,6 +109,7 @@ extension MonthlyBulletin {
             let areaFeeds = feeds.filter { !Set(context.communes(of: $0)).isDisjoint(with: communes) }
             let areaMissing = missing.filter { m in areaFeeds.contains { $0.key == m.key } }
             let areaMissingPrevious = missingPrevious.filter { m in areaFeeds.contains { $0.key == m.key } }
+            let areaMissingLastMonth = missingLastMonth.filter { m in areaFeeds.contains { $0.key == m.key } }
 
             func row(_ label: String, key: String, _ cells: [FactCell], contributing: [Feed]) -> CategoryRow {
                 let allMissing = !contributing.isEmpty && contributing.allSatisfy { f in areaMissing.contains { $0.key == f.key } }
@@ -124,9 +128,13 @@ extension MonthlyBulletin {
                 }
                 if revised { revisedCount += 1 }
                 let spark = sparkMonths.map { mo -> Int? in sum(cells, [mo]) }
+                let lastMonth = month.shifted(months: -1)
+                let lastMonthMissing = !contributing.isEmpty
+                    && contributing.allSatisfy { f in areaMissingLastMonth.contains { $0.key == f.key } }
                 return CategoryRow(
                     category: label, current: c.current.map(String.init) ?? "non reçu",
                     previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag.rawValue,
+                    previousMonth: lastMonthMissing ? "non reçu" : String(sum(cells, [lastMonth.description])),
                     yearToDate: y.current.map(String.init) ?? "non reçu", previousYearToDate: y.previous.map(String.init) ?? "—",
                     yearToDateChange: y.text, yearToDateFlag: y.flag.rawValue,
                     rate: Rate.french(c.current.flatMap { Rate.perThousand($0, population: population) }),
@@ -253,10 +261,10 @@ extension MonthlyBulletin: Bulletin {
     public var scope: String { areas.count == 1 ? areas[0].scope : "territoire" }
 
     public var csvTables: [CSVTable] {
-        let categoryHeader = ["zone", "catégorie", "mois", "même mois n-1", "évolution", "signal", "cumul", "cumul n-1",
+        let categoryHeader = ["zone", "catégorie", "mois", "même mois n-1", "évolution", "signal", "mois précédent", "cumul", "cumul n-1",
                               "évolution du cumul", "signal du cumul", "taux pour 1 000 hab.", "note", "révisé"]
         let categoryRows = areas.flatMap { area in (area.categories + [area.total]).map { r in
-            [area.name, r.category, r.current, r.previousYear, r.change, r.flag, r.yearToDate, r.previousYearToDate,
+            [area.name, r.category, r.current, r.previousYear, r.change, r.flag, r.previousMonth, r.yearToDate, r.previousYearToDate,
              r.yearToDateChange, r.yearToDateFlag, r.rate, r.note, r.revised ? "oui" : ""]
         } }
         let placeRows = areas.flatMap { area in area.places.map { p in

@@ -42,6 +42,17 @@ final class MonthlyBulletinTests: XCTestCase {
         XCTAssertEqual(deposits.flag, "significatif")
     }
 
+    func testTheMonthBeforeIsShownForInformation() throws {
+        let f = try fixture()
+        try f.load("pm_94028_2026-09.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + ReportsFixture.policeMunicipale(7, year: 2026, month: 9, address: "Place Salvador Allende"))
+        let monthly = try MonthlyBulletin.build(month: .month(2026, 10), context: f.context)
+        let creteil = try XCTUnwrap(monthly.areas.first { $0.scope == "94028" })
+        XCTAssertEqual(creteil.categories.first { $0.category == "Dépôts sauvages" }?.previousMonth, "7")
+        // Year to date now holds September too: 7 + 84.
+        XCTAssertEqual(creteil.categories.first { $0.category == "Dépôts sauvages" }?.yearToDate, "91")
+    }
+
     func testAFeedNotReceivedIsShownNonRecuNeverZero() throws {
         let f = try fixture()
         let monthly = try MonthlyBulletin.build(month: .month(2026, 10), context: f.context)

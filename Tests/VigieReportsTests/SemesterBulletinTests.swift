@@ -53,6 +53,18 @@ final class SemesterBulletinTests: XCTestCase {
         XCTAssertTrue(semester.rateMap.contains("data-highlight=\"true\""))
     }
 
+    func testTheCoordinatorsTextsBecomeSections() throws {
+        let f = try fixture()
+        let texts = "## Groupes de travail\nLe groupe local de traitement de la délinquance\ns'est réuni deux fois.\n\nUn second paragraphe.\n\n## Perspectives\nRenforcer la présence au Palais.\n"
+        let semester = try SemesterBulletin.build(semester: .semester(2026, 1), context: f.context, texts: texts)
+        XCTAssertEqual(semester.sections.map(\.title), ["Groupes de travail", "Perspectives"])
+        XCTAssertEqual(semester.sections[0].paragraphs,
+                       ["Le groupe local de traitement de la délinquance s'est réuni deux fois.", "Un second paragraphe."])
+        let html = try String(contentsOf: try BulletinWriter(context: f.context, directory: f.directory).write(semester)[0], encoding: .utf8)
+        XCTAssertTrue(html.contains("<h3>Perspectives</h3>"))
+        XCTAssertTrue(html.contains("s&#39;est réuni") || html.contains("s'est réuni") || html.contains("s&#x27;est réuni"), "escaped text kept")
+    }
+
     func testTheDiagnosticOfAQuartierCountsItsFactsOnly() throws {
         let f = try fixture()
         let diagnostic = try Diagnostic.build(area: .quartier("cre-palais"), category: "depots-sauvages",
