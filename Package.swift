@@ -46,6 +46,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Delivery: MIME messages written by hand (RFC 5322, 2045, 2047), sendmail and outbox transports.
+        .target(name: "VigieDelivery", dependencies: [
+            "VigieCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // Writers of partner-style files (CSV in several encodings, XLSX): sample data, tests, benchmarks.
         .target(name: "VigieFixtures", dependencies: [
             "VigieCore",
@@ -54,13 +59,13 @@ let package = Package(
 
         // The use cases the command line calls: ingest a file for a feed, the ledger's status,
         // the demo. The one place that joins Ingest and Store, which do not know each other.
-        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigieReports",
+        .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigieReports", "VigieDelivery",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // The command line: parses arguments and calls the pipeline.
         .executableTarget(name: "vigie", dependencies: [
-            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports",
+            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports", "VigieDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -79,6 +84,7 @@ let package = Package(
         .testTarget(name: "VigieReportsTests", dependencies: [
             "VigieCore", "VigieConfig", "VigieStore", "VigieReports", "VigiePipeline", "VigieFixtures",
         ]),
+        .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),
         .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"]),
     ],
     swiftLanguageModes: [.v6]

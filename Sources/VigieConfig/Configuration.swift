@@ -16,11 +16,17 @@ public struct Configuration: Sendable {
     public var shapes: [QuartierShape]
     /// Notability rules of the weekly bulletin (`bulletins.yaml`).
     public var bulletinRules: BulletinRules
+    /// Who receives the weekly mail (`recipients.yaml`); nil when the file is absent.
+    public var recipients: Recipients?
+    /// Retention and the sendmail command (`settings.yaml`).
+    public var settings: Settings
 
     public init(directory: URL, territory: Territory, partners: [Partner], nomenclature: Nomenclature,
                 places: [NamedPlace] = [], streets: [StreetSegment] = [], shapes: [QuartierShape] = [],
-                bulletinRules: BulletinRules = BulletinRules()) {
+                bulletinRules: BulletinRules = BulletinRules(), recipients: Recipients? = nil, settings: Settings = Settings()) {
         self.bulletinRules = bulletinRules
+        self.recipients = recipients
+        self.settings = settings
         self.directory = directory
         self.territory = territory
         self.partners = partners
@@ -50,7 +56,10 @@ public struct Configuration: Sendable {
             shapes: try PlacesLoader.shapes(directory.appendingPathComponent("quartiers.geojson"), territory: territory),
             bulletinRules: try BulletinRulesLoader.load(
                 directory.appendingPathComponent("bulletins.yaml"), categories: Set(nomenclature.categories.map(\.id)),
-                feeds: Set(partners.flatMap { $0.feeds.filter { $0.kind == .incidents }.map(\.id) })))
+                feeds: Set(partners.flatMap { $0.feeds.filter { $0.kind == .incidents }.map(\.id) })),
+            recipients: try DeliveryLoader.recipients(directory.appendingPathComponent("recipients.yaml"),
+                                                      communes: Set(territory.communes.map(\.insee))),
+            settings: try DeliveryLoader.settings(directory.appendingPathComponent("settings.yaml")))
     }
 
     /// The feed `feedID` of partner `partnerID`, or an error listing what exists.

@@ -1,0 +1,58 @@
+import Foundation
+import VigieCore
+
+/// Reads `recipients.yaml` and `settings.yaml`. A value with a CR or LF is refused: it could
+/// inject a header into a mail.
+enum DeliveryLoader {
+    static func recipients(_ url: URL, communes: Set<String>) throws -> Recipients? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let doc = try YAMLValue.load(url)
+        _ = try doc.mapping(allowed: ["from", "coordinator", "communes"])
+        var groups: [String: Recipients.Group] = [:]
+        for (insee, value) in try doc.required("communes").mapping() {
+            guard communes.contains(insee) else {
+                throw value.error("commune inconnue « \(insee) »", hint: "Les communes sont celles de territory.yaml (code INSEE).")
+            }
+            _ = try value.mapping(allowed: ["to", "cc"])
+            let to = try (try value.required("to").array()).map(mailbox)
+            guard !to.isEmpty else { throw value.error("au moins un destinataire « to » est attendu") }
+            groups[insee] = Recipients.Group(to: to, cc: try (try value.optional("cc")?.array() ?? []).map(mailbox))
+        }
+        return Recipients(from: try mailbox(try doc.required("from")), coordinator: try mailbox(try doc.required("coordinator")),
+                          communes: groups)
+    }
+
+    static func settings(_ url: URL) throws -> Settings {
+        guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
+        let doc = try YAMLValue.load(url)
+        _ = try doc.mapping(allowed: ["retention_months", "sendmail"])
+        var settings = Settings()
+        if let months = try doc.optional("retention_months") {
+            settings.retentionMonths = try months.int()
+            guard settings.retentionMonths >= 1 else { throw months.error("un nombre de mois au moins égal à 1 est attendu") }
+        }
+        if let command = try doc.optional("sendmail") {
+            settings.sendmail = try singleLine(command)
+        }
+        return settings
+    }
+
+    private static func mailbox(_ value: YAMLValue) throws -> Mailbox {
+        _ = try value.mapping(allowed: ["name", "email"])
+        let email = try singleLine(try value.required("email"))
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !email.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," || $0 == "\"" }) else {
+            throw try value.required("email").error("adresse électronique invalide « \(email) »")
+        }
+        return Mailbox(name: try value.optional("name").map(singleLine) ?? "", email: email)
+    }
+
+    private static func singleLine(_ value: YAMLValue) throws -> String {
+        let text = try value.string()
+        guard !text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+            throw value.error("retour à la ligne interdit dans cette valeur (il permettrait d'injecter un en-tête de courrier)")
+        }
+        return text
+    }
+}
