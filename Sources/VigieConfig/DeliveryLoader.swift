@@ -9,9 +9,10 @@ enum DeliveryLoader {
         let doc = try YAMLValue.load(url)
         _ = try doc.mapping(allowed: ["from", "coordinator", "communes"])
         var groups: [String: Recipients.Group] = [:]
-        for (insee, value) in try doc.required("communes").mapping() {
+        let communesNode = try doc.required("communes")
+        for (insee, value) in try communesNode.mapping() {
             guard communes.contains(insee) else {
-                throw value.error("commune inconnue « \(insee) »", hint: "Les communes sont celles de territory.yaml (code INSEE).")
+                throw (communesNode.keyNode(insee) ?? value).error("commune inconnue « \(insee) »", hint: "Les communes sont celles de territory.yaml (code INSEE).")
             }
             _ = try value.mapping(allowed: ["to", "cc"])
             let to = try (try value.required("to").array()).map(mailbox)

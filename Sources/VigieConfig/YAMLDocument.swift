@@ -49,6 +49,12 @@ struct YAMLValue {
         return out
     }
 
+    /// The key itself of an entry of this mapping, to point an error at the key's line.
+    func keyNode(_ key: String) -> YAMLValue? {
+        guard case .mapping(let m) = node else { return nil }
+        return m.keys.first { $0.string == key }.map { YAMLValue(node: $0, file: file) }
+    }
+
     func optional(_ key: String) throws -> YAMLValue? {
         guard case .mapping(let m) = node else { throw error("une table « clé: valeur » est attendue ici") }
         return m[key].map { YAMLValue(node: $0, file: file) }

@@ -98,4 +98,26 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("territory.yaml"), "\(error)")
         }
     }
+
+    func testALineBreakInARecipientOrTheSendmailCommandIsRefused() throws {
+        // A YAML double-quoted string can hold "\n": a name that would add a Bcc header.
+        let name = try brokenConfig("recipients.yaml") {
+            $0.replacingOccurrences(of: "name: Monsieur le Maire de Créteil,", with: "name: \"Monsieur le Maire\\nBcc: espion@example.com\",")
+        }
+        assertConfigError(name, file: "recipients.yaml", line: try lineNumber(of: "espion@example.com", in: "recipients.yaml", dir: name),
+                          contains: "retour à la ligne interdit")
+        let address = try brokenConfig("recipients.yaml") {
+            $0.replacingOccurrences(of: "email: dgs@ville-creteil.fr", with: "email: \"dgs@ville-creteil.fr\\r\\nBcc: espion@example.com\"")
+        }
+        assertConfigError(address, file: "recipients.yaml", line: try lineNumber(of: "espion@example.com", in: "recipients.yaml", dir: address),
+                          contains: "retour à la ligne interdit")
+        let command = try brokenConfig("settings.yaml") {
+            $0.replacingOccurrences(of: "sendmail: /usr/sbin/sendmail -t -oi", with: "sendmail: \"/usr/sbin/sendmail -t\\nrm -rf /\"")
+        }
+        assertConfigError(command, file: "settings.yaml", line: try lineNumber(of: "rm -rf", in: "settings.yaml", dir: command),
+                          contains: "retour à la ligne interdit")
+        let commune = try brokenConfig("recipients.yaml") { $0.replacingOccurrences(of: "\"94044\":", with: "\"94045\":") }
+        assertConfigError(commune, file: "recipients.yaml", line: try lineNumber(of: "94045", in: "recipients.yaml", dir: commune),
+                          contains: "commune inconnue « 94045 »")
+    }
 }
