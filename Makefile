@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo test render-check sample-data clean
+.PHONY: deps build demo test render-check mail-check sample-data clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -30,6 +30,11 @@ test: deps
 render-check:
 	$(MAKE) demo
 	.ci/render-check demo/bulletins
+
+# Sends the demo's weekly mail through msmtp to a local SMTP sink and checks every message received.
+mail-check:
+	$(MAKE) demo
+	.ci/mail-check demo/vigie.sqlite
 
 # Rewrites SampleData/ from its fixed seed (needs ../shared/data for the real volumes).
 sample-data: build

@@ -41,7 +41,7 @@ public struct Observatory: Sendable {
         do {
             received = try FileDigest.received(url, displayName: name)
         } catch let error as VigieError {
-            return IngestResult(file: name, partner: partner, feed: feedID, outcome: nil, error: error)
+            return IngestResult(file: name, partner: partner, feed: feedID, sha256: nil, outcome: nil, error: error)
         }
         let adapter = FeedAdapters.adapter(for: feed, context: context, fileName: name, period: period,
                                            hmacKey: try Secrets.hmacKey(for: feed, configDirectory: config.directory))
@@ -49,7 +49,7 @@ public struct Observatory: Sendable {
             let reader = try TableFile.open(url, displayName: name)
             return try adapter.read(reader, into: sink)
         }
-        return IngestResult(file: name, partner: partner, feed: feedID, outcome: outcome, error: nil)
+        return IngestResult(file: name, partner: partner, feed: feedID, sha256: received.sha256, outcome: outcome, error: nil)
     }
 }
 
@@ -58,6 +58,8 @@ public struct IngestResult: Sendable {
     public var file: String
     public var partner: String
     public var feed: String
+    /// The SHA-256 of the file's bytes (nil when it could not be read).
+    public var sha256: String?
     /// nil when the file could not even be opened.
     public var outcome: LoadOutcome?
     /// Set when the file could not be opened (then nothing was recorded).

@@ -171,6 +171,27 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v4: dispatch log") { db in
+            try db.execute(sql: """
+                -- Every message handed to a transport: which bulletin, to whom, the message's
+                -- SHA-256, the transport and what it answered. `sent` only when the transport
+                -- returned success; `outbox` for a dry run; `failed` with the transport's error.
+                CREATE TABLE dispatch (
+                    id INTEGER PRIMARY KEY,
+                    bulletin TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    message_sha256 TEXT NOT NULL,
+                    transport TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    result TEXT NOT NULL CHECK (result IN ('sent', 'outbox', 'failed')),
+                    error TEXT
+                );
+                CREATE INDEX dispatch_by_bulletin ON dispatch(bulletin, period, scope);
+                """)
+        }
+
         return migrator
     }
 }

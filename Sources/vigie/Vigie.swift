@@ -11,7 +11,7 @@ struct Vigie: ParsableCommand {
         commandName: "vigie",
         abstract: "Observatoire local de la délinquance : charge les fichiers des partenaires et écrit les bulletins.",
         subcommands: [Init.self, Ingest.self, Status.self, Extract.self, BulletinCommand.self, DiagnosticCommand.self,
-                      CommentCommand.self, Demo.self])
+                      CommentCommand.self, MailCommand.self, NightlyCommand.self, Demo.self])
 
     static func main() {
         umask(0o077) // everything Vigie creates is private to its owner
@@ -23,11 +23,13 @@ struct Vigie: ParsableCommand {
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
-            if code == .success || code.rawValue == 1 && error is ExitCode {
-                exit(withError: error)
+            if code == .success || error is ExitCode {
+                exit(withError: error) // a command's own exit code (1 refused or late, 3 busy…)
             }
-            // Usage errors: the parser's message, then exit 2 as documented.
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // Usage errors: the parser's message (its English "Error:" made French), then exit 2 as documented.
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "Erreur : " + message.dropFirst("Error: ".count) }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
             Foundation.exit(2)
         }
     }

@@ -30,8 +30,14 @@ struct CLI {
     }
 
     /// Starts `vigie` with `arguments` plus `--config` and `--db`, without waiting.
-    func start(_ arguments: [String], store: Bool = true) throws -> (Process, Pipe, Pipe) {
+    /// The environment given to `vigie`: ours, with a test HMAC key unless `environment` says otherwise
+    /// (a value of "" removes the variable).
+    func start(_ arguments: [String], store: Bool = true, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
+        var env = ProcessInfo.processInfo.environment
+        env["VIGIE_HMAC_KEY"] = "clé de test des commandes, assez longue"
+        for (key, value) in environment { env[key] = value.isEmpty ? nil : value }
+        process.environment = env
         process.executableURL = CLI.binary
         process.arguments = arguments + (store ? ["--config", CLI.repo.appendingPathComponent("Config").path, "--db", db] : [])
         process.currentDirectoryURL = directory
@@ -44,15 +50,44 @@ struct CLI {
 
     /// Runs `vigie` to the end and returns its exit status and output.
     @discardableResult
-    func run(_ arguments: [String], store: Bool = true) throws -> Result {
-        let (process, out, err) = try start(arguments, store: store)
-        // Read before waiting, so a large output cannot fill the pipe and block the child.
+    func run(_ arguments: [String], store: Bool = true, environment: [String: String] = [:]) throws -> Result {
+        finish(try start(arguments, store: store, environment: environment))
+    }
+
+    /// Waits for a started `vigie` and returns its exit status and output.
+    func finish(_ started: (Process, Pipe, Pipe)) -> Result {
+        let (process, out, err) = started
+        // Both pipes are read at once (stderr on its own thread) before waiting: a child that
+        // fills either pipe while we read the other would otherwise block for ever.
+        let errors = ErrorOutput()
+        let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+        reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        errors.done.wait()
+        let stderr = errors.data
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    /// The answer of `query` on the store (or `db`), read with the sqlite3 shell, not with Vigie.
+    func sql(_ query: String, db: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db ?? self.db, query]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The standard error of a child, filled by a reader thread; `done` says when it is complete.
+private final class ErrorOutput: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }

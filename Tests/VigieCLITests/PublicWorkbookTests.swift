@@ -71,14 +71,7 @@ final class PublicWorkbookTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
 
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        check.arguments = [cli.db, "PRAGMA integrity_check; SELECT COUNT(*) FROM submission; SELECT COUNT(*) FROM count_value;"]
-        let out = Pipe()
-        check.standardOutput = out
-        try check.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
+        let text = try cli.sql("PRAGMA integrity_check; SELECT COUNT(*) FROM submission; SELECT COUNT(*) FROM count_value;")
         XCTAssertEqual(text.split(separator: "\n"), ["ok", "0", "0"], "store after the kill: \(text)")
 
         let rerun = try cli.run(["ingest", CLI.workbook.path, "--partner", "ssmsi", "--feed", "etat4001-services", "--json"])

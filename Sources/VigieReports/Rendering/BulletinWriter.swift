@@ -32,9 +32,17 @@ public struct BulletinWriter: Sendable {
         try context.store.lastIssue(kind: kind, period: period, scope: scope)?.figures
     }
 
-    /// Writes `bulletin` and returns the files written, HTML first.
-    @discardableResult
-    public func write<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date()) throws -> [URL] {
+    /// A bulletin rendered: its file base name, HTML, Markdown and CSV tables.
+    public struct Rendered: Sendable {
+        public var baseName: String
+        public var html: String
+        public var markdown: String
+        public var tables: [CSVTable]
+        public var revisedCount: Int
+    }
+
+    /// Renders `bulletin` with the templates, marking the figures changed since its last issue.
+    public func render<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date()) throws -> Rendered {
         let kind = B.kind
         let last = try lastFigures(kind: kind, period: bulletin.period, scope: bulletin.scope)
         let revised = bulletin.figures.filter { key, value in last?[key].map { $0 != value } ?? false }.keys.sorted()
@@ -47,22 +55,30 @@ public struct BulletinWriter: Sendable {
             "firstIssue": last == nil,
         ]
         let base = bulletin.scope == "territoire" ? "\(kind)_\(bulletin.period)" : "\(kind)_\(bulletin.period)_\(bulletin.scope)"
+        return Rendered(baseName: base, html: try renderer.render("\(kind).html", object),
+                        markdown: try renderer.render("\(kind).md", object), tables: bulletin.csvTables, revisedCount: revised.count)
+    }
+
+    /// Writes `bulletin` and returns the files written, HTML first.
+    @discardableResult
+    public func write<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date()) throws -> [URL] {
+        let rendered = try render(bulletin, issuedAt: issuedAt)
+        let base = rendered.baseName
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [URL] = []
-        let html = try renderer.render("\(kind).html", object)
-        for (ext, text) in [("html", html), ("md", try renderer.render("\(kind).md", object))] {
+        for (ext, text) in [("html", rendered.html), ("md", rendered.markdown)] {
             let url = directory.appendingPathComponent("\(base).\(ext)")
             try Data(text.utf8).write(to: url, options: .atomic)
             written.append(url)
         }
-        for table in bulletin.csvTables {
+        for table in rendered.tables {
             let url = directory.appendingPathComponent("\(base)_\(table.name).csv")
             try Data(table.text.utf8).write(to: url, options: .atomic)
             written.append(url)
         }
-        let hash = SHA256.hash(data: Data(html.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Data(rendered.html.utf8)).map { String(format: "%02x", $0) }.joined()
         try context.store.recordIssue(BulletinIssue(
-            kind: kind, period: bulletin.period, scope: bulletin.scope, fileName: "\(base).html", contentSHA256: hash,
+            kind: B.kind, period: bulletin.period, scope: bulletin.scope, fileName: "\(base).html", contentSHA256: hash,
             figures: bulletin.figures, issuedAt: ISO8601DateFormatter().string(from: issuedAt)))
         return written
     }

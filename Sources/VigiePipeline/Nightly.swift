@@ -1,0 +1,219 @@
+import Foundation
+import VigieConfig
+import VigieCore
+import VigieStore
+
+/// `vigie nightly`: takes in what partners dropped in the inbox, unattended. Each file is loaded
+/// as `vigie ingest` would, then moved: a loaded file to the content-addressed archive, a refused
+/// one to the quarantine with its reason beside it. Old descriptions are purged, and the run
+/// says what is late. Safe to run twice (loaded bytes are recognized), and to kill at any
+/// moment (each file is one transaction, moved only after it committed).
+public struct Nightly: Sendable {
+    public struct Options: Sendable {
+        public var inbox: URL
+        public var archive: URL
+        public var quarantine: URL
+        /// A file modified less than this many seconds before the run may still be being written: left for next time.
+        public var settleSeconds: Double
+
+        public init(inbox: URL, archive: URL, quarantine: URL, settleSeconds: Double = 60) {
+            self.inbox = inbox
+            self.archive = archive
+            self.quarantine = quarantine
+            self.settleSeconds = settleSeconds
+        }
+    }
+
+    /// What became of one file of the inbox.
+    public struct FileLine: Codable, Sendable {
+        public enum Fate: String, Codable, Sendable {
+            case loaded, alreadyLoaded = "already-loaded", refused, unreadable, unrecognized, beingWritten = "being-written"
+            /// The configuration cannot load this feed (a missing HMAC key…): the file stays in the inbox.
+            case leftForConfig = "left-config"
+        }
+        public var file: String
+        public var partner: String?
+        public var feed: String?
+        public var fate: Fate
+        public var rowsRejected: Int
+        public var movedTo: String?
+        public var reason: String?
+    }
+
+    /// The run report, in JSON and as text.
+    public struct Report: Codable, Sendable {
+        public var started: String
+        public var finished: String
+        public var lockTakenOver: String?
+        public var files: [FileLine]
+        public var purgedDescriptions: Int
+        public var completeness: Completeness
+        public var exitCode: Int32
+
+        public var text: String {
+            var lines = ["Vigie — chargement de nuit du \(started)"]
+            if let lockTakenOver { lines.append("verrou d'une exécution interrompue repris (\(lockTakenOver))") }
+            let count = { (fate: FileLine.Fate) in files.filter { $0.fate == fate }.count }
+            lines.append("Fichiers : \(count(.loaded)) chargé(s), \(count(.alreadyLoaded)) déjà intégré(s), \(count(.refused) + count(.unreadable)) refusé(s), \(count(.unrecognized)) non reconnu(s), \(count(.beingWritten)) en cours d'écriture (repris la nuit prochaine), \(count(.leftForConfig)) laissé(s) faute de configuration.")
+            lines.append("Lignes rejetées : \(files.map(\.rowsRejected).reduce(0, +)). Résumés effacés (durée de conservation) : \(purgedDescriptions).")
+            for f in files where f.fate != .loaded && f.fate != .alreadyLoaded || f.rowsRejected > 0 {
+                let what = f.fate == .loaded ? "\(f.rowsRejected) ligne(s) rejetée(s)" : f.fate.rawValue
+                lines.append("  ✘ \(f.file) (\(f.partner ?? "?")/\(f.feed ?? "?")) : \(what)\(f.reason.map { " — \($0)" } ?? "")\(f.movedTo.map { " → \($0)" } ?? "")")
+            }
+            lines.append(completeness.text)
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    public let observatory: Observatory
+    public let options: Options
+
+    public init(_ observatory: Observatory, options: Options) {
+        self.observatory = observatory
+        self.options = options
+    }
+
+    /// Runs once under the store's lock. Throws `RunLock.Busy` when another run holds it.
+    public func run(now: Date = Date(), log: (String) -> Void) throws -> Report {
+        let lock = try RunLock(path: observatory.store.path + ".lock")
+        if let previous = lock.takenOver { log("verrou laissé par une exécution interrompue (\(previous)) : repris") }
+        let started = ISO8601DateFormatter().string(from: now)
+        var lines: [FileLine] = []
+        for candidate in try InboxScanner(config: observatory.config, inbox: options.inbox).scan() {
+            lines.append(try take(candidate, now: now, log: log))
+        }
+        let cutoff = Nightly.retentionCutoff(today: observatory.context.today, months: observatory.config.settings.retentionMonths)
+        let purged = try observatory.store.purgeDescriptions(before: cutoff)
+        if purged > 0 { log("\(purged) résumé(s) antérieur(s) au \(cutoff.french) effacé(s) (conservation : \(observatory.config.settings.retentionMonths) mois)") }
+        let completeness = try Completeness(config: observatory.config, store: observatory.store, today: observatory.context.today)
+        for late in completeness.lateFeeds {
+            log("en retard : \(late.partnerName) — \(late.feed) : \(late.late.map(\.period).joined(separator: ", "))\(late.contact?.email.map { " (relancer : \($0))" } ?? "")")
+        }
+        let troubled = lines.contains { $0.fate == .refused || $0.fate == .unreadable || $0.fate == .unrecognized || $0.rowsRejected > 0 }
+        let unconfigured = lines.contains { $0.fate == .leftForConfig }
+        withExtendedLifetime(lock) {}
+        return Report(started: started, finished: ISO8601DateFormatter().string(from: Date()), lockTakenOver: lock.takenOver,
+                      files: lines, purgedDescriptions: purged, completeness: completeness,
+                      exitCode: unconfigured ? 2 : troubled || !completeness.lateFeeds.isEmpty ? 1 : 0)
+    }
+
+    /// Loads one file and moves it where it belongs.
+    func take(_ candidate: InboxScanner.Candidate, now: Date, log: (String) -> Void) throws -> FileLine {
+        let url = candidate.url
+        let name = url.lastPathComponent
+        var line = FileLine(file: relativePath(url), partner: candidate.feed?.partnerID, feed: candidate.feed?.id, fate: .loaded,
+                            rowsRejected: 0, movedTo: nil, reason: nil)
+        guard let feed = candidate.feed else {
+            line.fate = .unrecognized
+            line.reason = candidate.problem ?? "fichier non reconnu"
+            line.movedTo = try quarantine(url, partner: nil, feed: nil, reason: line.reason ?? "", now: now)
+            log("non reconnu : \(line.file) → \(line.movedTo ?? "")")
+            return line
+        }
+        let before = FileStamp(url)
+        guard let stamp = before, stamp.modified.timeIntervalSince(now) < -options.settleSeconds else {
+            line.fate = .beingWritten
+            line.reason = "modifié il y a moins de \(Int(options.settleSeconds)) s : repris la prochaine fois"
+            log("en cours d'écriture, laissé : \(line.file)")
+            return line
+        }
+        let result: IngestResult
+        do {
+            result = try observatory.ingest(url, partner: feed.partnerID, feed: feed.id, period: candidate.period, displayName: name)
+        } catch let error as VigieError where error.kind == .config {
+            // Not the partner's fault: the file waits in the inbox, the other feeds still load,
+            // and the run ends with 2 so that the administrator sees it.
+            line.fate = .leftForConfig
+            line.reason = error.message + (error.hint.map { " — \($0)" } ?? "")
+            log("laissé dans la boîte (configuration) : \(line.file) — \(line.reason ?? "")")
+            return line
+        }
+        let report = IngestReport(result)
+        line.rowsRejected = report.rowsRejected
+        guard FileStamp(url) == stamp else {
+            // Changed while it was read: what was loaded may be partial. The file stays; the
+            // complete version will load next time and supersede this one for its period.
+            line.fate = .beingWritten
+            line.reason = "modifié pendant le chargement : laissé dans la boîte, rechargé la prochaine fois"
+            log("modifié pendant le chargement, laissé : \(line.file)")
+            return line
+        }
+        switch report.status {
+        case .loaded, .alreadyLoaded:
+            line.fate = report.status == .loaded ? .loaded : .alreadyLoaded
+            line.movedTo = try archive(url, sha256: result.sha256 ?? "inconnu", now: now)
+            log("\(line.fate == .loaded ? "chargé" : "déjà intégré") : \(line.file)\(line.rowsRejected > 0 ? " (\(line.rowsRejected) ligne(s) rejetée(s))" : "") → \(line.movedTo ?? "")")
+        case .refused, .unreadable:
+            line.fate = report.status == .refused ? .refused : .unreadable
+            line.reason = report.message ?? "refusé"
+            line.movedTo = try quarantine(url, partner: feed.partnerID, feed: feed.id, reason: report.text, now: now)
+            log("refusé : \(line.file) — \(line.reason ?? "") → \(line.movedTo ?? "")")
+        }
+        return line
+    }
+
+    /// `archive/<yyyy>/<mm>/<sha256>-<name>`; the same bytes archived twice are kept once.
+    func archive(_ url: URL, sha256: String, now: Date) throws -> String {
+        let (year, month) = Nightly.yearMonth(now)
+        let folder = options.archive.appendingPathComponent(year).appendingPathComponent(month)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let target = folder.appendingPathComponent("\(sha256)-\(url.lastPathComponent)")
+        if FileManager.default.fileExists(atPath: target.path) {
+            try FileManager.default.removeItem(at: url)
+        } else {
+            try FileManager.default.moveItem(at: url, to: target)
+        }
+        return target.path
+    }
+
+    /// `quarantine/<partner>/<feed>/<name>` with `<name>.reason.txt` beside it.
+    func quarantine(_ url: URL, partner: String?, feed: String?, reason: String, now: Date) throws -> String {
+        var folder = options.quarantine
+        if let partner, let feed { folder = folder.appendingPathComponent(partner).appendingPathComponent(feed) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var target = folder.appendingPathComponent(url.lastPathComponent)
+        var n = 2
+        while FileManager.default.fileExists(atPath: target.path) {
+            target = folder.appendingPathComponent("\(n)-\(url.lastPathComponent)")
+            n += 1
+        }
+        try FileManager.default.moveItem(at: url, to: target)
+        let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(ISO8601DateFormatter().string(from: now)).\n\n\(reason)\n"
+        try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
+        return target.path
+    }
+
+    func relativePath(_ url: URL) -> String {
+        let root = options.inbox.standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    /// The first day kept: today less `months` months (the same day of the month, or its last day).
+    public static func retentionCutoff(today: CivilDate, months: Int) -> CivilDate {
+        let index = today.year * 12 + (today.month - 1) - months
+        let year = index / 12, month = index % 12 + 1
+        return CivilDate(year: year, month: month, day: min(today.day, CivilDate.daysIn(month: month, year: year)))
+            ?? today.adding(days: -30 * months)
+    }
+
+    static func yearMonth(_ date: Date) -> (String, String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let c = calendar.dateComponents([.year, .month], from: date)
+        return (String(c.year ?? 1970), (c.month ?? 1) < 10 ? "0\(c.month ?? 1)" : "\(c.month ?? 1)")
+    }
+}
+
+/// A file's size and modification time: when they change, someone is writing it.
+struct FileStamp: Equatable {
+    var size: Int
+    var modified: Date
+
+    init?(_ url: URL) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
+        self.size = size
+        self.modified = modified
+    }
+}
