@@ -81,7 +81,7 @@ final class IncidentsLoadTests: XCTestCase {
         let first = [Self.faitsHeader, ["16/11/2026", "10:00", "Créteil", "", "Rixe", "", "", "", ""],
                      ["17/11/2026", "10:00", "Créteil", "", "Rixe", "", "", "", ""]]
         let corrected = [Self.faitsHeader, ["16/11/2026", "10:00", "Créteil", "", "Rixe", "", "", "", ""]]
-        try loaded(try load(first, partner: "police-nationale", feed: "faits-marquants", name: "fm_2026-W47.csv"))
+        _ = try loaded(try load(first, partner: "police-nationale", feed: "faits-marquants", name: "fm_2026-W47.csv"))
         let second = try loaded(try load(corrected, partner: "police-nationale", feed: "faits-marquants", name: "fm_2026-W47_v2.csv"))
         XCTAssertEqual(second.superseded.count, 1)
         XCTAssertEqual(try store.incidentTotals(by: []).first?.total, 1)
