@@ -30,6 +30,7 @@ test: deps
 render-check:
 	$(MAKE) demo
 	.ci/render-check demo/bulletins
+	.ci/render-check demo/demandes
 
 # Sends the demo's weekly mail through msmtp to a local SMTP sink and checks every message received.
 mail-check:

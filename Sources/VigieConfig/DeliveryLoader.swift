@@ -26,11 +26,15 @@ enum DeliveryLoader {
     static func settings(_ url: URL) throws -> Settings {
         guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
         let doc = try YAMLValue.load(url)
-        _ = try doc.mapping(allowed: ["retention_months", "sendmail"])
+        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell"])
         var settings = Settings()
         if let months = try doc.optional("retention_months") {
             settings.retentionMonths = try months.int()
             guard settings.retentionMonths >= 1 else { throw months.error("un nombre de mois au moins égal à 1 est attendu") }
+        }
+        if let minCell = try doc.optional("min_cell") {
+            settings.minCell = try minCell.int()
+            guard settings.minCell >= 2 else { throw minCell.error("un seuil d'au moins 2 est attendu (1 ne masquerait rien)") }
         }
         if let command = try doc.optional("sendmail") {
             settings.sendmail = try singleLine(command)

@@ -32,9 +32,13 @@ public struct Settings: Sendable, Equatable {
     public var retentionMonths: Int
     /// The sendmail-compatible command that sends a message read on its standard input.
     public var sendmail: String
+    /// The smallest count published in what leaves the observatory (DESIGN §10); an owner's
+    /// reservation can raise it for its data, never lower it.
+    public var minCell: Int
 
-    public init(retentionMonths: Int = 12, sendmail: String = "/usr/sbin/sendmail -t -oi") {
+    public init(retentionMonths: Int = 12, sendmail: String = "/usr/sbin/sendmail -t -oi", minCell: Int = 5) {
         self.retentionMonths = retentionMonths
         self.sendmail = sendmail
+        self.minCell = minCell
     }
 }

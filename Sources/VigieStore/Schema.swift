@@ -192,6 +192,58 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v5: data requests and the audit log") { db in
+            try db.execute(sql: """
+                -- A request for data (DESIGN §10): who asks, for what use, which feeds
+                -- ("partner/feed", comma-separated), period, area and grouping.
+                CREATE TABLE data_request (
+                    id TEXT PRIMARY KEY,
+                    year INTEGER NOT NULL,
+                    number INTEGER NOT NULL,
+                    requester TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    feeds TEXT NOT NULL,
+                    from_period TEXT NOT NULL,
+                    to_period TEXT NOT NULL,
+                    area TEXT,
+                    by_level TEXT NOT NULL,
+                    columns TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    fulfilled_at TEXT,
+                    UNIQUE (year, number)
+                );
+
+                -- Each data owner's answer, for all its feeds in the request. `rules` holds the
+                -- reservation rules the extract applies, comma-separated.
+                CREATE TABLE request_answer (
+                    request_id TEXT NOT NULL REFERENCES data_request(id),
+                    owner TEXT NOT NULL,
+                    decision TEXT NOT NULL CHECK (decision IN ('pending', 'granted', 'refused')),
+                    reason TEXT,
+                    reservation TEXT,
+                    rules TEXT NOT NULL DEFAULT '',
+                    answered_at TEXT,
+                    PRIMARY KEY (request_id, owner)
+                );
+
+                -- Every step of every request, in order. Append-only: the triggers refuse any
+                -- change or deletion, so what was done can always be shown later.
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX audit_by_request ON audit(request_id);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'le journal d''audit ne se modifie pas'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'le journal d''audit ne s''efface pas'); END;
+                """)
+        }
+
         return migrator
     }
 }

@@ -56,5 +56,14 @@ struct Demo: ParsableCommand {
         printOut("\nBulletins écrits (faits marquants 2026-W47, mensuel 2026-10, semestre 2026-S1, un diagnostic) :")
         for file in files where file.pathExtension == "html" || file.pathExtension == "md" { printOut("  \(file.path)") }
         printOut("  et \(files.filter { $0.pathExtension == "csv" }.count) tableau(x) CSV à côté des bulletins.")
+
+        let requestsURL = outURL.appendingPathComponent("demandes")
+        try? FileManager.default.removeItem(at: requestsURL)
+        let (request, package) = try VigiePipeline.Demo.sampleRequest(observatory, out: requestsURL)
+        printOut("\nDemande de données \(request.id) (\(request.requester) : \(request.purpose)), traitée de bout en bout :")
+        printOut(try DataRequests(observatory).describe(request.id).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        printOut("Paquet : \(package.folder.path)")
+        for file in package.files { printOut("  \(file.path)") }
+        for copy in package.copies { printOut("  copie au propriétaire : \(copy.path)") }
     }
 }

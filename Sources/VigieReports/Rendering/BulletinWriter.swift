@@ -83,7 +83,7 @@ public struct BulletinWriter: Sendable {
         return written
     }
 
-    static func frenchDate(_ date: Date) -> String {
+    public static func frenchDate(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
         let c = calendar.dateComponents([.year, .month, .day], from: date)

@@ -1,0 +1,193 @@
+import Foundation
+import VigieConfig
+import VigieCore
+import VigieReports
+import VigieStore
+
+/// What a fulfilled request gives, before anything is written: for each feed, either its
+/// table under disclosure control (at the level and with the columns the owner's reservations
+/// allow) or the owner's refusal. Built from the store only; tested without files.
+public struct RequestExtract: Sendable {
+    /// One feed of the request.
+    public struct FeedPart: Sendable {
+        public var ref: FeedRef
+        public var feedLabel: String
+        public var ownerName: String
+        public var answer: OwnerAnswer
+        /// nil when the owner refused: no data at all.
+        public var table: DisclosedTable?
+        public var level: AreaLevel
+        public var columns: RequestColumns
+        public var minCell: Int
+        /// Why the level or the columns differ from the request, in French.
+        public var notes: [String]
+    }
+
+    public var request: DataRequest
+    public var answers: [OwnerAnswer]
+    public var parts: [FeedPart]
+    /// « Créteil », « quartier Mont-Mesly (Créteil) », or the territory's name.
+    public var areaLabel: String
+
+    /// Builds the extract; an error when an owner has not answered yet.
+    public static func build(_ request: DataRequest, answers: [OwnerAnswer], config: Configuration, store: Store) throws -> RequestExtract {
+        let pending = answers.filter { $0.decision == .pending }.map(\.owner)
+        guard pending.isEmpty else {
+            throw VigieError(.usage, "la demande \(request.id) attend encore la réponse de : \(pending.joined(separator: ", "))",
+                             hint: "Enregistrez chaque réponse avec vigie request consent \(request.id) --owner PARTENAIRE (--grant | --refuse --reason TEXTE).")
+        }
+        let geography = Geography(config.territory)
+        var parts: [FeedPart] = []
+        for ref in request.feeds {
+            let feed = try config.feed(partner: ref.partner, feed: ref.feed)
+            let partner = config.partners.first { $0.id == ref.partner }
+            let answer = answers.first { $0.owner == ref.partner } ?? OwnerAnswer(owner: ref.partner, decision: .pending)
+            var part = FeedPart(ref: ref, feedLabel: "\(partner?.name ?? ref.partner) — \(feed.id)", ownerName: partner?.name ?? ref.partner,
+                                answer: answer, table: nil, level: request.by, columns: request.columns,
+                                minCell: answer.minCell(default: config.settings.minCell), notes: [])
+            guard answer.decision == .granted else {
+                part.notes.append("refusé par \(part.ownerName) : \(answer.reason ?? "sans motif donné")")
+                parts.append(part)
+                continue
+            }
+            let finest = finestLevel(of: feed)
+            if part.level > finest {
+                part.notes.append("détail \(part.level.french) demandé, non disponible pour ce flux : fourni \(finest.french)")
+                part.level = finest
+            }
+            for rule in answer.rules {
+                if let limit = rule.finestLevel, part.level > limit {
+                    part.notes.append("réserve « \(rule) » de \(part.ownerName) : fourni \(limit.french) au lieu de \(part.level.french)")
+                    part.level = limit
+                }
+                if rule == .pasDeTexteLibre, part.columns == .nature {
+                    part.notes.append("réserve « pas-de-texte-libre » : les catégories de l'observatoire remplacent les libellés du partenaire")
+                    part.columns = .category
+                }
+            }
+            let cells = try rawCells(feed: feed, request: request, store: store, geography: geography)
+            part.table = DisclosedTable(grid(cells, level: part.level, columns: part.columns, area: request.area,
+                                             config: config, geography: geography), minCell: part.minCell)
+            parts.append(part)
+        }
+        return RequestExtract(request: request, answers: answers, parts: parts, areaLabel: geography.label(request.area, territory: config.territory))
+    }
+
+    /// The finest level a feed's data carries.
+    static func finestLevel(of feed: Feed) -> AreaLevel {
+        switch feed.kind {
+        case .incidents: return .quartier
+        case .etat4001: return .commune
+        case .counts:
+            switch feed.unitKind {
+            case .residence, .school, .stop: return .lieu
+            case .commune: return .commune
+            case .territory, .line, .none: return .territoire
+            }
+        }
+    }
+
+    /// One stored number at the finest grain: where, what, how many.
+    struct RawCell {
+        var commune: String
+        var sector: String
+        var quartier: String
+        var place: String
+        var category: String
+        var nature: String
+        var count: Int
+    }
+
+    static func rawCells(feed: Feed, request: DataRequest, store: Store, geography: Geography) throws -> [RawCell] {
+        switch feed.kind {
+        case .incidents:
+            return try store.incidentTotals(by: [.commune, .sector, .quartier, .category, .nature], partner: feed.partnerID, feed: feed.id,
+                                            from: request.from.start, to: request.to.end).map {
+                RawCell(commune: $0.keys[0], sector: $0.keys[1], quartier: $0.keys[2], place: "", category: $0.keys[3], nature: $0.keys[4], count: $0.total)
+            }
+        case .etat4001, .counts:
+            return try store.countTotals(by: [.commune, .quartier, .unit, .category, .code], partner: feed.partnerID, feed: feed.id,
+                                         from: request.from, to: request.to).map {
+                RawCell(commune: $0.keys[0], sector: geography.sectorOf[$0.keys[1]] ?? "", quartier: $0.keys[1], place: $0.keys[2],
+                        category: $0.keys[3], nature: $0.keys[4], count: $0.total)
+            }
+        }
+    }
+
+    /// The rows at `level` within `area`, the columns, and the homicide cells forced below the commune.
+    static func grid(_ cells: [RawCell], level: AreaLevel, columns: RequestColumns, area: AreaFilter?,
+                     config: Configuration, geography: Geography) -> CountGrid {
+        let kept = cells.filter { cell in
+            guard let area else { return true }
+            switch area.level {
+            case .commune: return cell.commune == area.code
+            case .secteur: return cell.sector == area.code
+            case .quartier: return cell.quartier == area.code
+            case .territoire, .lieu: return true
+            }
+        }
+        func rowKey(_ c: RawCell) -> String {
+            switch level {
+            case .territoire: return config.territory.name
+            case .commune: return geography.communeName[c.commune] ?? (c.commune.isEmpty ? "commune non précisée" : c.commune)
+            case .secteur: return c.sector.isEmpty ? "secteur non localisé" : geography.sectorName[c.sector] ?? c.sector
+            case .quartier: return c.quartier.isEmpty ? "quartier non localisé" : geography.quartierName[c.quartier] ?? c.quartier
+            case .lieu: return c.place.isEmpty ? "lieu non précisé" : config.places.first { $0.id == c.place }?.name ?? c.place
+            }
+        }
+        func columnKey(_ c: RawCell) -> String {
+            switch columns {
+            case .category: return c.category.isEmpty ? "non classé" : config.nomenclature.category(id: c.category)?.label ?? c.category
+            case .nature: return c.nature
+            }
+        }
+        var sums: [String: [String: Int]] = [:]
+        var homicideColumns: Set<String> = []
+        for c in kept {
+            sums[rowKey(c), default: [:]][columnKey(c), default: 0] += c.count
+            if c.category == "homicides" { homicideColumns.insert(columnKey(c)) }
+        }
+        let rows = sums.keys.sorted()
+        let cols = Set(sums.values.flatMap(\.keys)).sorted()
+        let counts = rows.map { r in cols.map { sums[r]?[$0] ?? 0 } }
+        // Homicides and attempts are never published below the commune (DESIGN §10).
+        var forced: Set<GridCell> = []
+        if level > .commune {
+            for (j, col) in cols.enumerated() where homicideColumns.contains(col) {
+                for i in rows.indices { forced.insert(GridCell(row: i, column: j)) }
+            }
+        }
+        return CountGrid(rowLabels: rows, columnLabels: cols, counts: counts, forced: forced)
+    }
+
+    /// Names of the territory's places, and the secteur of each quartier.
+    struct Geography {
+        var communeName: [String: String] = [:]
+        var sectorName: [String: String] = [:]
+        var quartierName: [String: String] = [:]
+        var sectorOf: [String: String] = [:]
+
+        init(_ territory: Territory) {
+            for commune in territory.communes {
+                communeName[commune.insee] = commune.name
+                for sector in commune.sectors {
+                    sectorName[sector.id] = sector.name
+                    for quartier in sector.quartiers {
+                        quartierName[quartier.id] = quartier.name
+                        sectorOf[quartier.id] = sector.id
+                    }
+                }
+            }
+        }
+
+        func label(_ area: AreaFilter?, territory: Territory) -> String {
+            guard let area else { return territory.name }
+            switch area.level {
+            case .commune: return communeName[area.code] ?? area.code
+            case .secteur: return "secteur \(sectorName[area.code] ?? area.code)"
+            case .quartier: return "quartier \(quartierName[area.code] ?? area.code)"
+            case .territoire, .lieu: return territory.name
+            }
+        }
+    }
+}

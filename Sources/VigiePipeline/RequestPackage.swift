@@ -1,0 +1,229 @@
+import Crypto
+import Foundation
+import VigieConfig
+import VigieCore
+import VigieDelivery
+import VigieReports
+import VigieStore
+
+/// `vigie request fulfil`: writes a request's package into `<out>/<id>/` — one CSV per consented
+/// feed (wide, with a header naming feed, period, area, grouping and the secrecy rule) and its
+/// cell by cell states, a short HTML analysis, a JSON manifest with every file's SHA-256 — and
+/// a copy for each owner (`copies/<owner>.eml`, or a folder when the owner has no address).
+/// Every value that leaves comes from a `DisclosedTable`: nothing unprotected is ever written.
+public struct RequestPackage {
+    public let observatory: Observatory
+
+    public init(_ observatory: Observatory) {
+        self.observatory = observatory
+    }
+
+    /// What was written.
+    public struct Written: Sendable {
+        public var folder: URL
+        public var files: [URL]
+        public var copies: [URL]
+    }
+
+    public func fulfil(_ id: String, out: URL, at time: Date = Date()) throws -> Written {
+        let store = observatory.store
+        let request = try store.request(id)
+        let extract = try RequestExtract.build(request, answers: try store.answers(request: id), config: observatory.config, store: store)
+        let folder = out.appendingPathComponent(id)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+
+        var files: [(name: String, data: Data, owner: String?)] = []
+        for part in extract.parts {
+            guard let table = part.table else { continue }
+            let base = "\(part.ref.partner)_\(part.ref.feed)"
+            files.append(("\(base).csv", Data(Self.wideTable(part, table: table, extract: extract).text.utf8), part.ref.partner))
+            files.append(("\(base)_cellules.csv", Data(Self.cellTable(part, table: table).text.utf8), part.ref.partner))
+        }
+        let renderer = try TemplateRenderer(directory: observatory.config.directory.appendingPathComponent("templates"))
+        let html = try renderer.render("request.html", Self.analysisObject(extract, config: observatory.config, issued: time))
+        files.append(("analyse.html", Data(html.utf8), nil))
+        for file in files { try file.data.write(to: folder.appendingPathComponent(file.name), options: .atomic) }
+        let manifest = try Self.manifest(extract, files: files.map { ($0.name, $0.data) }, issued: time)
+        try manifest.write(to: folder.appendingPathComponent("manifeste.json"), options: .atomic)
+
+        // A copy to each owner: what left of its data, with the manifest (refusals included).
+        var copies: [URL] = []
+        var logged: [(owner: String, detail: String)] = []
+        let copyFolder = folder.appendingPathComponent("copies")
+        for owner in request.owners {
+            let partner = observatory.config.partners.first { $0.id == owner }
+            let own = files.filter { $0.owner == owner } + [("manifeste.json", manifest, nil)]
+            if let email = partner?.contact?.email, let from = observatory.config.recipients?.from {
+                let message = MailMessage(
+                    from: from, to: [Mailbox(name: partner?.contact?.name ?? partner?.name ?? owner, email: email)],
+                    replyTo: observatory.config.recipients?.coordinator,
+                    subject: "Copie de la demande \(id) — vos données transmises à \(request.requester)",
+                    text: Self.copyText(extract, owner: owner), html: html,
+                    attachments: own.map { MailAttachment(filename: $0.name, contentType: $0.name.hasSuffix(".json") ? "application/json" : "text/csv; charset=utf-8", data: $0.data) },
+                    date: time)
+                let transport = OutboxTransport(directory: copyFolder)
+                try transport.send(try message.rendered(), name: owner)
+                copies.append(transport.fileURL(for: owner))
+                logged.append((owner, "copie adressée à \(email) : \(transport.fileURL(for: owner).lastPathComponent)"))
+            } else {
+                let dir = copyFolder.appendingPathComponent(owner)
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                for file in own { try file.1.write(to: dir.appendingPathComponent(file.0), options: .atomic) }
+                copies.append(dir)
+                logged.append((owner, "copie déposée dans \(dir.lastPathComponent)/ (aucune adresse dans partners.yaml)"))
+            }
+        }
+        try store.recordFulfilment(request: id, package: folder.path, copies: logged, at: time)
+        return Written(folder: folder, files: files.map { folder.appendingPathComponent($0.name) } + [folder.appendingPathComponent("manifeste.json")],
+                       copies: copies)
+    }
+
+    // MARK: - The files
+
+    /// The secrecy rule, as written in every file.
+    static func secrecyRule(_ part: RequestExtract.FeedPart) -> String {
+        "effectifs de 1 à \(part.minCell - 1) publiés « < \(part.minCell) » ; « s » : case masquée pour qu'aucun effectif ne se déduise des totaux ; "
+            + "zéros publiés ; homicides et tentatives jamais publiés sous la commune"
+    }
+
+    static func periodText(_ request: DataRequest) -> String {
+        request.from == request.to ? request.from.description : "\(request.from) à \(request.to)"
+    }
+
+    static func wideTable(_ part: RequestExtract.FeedPart, table: DisclosedTable, extract: RequestExtract) -> CSVTable {
+        let r = table.rowLabels.count, c = table.columnLabels.count
+        var rows: [[String]] = [
+            ["Flux", "\(part.feedLabel) (\(part.ref))"],
+            ["Propriétaire", part.ownerName],
+            ["Période", periodText(extract.request)],
+            ["Zone", extract.areaLabel],
+            ["Regroupement", "\(part.level.french) × \(part.columns == .category ? "catégorie" : "nature")"],
+            ["Secret statistique", secrecyRule(part)],
+        ]
+        rows += part.notes.map { ["Note", $0] }
+        rows.append([])
+        rows.append([part.level.rawValue] + table.columnLabels + ["Total"])
+        for i in 0...r {
+            rows.append([i == r ? "Total" : table.rowLabels[i]] + (0...c).map { table.text(row: i, column: $0) })
+        }
+        return CSVTable(name: part.ref.feed, header: ["Demande", extract.request.id], rows: rows)
+    }
+
+    static func stateText(_ state: CellState) -> String {
+        switch state {
+        case .published: "publié"
+        case .zero: "zéro"
+        case .suppressed: "masqué"
+        }
+    }
+
+    /// One line per cell, margins included, with its state.
+    static func cellTable(_ part: RequestExtract.FeedPart, table: DisclosedTable) -> CSVTable {
+        let r = table.rowLabels.count, c = table.columnLabels.count
+        var rows: [[String]] = []
+        for i in 0...r {
+            for j in 0...c {
+                rows.append([i == r ? "Total" : table.rowLabels[i], j == c ? "Total" : table.columnLabels[j],
+                             table.text(row: i, column: j), stateText(table.states[i][j])])
+            }
+        }
+        return CSVTable(name: part.ref.feed + "_cellules", header: [part.level.rawValue, part.columns == .category ? "catégorie" : "nature", "valeur", "état"], rows: rows)
+    }
+
+    static func analysisObject(_ extract: RequestExtract, config: Configuration, issued: Date) -> [String: Any] {
+        let request = extract.request
+        let parts: [[String: Any]] = extract.parts.map { part in
+            var object: [String: Any] = ["feed": part.feedLabel, "ref": part.ref.description, "owner": part.ownerName,
+                                         "notes": part.notes, "refused": part.table == nil, "reason": part.answer.reason ?? "sans motif donné"]
+            guard let table = part.table else { return object }
+            let r = table.rowLabels.count, c = table.columnLabels.count
+            object["level"] = part.level.french
+            object["secrecy"] = secrecyRule(part)
+            let columnsName = part.columns == .category ? "catégorie" : "nature"
+            func cell(_ i: Int, _ j: Int) -> [String: String] { ["text": table.text(row: i, column: j), "state": table.states[i][j].rawValue] }
+            // The page is portrait: the longer list (often the categories) goes down the rows.
+            if c > r {
+                object["header"] = [columnsName] + table.rowLabels + ["Total"]
+                object["rows"] = (0...c).map { j in
+                    ["label": j == c ? "Total" : table.columnLabels[j], "cells": (0...r).map { cell($0, j) }] as [String: Any]
+                }
+            } else {
+                object["header"] = [part.level.rawValue] + table.columnLabels + ["Total"]
+                object["rows"] = (0...r).map { i in
+                    ["label": i == r ? "Total" : table.rowLabels[i], "cells": (0...c).map { cell(i, $0) }] as [String: Any]
+                }
+            }
+            object["suppressed"] = table.suppressedCount
+            // In brief, from published totals only: the analysis never says what the table hides.
+            let published = (0..<c).filter { table.states[r][$0] == .published }
+                .map { (label: table.columnLabels[$0], value: table.values[r][$0]) }.sorted { $0.value > $1.value }
+            let total = table.states[r][c] == .published ? "\(table.values[r][c]) au total" : "total masqué"
+            object["brief"] = published.isEmpty ? total
+                : "\(total) ; les plus nombreux : " + published.prefix(3).map { "\($0.label) (\($0.value))" }.joined(separator: ", ")
+            object["chart"] = published.isEmpty || published.count > 6 ? ""
+                : BarChart.svg(bars: published, title: "Total par \(columnsName) (totaux publiés)")
+            return object
+        }
+        return [
+            "observatory": "Observatoire de la délinquance — \(config.territory.name)",
+            "issued": BulletinWriter.frenchDate(issued),
+            "id": request.id, "requester": request.requester, "purpose": request.purpose,
+            "period": periodText(request), "area": extract.areaLabel,
+            "answers": extract.answers.map { a in
+                ["owner": config.partners.first { $0.id == a.owner }?.name ?? a.owner,
+                 "decision": a.decision == .granted ? "accord" : "refus",
+                 "detail": a.decision == .refused ? "motif : \(a.reason ?? "")" : (a.reservation.map { "réserve : \($0)" } ?? "sans réserve")]
+            },
+            "parts": parts,
+        ]
+    }
+
+    static func copyText(_ extract: RequestExtract, owner: String) -> String {
+        let request = extract.request
+        var lines = ["Demande \(request.id) de \(request.requester) : \(request.purpose)",
+                     "Période : \(periodText(request)) — zone : \(extract.areaLabel)", ""]
+        for part in extract.parts where part.ref.partner == owner {
+            lines.append(part.table == nil ? "- \(part.ref) : refusé, aucune donnée transmise." : "- \(part.ref) : transmis \(part.level.french), \(part.table?.suppressedCount ?? 0) case(s) masquée(s).")
+            lines += part.notes.map { "  \($0)" }
+        }
+        lines += ["", "Vous trouverez ci-joint les fichiers transmis et le manifeste de la demande."]
+        return lines.joined(separator: "\n")
+    }
+
+    static func manifest(_ extract: RequestExtract, files: [(String, Data)], issued: Date) throws -> Data {
+        let request = extract.request
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let object: [String: Any] = [
+            "demande": [
+                "id": request.id, "demandeur": request.requester, "objet": request.purpose,
+                "flux": request.feeds.map(\.description), "du": request.from.description, "au": request.to.description,
+                "zone": request.area?.description ?? "territoire", "regroupement": request.by.rawValue,
+                "colonnes": request.columns.rawValue, "creee_le": request.createdAt,
+            ] as [String: Any],
+            "reponses": extract.answers.map { a in
+                ["proprietaire": a.owner, "decision": a.decision.rawValue, "motif": a.reason ?? NSNull(),
+                 "reserve": a.reservation ?? NSNull(), "regles": a.rules.map(\.description), "le": a.answeredAt ?? NSNull()] as [String: Any]
+            },
+            "flux": extract.parts.map { part in
+                var entry: [String: Any] = ["flux": part.ref.description, "proprietaire": part.ref.partner,
+                                            "statut": part.table == nil ? "refuse" : "fourni", "notes": part.notes]
+                if let table = part.table {
+                    entry["niveau"] = part.level.rawValue
+                    entry["colonnes"] = part.columns.rawValue
+                    entry["seuil"] = part.minCell
+                    entry["cases_masquees"] = table.suppressedCount
+                    entry["fichiers"] = ["\(part.ref.partner)_\(part.ref.feed).csv", "\(part.ref.partner)_\(part.ref.feed)_cellules.csv"]
+                } else {
+                    entry["motif"] = part.answer.reason ?? "sans motif donné"
+                }
+                return entry
+            },
+            "fichiers": files.map { name, data in
+                ["nom": name, "octets": data.count, "sha256": SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()] as [String: Any]
+            },
+            "edite_le": formatter.string(from: issued),
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+}
