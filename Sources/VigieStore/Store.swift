@@ -29,10 +29,30 @@ public final class Store: Sendable {
         config.label = "vigie"
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            if try !pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
+                // Two processes opening a new store at once would both run the migrations (GRDB
+                // checks what is applied outside the migrations' transactions): they take turns
+                // on the store's lock file, and the second finds nothing left to do.
+                try Store.whileLocked(path + ".lock") { try Schema.migrator.migrate(pool) }
+            }
         } catch let error as DatabaseError {
             throw Store.storeError(error, path: path)
         }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `lockPath` (waiting for it), the file `vigie
+    /// nightly` also locks; the file is created private when missing and never written.
+    static func whileLocked(_ lockPath: String, _ body: () throws -> Void) throws {
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw VigieError(.store, "impossible d'ouvrir le verrou \(lockPath) : \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw VigieError(.store, "verrou \(lockPath) : \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        try body()
     }
 
     /// Names of the migrations applied, in order (for `vigie init`).
