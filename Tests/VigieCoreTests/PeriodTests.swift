@@ -72,5 +72,10 @@ final class PeriodTests: XCTestCase {
         XCTAssertEqual("Limeil-Brévannes".matchKey, "limeil brevannes")
         XCTAssertEqual("  Saint-Maur  ".matchKey, "saint maur")
         XCTAssertEqual("Main d'œuvre".matchKey, "main d oeuvre")
+        // Every accented letter of French, both cases (the fast path), and beyond it (Foundation).
+        XCTAssertEqual("ÀÂÄ àâä ÉÈÊË éèêë ÎÏ îï ÔÖ ôö ÙÛÜ ùûü Ÿ ÿ Çç Œœ Ææ".matchKey,
+                       "aaa aaa eeee eeee ii ii oo oo uuu uuu y y cc oeoe aeae")
+        XCTAssertEqual("Rue de l’Église — n°12".matchKey, "rue de l eglise n 12")
+        XCTAssertEqual("Ĉampion Ŝmith".matchKey, "campion smith")
     }
 }
