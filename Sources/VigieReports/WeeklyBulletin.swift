@@ -23,8 +23,10 @@ public struct WeeklyBulletin: Sendable, Codable {
         public var source: String
         /// Why the incident is notable, in French (« arme utilisée », « 3e incendie … »).
         public var reasons: [String]
-        /// The other incidents of the series it belongs to.
+        /// The other incidents of the series it belongs to: the `shownEarlier` closest in time.
         public var earlier: [Earlier]
+        /// « et 12 autres » when the series holds more than are shown, else "".
+        public var earlierMore: String
         /// Where it came from: « fichier, ligne N ».
         public var provenance: String
     }
@@ -70,6 +72,13 @@ extension WeeklyBulletin {
         let all = try context.store.incidents(from: week.start.adding(days: -lookback), to: week.end, commune: commune)
             .filter { feedKeys.contains("\($0.partner)/\($0.feed)") }
         let inWeek = all.filter { week.contains($0.date) }
+        // The series an incident may belong to, grouped once: same quartier and category, same place.
+        let byQuartierCategory = Dictionary(grouping: all.filter { $0.quartier != nil && $0.category != nil }) {
+            "\($0.quartier ?? "")|\($0.category ?? "")"
+        }
+        let placeKeys = all.map { $0.placeText?.matchKey ?? "" }
+        var byPlace: [String: [IncidentRecord]] = [:]
+        for (incident, key) in zip(all, placeKeys) where !key.isEmpty { byPlace[key, default: []].append(incident) }
 
         var entries: [Entry] = []
         for incident in inWeek {
@@ -81,14 +90,14 @@ extension WeeklyBulletin {
             }
             if rules.seriousNatures.contains(incident.nature) { reasons.append("fait grave : \(incident.nature.lowercased())") }
             if let quartier = incident.quartier, let category = incident.category {
-                let same = all.filter { $0.quartier == quartier && $0.category == category }
+                let same = byQuartierCategory["\(quartier)|\(category)"] ?? []
                 if let window = denseWindow(around: incident, in: same, count: rules.quartierCount, days: rules.quartierDays) {
                     reasons.append("répété : \(window.count) faits « \(context.categoryLabel(category).lowercased()) » dans le quartier \(context.quartierName(quartier)) en \(rules.quartierDays) jours")
                     series += window
                 }
             }
             if let place = incident.placeText, !place.matchKey.isEmpty, !genericPlaces.contains(place.matchKey) {
-                let same = all.filter { $0.placeText?.matchKey == place.matchKey }
+                let same = byPlace[place.matchKey] ?? []
                 if let window = denseWindow(around: incident, in: same, count: rules.addressCount, days: rules.addressDays) {
                     reasons.append("répété : \(window.count) faits au même lieu en \(rules.addressDays) jours")
                     series += window
@@ -96,7 +105,10 @@ extension WeeklyBulletin {
             }
             guard !reasons.isEmpty else { continue }
             var seen: Set<Int64> = [incident.id]
-            let earlier = series.filter { seen.insert($0.id).inserted }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+            let unique = series.filter { seen.insert($0.id).inserted }
+            // The closest in time are shown, in date order; the rest are counted.
+            let closest = unique.sorted { abs($0.date.dayNumber - incident.date.dayNumber) < abs($1.date.dayNumber - incident.date.dayNumber) }
+            let earlier = closest.prefix(shownEarlier).sorted { ($0.date, $0.id) < ($1.date, $1.id) }
             entries.append(Entry(
                 date: incident.date.french, time: incident.timeMinutes.map(clock) ?? "",
                 place: incident.placeText ?? "", quartier: context.quartierName(incident.quartier),
@@ -104,6 +116,7 @@ extension WeeklyBulletin {
                 description: incident.description ?? "", source: context.partnerName(incident.partner),
                 reasons: reasons,
                 earlier: earlier.map { Earlier(date: $0.date.french, nature: $0.nature, place: $0.placeText ?? context.quartierName($0.quartier)) },
+                earlierMore: unique.count > shownEarlier ? "et \(unique.count - shownEarlier) autre(s)" : "",
                 provenance: "\(incident.fileName), ligne \(incident.sourceRow)"))
         }
 
@@ -146,11 +159,17 @@ extension WeeklyBulletin {
 
     /// The incidents of `series` (which contains `incident`) in the fullest window of `days`
     /// days that contains `incident`, when it holds at least `count` of them; else nil.
+    /// At most this many incidents of a series are listed under an entry.
+    static let shownEarlier = 10
+
     static func denseWindow(around incident: IncidentRecord, in series: [IncidentRecord], count: Int, days: Int) -> [IncidentRecord]? {
         guard series.count >= count else { return nil }
+        // Only incidents less than `days` away can share a window with this one.
+        let near = series.filter { abs($0.date.dayNumber - incident.date.dayNumber) < days }
+        guard near.count >= count else { return nil }
         var best: [IncidentRecord] = []
         for start in stride(from: incident.date.dayNumber - days + 1, through: incident.date.dayNumber, by: 1) {
-            let window = series.filter { $0.date.dayNumber >= start && $0.date.dayNumber < start + days }
+            let window = near.filter { $0.date.dayNumber >= start && $0.date.dayNumber < start + days }
             if window.count > best.count { best = window }
         }
         return best.count >= count ? best : nil

@@ -85,4 +85,22 @@ final class WeeklyBulletinTests: XCTestCase {
         XCTAssertEqual(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 1 + creteil.entries.count)
         XCTAssertNotNil(try f.observatory.store.lastIssue(kind: "weekly", period: "2026-W47", scope: "94028"))
     }
+
+    func testALongSeriesListsItsTenClosestIncidentsAndCountsTheRest() throws {
+        let f = try ReportsFixture()
+        // 16 vehicle fires at one address, one a day from 7 to 22 November 2026.
+        let rows = (7...22).map { day in
+            [String(format: "%02d/11/2026", day), "22:00", "Créteil", "12 Rue Albert Doyen", "Incendie de véhicule", "Véhicule incendié", "non", "P\(day)"]
+        }
+        try f.load("faits-marquants_2026-W47.csv", partner: "police-nationale", feed: "faits-marquants", [ReportsFixture.faitsHeader] + rows)
+        let weekly = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        // The 7 fires of week 47 are entries; each belongs to the series of all 16.
+        XCTAssertEqual(weekly.entries.count, 7)
+        let last = try XCTUnwrap(weekly.entries.first { $0.date == "22/11/2026" })
+        XCTAssertEqual(last.earlier.map(\.date), (12...21).map { String(format: "%02d/11/2026", $0) }, "the ten closest, in date order")
+        XCTAssertEqual(last.earlierMore, "et 5 autre(s)")
+        let html = try String(contentsOf: BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("b")).write(weekly)[0], encoding: .utf8)
+        XCTAssertTrue(html.contains("<li>et 5 autre(s)</li>"))
+    }
 }
+
