@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo test render-check mail-check sample-data clean
+.PHONY: deps build demo test render-check mail-check bench sample-data clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -36,6 +36,11 @@ render-check:
 mail-check:
 	$(MAKE) demo
 	.ci/mail-check demo/vigie.sqlite
+
+# Benchmarks (release build): load against sqlite3 .import, memory, bulletins against history,
+# the real workbook against openpyxl; prints the bars and writes Benchmarks/results.md.
+bench: deps
+	Benchmarks/run
 
 # Rewrites SampleData/ from its fixed seed (needs ../shared/data for the real volumes).
 sample-data: build

@@ -71,6 +71,10 @@ let package = Package(
         ]),
 
         // Seeded generator of SampleData/ (run by `make sample-data`).
+        // Large seeded partner files for `make bench`.
+        .executableTarget(name: "generate-bench-data", dependencies: [
+            "VigieCore", "VigieConfig", "VigieFixtures",
+        ]),
         .executableTarget(name: "generate-sample-data", dependencies: [
             "VigieCore", "VigieConfig", "VigieIngest", "VigieFixtures",
         ]),
