@@ -43,6 +43,7 @@ public struct IncidentsAdapter: FeedAdapter {
         }
         var found = false
         var periods: [Period: Int] = [:]
+        var places = PlaceCache()
         for sheet in try reader.sheetNames() {
             var header: Header?
             var scanned = 0
@@ -54,7 +55,7 @@ public struct IncidentsAdapter: FeedAdapter {
                     return
                 }
                 summary.rowsRead += 1
-                if let date = try readRow(row, header: h, categories: natureCategory, sink: sink, summary: &summary) {
+                if let date = try readRow(row, header: h, categories: natureCategory, places: &places, sink: sink, summary: &summary) {
                     periods[feed.period(of: date), default: 0] += 1
                 } else {
                     summary.rowsRejected += 1
@@ -111,7 +112,7 @@ public struct IncidentsAdapter: FeedAdapter {
     }
 
     /// Reads one data row; returns the incident's date, or nil when the row was rejected (not loaded).
-    private func readRow(_ row: SourceRow, header: Header, categories: [String: String], sink: BatchSink,
+    private func readRow(_ row: SourceRow, header: Header, categories: [String: String], places: inout PlaceCache, sink: BatchSink,
                          summary: inout AdapterSummary) throws -> CivilDate? {
         func cell(_ field: String) -> Cell { header.column[field].map { row[$0] } ?? .empty }
         func text(_ field: String) -> String? { let t = cell(field).text.trimmingSpaces; return t.isEmpty ? nil : t }
@@ -141,8 +142,11 @@ public struct IncidentsAdapter: FeedAdapter {
             time = FrenchDate.parseTime(cell("time"))
             if time == nil { try reject("time", "heure illisible (hh:mm attendu) : fait chargé sans heure") }
         }
-        let place = resolver.resolve(commune: commune, area: text("area"), placeName: text("place"), address: text("address"),
-                                     lon: text("lon").flatMap(FrenchNumber.parse), lat: text("lat").flatMap(FrenchNumber.parse))
+        let lon = text("lon").flatMap(FrenchNumber.parse), lat = text("lat").flatMap(FrenchNumber.parse)
+        let place = places.resolved(commune: commune, area: text("area"), placeName: text("place"), address: text("address"),
+                                    noCoordinates: lon == nil && lat == nil) {
+            resolver.resolve(commune: commune, area: text("area"), placeName: text("place"), address: text("address"), lon: lon, lat: lat)
+        }
         summary.placeLevels[place.level.rawValue, default: 0] += 1
         let category = categories[nature.matchKey]
         if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
@@ -178,5 +182,23 @@ public struct IncidentsAdapter: FeedAdapter {
         hex.reserveCapacity(16)
         for byte in mac.prefix(8) { hex.append(digits[Int(byte >> 4)]); hex.append(digits[Int(byte & 0x0F)]) }
         return String(decoding: hex, as: UTF8.self)
+    }
+}
+
+/// The places already resolved in this file: the same address comes back on many rows, and
+/// resolving is a pure function of the text. Bounded, so memory stays flat on any file.
+struct PlaceCache {
+    private var known: [String: ResolvedPlace] = [:]
+    static let limit = 50_000
+
+    mutating func resolved(commune: String, area: String?, placeName: String?, address: String?, noCoordinates: Bool,
+                           _ resolve: () -> ResolvedPlace) -> ResolvedPlace {
+        guard noCoordinates else { return resolve() }
+        let key = [commune, area ?? "", placeName ?? "", address ?? ""].joined(separator: "\u{1F}")
+        if let place = known[key] { return place }
+        let place = resolve()
+        if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
+        known[key] = place
+        return place
     }
 }
