@@ -151,7 +151,7 @@ public struct MailMessage: Sendable {
         }
         add(String(date.timeIntervalSince1970))
         add(messageIDDomain)
-        return MIME.hex(Array(hasher.finalize()))
+        return hasher.finalize().hex
     }
 
     // MARK: - Headers
@@ -406,7 +406,7 @@ enum MIME {
             return [key + "=" + quoted]
         }
         let safe = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-        let pieces = value.utf8.map { safe.contains($0) ? String(UnicodeScalar($0)) : "%" + hex([$0]).uppercased() }
+        let pieces = value.utf8.map { safe.contains($0) ? String(UnicodeScalar($0)) : "%" + [$0].hex.uppercased() }
         let single = key + "*=utf-8''" + pieces.joined()
         if single.utf8.count <= 70 { return [single] }
         var tokens: [String] = []
@@ -446,7 +446,7 @@ enum MIME {
                 if literal {
                     tokens.append(String(scalar))
                 } else { // one token per byte: a soft break may fall between the bytes of a character
-                    tokens += String(scalar).utf8.map { "=" + hex([$0]).uppercased() }
+                    tokens += String(scalar).utf8.map { "=" + [$0].hex.uppercased() }
                 }
             }
             var current = ""
@@ -473,17 +473,6 @@ enum MIME {
         return stride(from: 0, to: encoded.count, by: 76).map {
             String(decoding: encoded[$0..<min($0 + 76, encoded.count)], as: UTF8.self)
         }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `Mon, 23 Nov 2026 08:30:00 +0100`: RFC 5322, English names, Europe/Paris offset

@@ -44,7 +44,7 @@ public enum Demo {
             key = existing
         } else {
             var generator = SystemRandomNumberGenerator()
-            key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hex
             guard FileManager.default.createFile(atPath: url.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw VigieError(.store, "impossible d'écrire \(url.path)")
             }

@@ -220,7 +220,7 @@ public struct RequestPackage {
                 return entry
             },
             "fichiers": files.map { name, data in
-                ["nom": name, "octets": data.count, "sha256": SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()] as [String: Any]
+                ["nom": name, "octets": data.count, "sha256": SHA256.hash(data: data).hex] as [String: Any]
             },
             "edite_le": formatter.string(from: issued),
         ]

@@ -65,7 +65,7 @@ public struct WeeklyMail: Sendable {
             let message = MailMessage(from: recipients.from, to: group.to, cc: group.cc, replyTo: recipients.coordinator,
                                       subject: subject, text: rendered.markdown, html: rendered.html, attachments: attachments, date: date)
             let data = try message.rendered()
-            let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let hash = SHA256.hash(data: data).hex
             var dispatch = Dispatch(bulletin: WeeklyBulletin.kind, period: week.description, scope: c.insee, recipients: addresses,
                                     messageSHA256: hash, transport: transport.name, at: ISO8601DateFormatter().string(from: date),
                                     result: transport.name == "outbox" ? .outbox : .sent)

@@ -177,11 +177,7 @@ public struct IncidentsAdapter: FeedAdapter {
     /// pseudonym (so repeats can be counted) and it cannot be reversed without the key.
     public static func pseudonym(_ value: String, key: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.trimmingSpaces.utf8), using: key)
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(16)
-        for byte in mac.prefix(8) { hex.append(digits[Int(byte >> 4)]); hex.append(digits[Int(byte & 0x0F)]) }
-        return String(decoding: hex, as: UTF8.self)
+        return mac.prefix(8).hex
     }
 }
 

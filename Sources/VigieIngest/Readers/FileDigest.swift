@@ -17,10 +17,6 @@ public enum FileDigest {
             hasher.update(data: chunk)
             size += Int64(chunk.count)
         }
-        let hex = hasher.finalize().map { byte in
-            let s = String(byte, radix: 16)
-            return byte < 16 ? "0" + s : s
-        }.joined()
-        return ReceivedFile(name: name, sha256: hex, size: size)
+        return ReceivedFile(name: name, sha256: hasher.finalize().hex, size: size)
     }
 }

@@ -66,8 +66,8 @@ public struct MapClasses: Sendable, Equatable {
         let position = min(max(t, 0), 1) * Double(rgb.count - 1)
         let i = min(Int(position), rgb.count - 2)
         let f = position - Double(i)
-        let mixed = (0..<3).map { Int((Double(rgb[i][$0]) * (1 - f) + Double(rgb[i + 1][$0]) * f).rounded()) }
-        return "#" + mixed.map { String(format: "%02x", $0) }.joined()
+        let mixed = (0..<3).map { UInt8((Double(rgb[i][$0]) * (1 - f) + Double(rgb[i + 1][$0]) * f).rounded()) }
+        return "#" + mixed.hex
     }
 
     static func components(_ hex: String) -> [Int] {

@@ -76,7 +76,7 @@ public struct BulletinWriter: Sendable {
             try Data(table.text.utf8).write(to: url, options: .atomic)
             written.append(url)
         }
-        let hash = SHA256.hash(data: Data(rendered.html.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Data(rendered.html.utf8)).hex
         try context.store.recordIssue(BulletinIssue(
             kind: B.kind, period: bulletin.period, scope: bulletin.scope, fileName: "\(base).html", contentSHA256: hash,
             figures: bulletin.figures, issuedAt: ISO8601DateFormatter().string(from: issuedAt)))
