@@ -36,6 +36,8 @@ let package = Package(
         // SQLite store: migrations, submission ledger, writes, aggregate queries.
         .target(name: "VigieStore", dependencies: [
             "VigieCore", .product(name: "GRDB", package: "GRDB.swift"),
+            // The SQLite C API GRDB links: the load binds its inserts directly (see BoundInsert).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
         // Bulletins: models built from the store, statistics, SVG charts and maps, rendering

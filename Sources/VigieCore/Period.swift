@@ -119,6 +119,8 @@ public enum Period: Sendable, Hashable, Comparable, Codable, CustomStringConvert
 extension String {
     /// The string without leading and trailing white space (including no-break spaces).
     public var trimmingSpaces: String {
+        // Nearly every cell of a large file starts and ends with a visible ASCII character.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) ?? first

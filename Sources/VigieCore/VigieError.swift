@@ -25,6 +25,13 @@ public struct SourceLocation: Sendable, Equatable, Codable {
 
 /// Spreadsheet column letters: 0 → "A", 25 → "Z", 26 → "AA".
 public func columnLetters(_ index: Int) -> String {
+    index >= 0 && index < commonColumnLetters.count ? commonColumnLetters[index] : spellColumnLetters(index)
+}
+
+/// "A" to "ZZ", spelled once: loads name a source column for each of a million values.
+private let commonColumnLetters: [String] = (0..<702).map(spellColumnLetters)
+
+private func spellColumnLetters(_ index: Int) -> String {
     var n = index + 1
     var letters: [Character] = []
     while n > 0 {

@@ -169,9 +169,9 @@ private func describe(_ reject: RejectFact) -> String {
 
 /// Writes an adapter's output into the open transaction, with statements prepared once.
 final class StoreSink: BatchSink {
-    private let insertCount: Statement
-    private let insertIncident: Statement
-    private let insertReject: Statement
+    private let insertCount: BoundInsert
+    private let insertIncident: BoundInsert
+    private let insertReject: BoundInsert
     private let submissionID: Int64
     private(set) var valuesLoaded = 0
     private(set) var incidentsLoaded = 0
@@ -182,17 +182,17 @@ final class StoreSink: BatchSink {
 
     init(db: Database, submissionID: Int64) throws {
         self.submissionID = submissionID
-        insertCount = try db.makeStatement(sql: """
+        insertCount = try BoundInsert(db, sql: """
             INSERT INTO count_value (submission_id, period, unit, commune, quartier, code, category, value, sheet, source_row, source_column)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertIncident = try db.makeStatement(sql: """
+        insertIncident = try BoundInsert(db, sql: """
             INSERT INTO incident (submission_id, date, day, time_minutes, commune, sector, quartier, place_level, place_text,
                                   nature, category, description, weapon, target, follow_up, line, channel, reference, extra,
                                   sheet, source_row)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertReject = try db.makeStatement(sql: """
+        insertReject = try BoundInsert(db, sql: """
             INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
             """)
     }
@@ -203,23 +203,25 @@ final class StoreSink: BatchSink {
             lastPeriodText = count.period.description
             periods.insert(count.period)
         }
-        try insertCount.execute(arguments: [
-            submissionID, lastPeriodText, count.unit.id, count.unit.commune, count.unit.quartier, count.code, count.category,
-            count.value, count.source.sheet, count.source.row, count.source.column,
-        ])
+        try insertCount.run { v in
+            v.add(submissionID); v.add(lastPeriodText); v.add(count.unit.id); v.add(count.unit.commune)
+            v.add(count.unit.quartier); v.add(count.code); v.add(count.category); v.add(count.value)
+            v.add(count.source.sheet); v.add(count.source.row); v.add(count.source.column)
+        }
         valuesLoaded += 1
     }
 
     func add(_ incident: IncidentFact) throws {
         let extra = incident.extra.isEmpty ? nil : String(decoding: try JSONSerialization.data(
             withJSONObject: incident.extra, options: [.sortedKeys]), as: UTF8.self)
-        try insertIncident.execute(arguments: [
-            submissionID, incident.date.description, incident.date.dayNumber, incident.time, incident.place.commune,
-            incident.place.sector, incident.place.quartier, incident.place.level.rawValue, incident.placeText,
-            incident.nature, incident.category, incident.description, incident.weapon, incident.target,
-            incident.followUp, incident.line, incident.channel, incident.reference, extra,
-            incident.source.sheet, incident.source.row,
-        ])
+        try insertIncident.run { v in
+            v.add(submissionID); v.add(incident.date.description); v.add(incident.date.dayNumber); v.add(incident.time)
+            v.add(incident.place.commune); v.add(incident.place.sector); v.add(incident.place.quartier)
+            v.add(incident.place.level.rawValue); v.add(incident.placeText); v.add(incident.nature); v.add(incident.category)
+            v.add(incident.description); v.add(incident.weapon); v.add(incident.target); v.add(incident.followUp)
+            v.add(incident.line); v.add(incident.channel); v.add(incident.reference); v.add(extra)
+            v.add(incident.source.sheet); v.add(incident.source.row)
+        }
         valuesLoaded += 1
         incidentsLoaded += 1
     }
@@ -230,6 +232,8 @@ final class StoreSink: BatchSink {
 
     func reject(_ reject: RejectFact) throws {
         if firstReject == nil { firstReject = reject }
-        try insertReject.execute(arguments: [submissionID, reject.sheet, reject.row, reject.column, reject.value, reject.reason])
+        try insertReject.run { v in
+            v.add(submissionID); v.add(reject.sheet); v.add(reject.row); v.add(reject.column); v.add(reject.value); v.add(reject.reason)
+        }
     }
 }

@@ -67,7 +67,9 @@ final class IncidentsLoadTests: XCTestCase {
         XCTAssertEqual(try store.unclassifiedNatures().map(\.nature), ["Chute de météorite"])
 
         // The procedure number is stored as a keyed pseudonym, the victim's name not at all.
-        let expected = IncidentsAdapter.pseudonym("2026/123", key: key)
+        // Computed here with swift-crypto in one shot: HMAC-SHA256, first 8 bytes in hex.
+        let expected = HMAC<SHA256>.authenticationCode(for: Data("2026/123".utf8), using: key).prefix(8)
+            .map { String(format: "%02x", $0) }.joined()
         let stored = try String.fetchAll(store, sql: "SELECT reference FROM incident WHERE reference IS NOT NULL ORDER BY source_row")
         XCTAssertEqual(stored.first, expected)
         XCTAssertFalse(stored.contains("2026/123"))

@@ -13,6 +13,7 @@ public struct IncidentsAdapter: FeedAdapter {
     let today: CivilDate
     let explicitPeriod: Period?
     let hmacKey: SymmetricKey?
+    let pseudonym: Pseudonymizer?
 
     /// The fields a feed may map, our names.
     public static let fields: Set<String> = [
@@ -31,6 +32,7 @@ public struct IncidentsAdapter: FeedAdapter {
         self.today = today
         self.explicitPeriod = explicitPeriod
         self.hmacKey = hmacKey
+        self.pseudonym = hmacKey.map(Pseudonymizer.init)
     }
 
     public func read(_ reader: TableReader, into sink: BatchSink) throws -> AdapterSummary {
@@ -152,7 +154,7 @@ public struct IncidentsAdapter: FeedAdapter {
         if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
         var reference = text("reference")
         if feed.hmac.contains("reference"), let value = reference {
-            if let key = hmacKey { reference = Self.pseudonym(value, key: key) }
+            if let pseudonym { reference = pseudonym(value) }
         }
         var extra: [String: String] = [:]
         for (name, column) in header.kept where !row[column].isBlank { extra[name] = row[column].text.trimmingSpaces }
@@ -171,13 +173,6 @@ public struct IncidentsAdapter: FeedAdapter {
         case "": return nil
         default: return true
         }
-    }
-
-    /// A keyed HMAC-SHA256 of a value, 16 hex digits: the same value always gives the same
-    /// pseudonym (so repeats can be counted) and it cannot be reversed without the key.
-    public static func pseudonym(_ value: String, key: SymmetricKey) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.trimmingSpaces.utf8), using: key)
-        return mac.prefix(8).hex
     }
 }
 

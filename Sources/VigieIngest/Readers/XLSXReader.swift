@@ -353,7 +353,7 @@ private final class SheetHandler: XMLEventHandler {
         switch cellType {
         case "s":
             guard !value.isEmpty else { return .empty }
-            guard let index = Int(value.trimmingCharacters(in: .whitespaces)), sharedStrings.indices.contains(index) else {
+            guard let index = Int(value.trimmingSpaces), sharedStrings.indices.contains(index) else {
                 throw VigieError(.input, "renvoi à une chaîne partagée inexistante (\(value))",
                                  at: location, hint: "Le classeur est corrompu : réenregistrez-le depuis Excel ou LibreOffice.")
             }
@@ -367,7 +367,7 @@ private final class SheetHandler: XMLEventHandler {
         case "d":
             return value.isEmpty ? .empty : .text(value)
         default:
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            let trimmed = value.trimmingSpaces
             guard !trimmed.isEmpty else { return .empty }
             guard let number = Double(trimmed), number.isFinite else {
                 throw VigieError(.input, "nombre illisible « \(value) » dans le XML de la feuille",

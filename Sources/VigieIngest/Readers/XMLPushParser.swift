@@ -109,8 +109,7 @@ final class XMLPushParser {
             throw Failure.malformed("déclaration inconnue")
         case UInt8(ascii: "/"):
             guard let end = Self.tagEnd(b, from: i + 2) else { return nil }
-            let name = Self.localName(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<end]), as: UTF8.self)
-                .trimmingCharacters(in: .whitespaces))
+            let name = Self.localName(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<end]), as: UTF8.self).trimmingSpaces)
             guard let top = open.popLast(), top == name else {
                 throw Failure.malformed("balise fermante </\(name)> inattendue")
             }
