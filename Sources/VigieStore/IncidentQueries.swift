@@ -39,16 +39,20 @@ public enum PeriodStep: String, Sendable, CaseIterable {
 extension Store {
     /// Numbers of current incidents (files not superseded) dated within `from`…`to`, grouped as
     /// asked; `period` groups by `step`. An incident with no quartier has quartier "" (« non
-    /// localisé »), one with no category has category "" (« non classé »). Read from the daily
-    /// aggregate, so the time does not grow with the number of incidents.
+    /// localisé »), one with no category has category "" (« non classé »). Read from the monthly
+    /// aggregate when the periods and the range are whole months, else from the daily one, so the
+    /// time does not grow with the number of incidents.
     public func incidentTotals(by groups: [IncidentGrouping], step: PeriodStep = .month, partner: String? = nil,
                                feed: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) throws -> [CountTotal] {
+        let wholeMonths = (!groups.contains(.period) || [.month, .semester, .year, .schoolYear].contains(step))
+            && (from.map { $0.day == 1 } ?? true) && (to.map { $0.adding(days: 1).day == 1 } ?? true)
+        let table = wholeMonths ? "incident_monthly" : "incident_daily"
         let columns = groups.map(\.column)
         let select = (columns + ["SUM(d.n)"]).joined(separator: ", ")
         let grouping = columns.isEmpty ? "" : "GROUP BY " + columns.joined(separator: ", ")
         let sql = """
             SELECT \(select)
-            FROM incident_daily d
+            FROM \(table) d
             JOIN submission s ON s.id = d.submission_id
             WHERE EXISTS (SELECT 1 FROM submission_period sp WHERE sp.submission_id = d.submission_id AND sp.superseded_by IS NULL)
               AND (?1 IS NULL OR s.partner = ?1) AND (?2 IS NULL OR s.feed = ?2)

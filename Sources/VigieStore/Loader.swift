@@ -86,6 +86,13 @@ extension Store {
                 FROM incident WHERE submission_id = ?
                 GROUP BY day, commune, COALESCE(sector, ''), COALESCE(quartier, ''), COALESCE(category, ''), nature
                 """, arguments: [id])
+            try db.execute(sql: """
+                INSERT INTO incident_monthly (submission_id, day, commune, sector, quartier, category, nature, n)
+                SELECT submission_id, CAST(strftime('%s', day * 86400, 'unixepoch', 'start of month') AS INTEGER) / 86400,
+                       commune, sector, quartier, category, nature, SUM(n)
+                FROM incident_daily WHERE submission_id = ?
+                GROUP BY 2, 3, 4, 5, 6, 7
+                """, arguments: [id])
         }
 
         let periods = sink.periods.sorted()

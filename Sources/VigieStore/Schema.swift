@@ -244,6 +244,31 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v6: monthly aggregates of incidents") { db in
+            try db.execute(sql: """
+                -- The daily aggregate summed by month, so that monthly figures read a number of
+                -- rows that stops growing with the incidents (a month has at most one row per
+                -- place, category and nature). `day` is the first day of the month, so queries
+                -- group and filter both tables with the same columns.
+                CREATE TABLE incident_monthly (
+                    submission_id INTEGER NOT NULL REFERENCES submission(id),
+                    day INTEGER NOT NULL,
+                    commune TEXT NOT NULL,
+                    sector TEXT NOT NULL DEFAULT '',
+                    quartier TEXT NOT NULL DEFAULT '',
+                    category TEXT NOT NULL DEFAULT '',
+                    nature TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (submission_id, day, commune, sector, quartier, category, nature)
+                ) WITHOUT ROWID;
+                INSERT INTO incident_monthly (submission_id, day, commune, sector, quartier, category, nature, n)
+                SELECT submission_id, CAST(strftime('%s', day * 86400, 'unixepoch', 'start of month') AS INTEGER) / 86400,
+                       commune, sector, quartier, category, nature, SUM(n)
+                FROM incident_daily GROUP BY 1, 2, 3, 4, 5, 6, 7;
+                CREATE INDEX incident_monthly_by_day ON incident_monthly(day);
+                """)
+        }
+
         return migrator
     }
 }

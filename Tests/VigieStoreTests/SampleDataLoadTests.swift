@@ -3,6 +3,7 @@ import VigieConfig
 import VigieCore
 import VigiePipeline
 import VigieReports
+import GRDB
 import VigieStore
 import XCTest
 
@@ -81,12 +82,33 @@ final class SampleDataLoadTests: XCTestCase {
         let ogifRow = monthly.areas.first { $0.scope == "94002" }?.sources.first { $0.source.hasPrefix("OGIF") }
         XCTAssertEqual(ogifRow?.current, "non reçu")
 
+        // Whole months are read from the monthly aggregate: they equal the daily figures summed
+        // by month here, and every current incident is in it once.
+        let groups: [IncidentGrouping] = [.period, .feed, .commune, .quartier, .category]
+        var summed: [[String]: Int] = [:]
+        for row in try observatory.store.incidentTotals(by: groups, step: .day) {
+            summed[[String(row.keys[0].prefix(7))] + row.keys.dropFirst(), default: 0] += row.total
+        }
+        let byMonth = try observatory.store.incidentTotals(by: groups, step: .month)
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: byMonth.map { ($0.keys, $0.total) }), summed)
+        let (inMonths, incidents) = try observatory.store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT SUM(n) FROM incident_monthly") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident") ?? 0)
+        }
+        XCTAssertEqual(inMonths, incidents)
+        // A range that is not whole months is read by day, and still agrees.
+        let october = try observatory.store.incidentTotals(by: [], from: CivilDate(dayNumber: 20_727), to: CivilDate(dayNumber: 20_757)) // 2026-10-01…31
+        let octoberButFirst = try observatory.store.incidentTotals(by: [], from: CivilDate(dayNumber: 20_728), to: CivilDate(dayNumber: 20_757))
+        let firstOctober = try observatory.store.incidentTotals(by: [], step: .day, from: CivilDate(dayNumber: 20_727), to: CivilDate(dayNumber: 20_727))
+        XCTAssertEqual(october.first?.total, summed.filter { $0.key[0] == "2026-10" }.values.reduce(0, +))
+        XCTAssertEqual(october.first?.total, (octoberButFirst.first?.total ?? 0) + (firstOctober.first?.total ?? 0))
+
         func extracts() throws -> [[CountTotal]] {
             try [
                 observatory.store.countTotals(by: [.partner, .feed, .period, .unit, .code]),
                 observatory.store.countTotals(by: [.commune, .quartier, .category, .period]),
                 observatory.store.incidentTotals(by: [.feed, .period, .commune, .quartier, .category, .nature], step: .day),
                 observatory.store.incidentTotals(by: [.partner, .period], step: .week),
+                observatory.store.incidentTotals(by: [.partner, .period, .quartier], step: .month),
             ]
         }
         let before = try extracts()
