@@ -1,13 +1,18 @@
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, two digits per byte: how hashes and pseudonyms are written everywhere.
     public var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(hexDigit(byte >> 4))
+            out.append(hexDigit(byte & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// The ASCII digit of a value 0…15: "0"…"9", then "a"…"f".
+@inline(__always)
+private func hexDigit(_ value: UInt8) -> UInt8 {
+    value < 10 ? 0x30 + value : 0x57 + value
 }
