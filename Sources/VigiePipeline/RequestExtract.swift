@@ -66,6 +66,7 @@ public struct RequestExtract: Sendable {
                 }
             }
             let cells = try rawCells(feed: feed, request: request, store: store, geography: geography)
+            if let note = unplacedNote(cells, area: request.area, geography: geography) { part.notes.append(note) }
             part.table = DisclosedTable(grid(cells, level: part.level, columns: part.columns, area: request.area,
                                              config: config, geography: geography), minCell: part.minCell)
             parts.append(part)
@@ -112,6 +113,25 @@ public struct RequestExtract: Sendable {
                         category: $0.keys[3], nature: $0.keys[4], count: $0.total)
             }
         }
+    }
+
+    /// Says how many of the area's commune's facts have no secteur or quartier, so cannot be
+    /// counted in a secteur or quartier: the table leaves them out, and the package says so.
+    static func unplacedNote(_ cells: [RawCell], area: AreaFilter?, geography: Geography) -> String? {
+        guard let area, let commune = geography.communeOf[area.code] else { return nil }
+        let unplaced = cells.filter { cell in
+            guard cell.commune == commune else { return false }
+            switch area.level {
+            case .secteur: return cell.sector.isEmpty
+            case .quartier: return cell.quartier.isEmpty
+            case .commune, .territoire, .lieu: return false
+            }
+        }.reduce(0) { $0 + $1.count }
+        guard unplaced > 0 else { return nil }
+        let communeName = geography.communeName[commune] ?? commune
+        let (kind, name) = area.level == .secteur ? ("secteur", geography.sectorName[area.code]) : ("quartier", geography.quartierName[area.code])
+        return "\(unplaced) donnée(s) de \(communeName) sans \(kind) connu ne sont pas comptées ici : "
+            + "elles ne peuvent pas être placées dans le \(kind) \(name ?? area.code)"
     }
 
     /// The rows at `level` within `area`, the columns, and the homicide cells forced below the commune.
@@ -166,15 +186,19 @@ public struct RequestExtract: Sendable {
         var sectorName: [String: String] = [:]
         var quartierName: [String: String] = [:]
         var sectorOf: [String: String] = [:]
+        /// The commune of each secteur and quartier.
+        var communeOf: [String: String] = [:]
 
         init(_ territory: Territory) {
             for commune in territory.communes {
                 communeName[commune.insee] = commune.name
                 for sector in commune.sectors {
                     sectorName[sector.id] = sector.name
+                    communeOf[sector.id] = commune.insee
                     for quartier in sector.quartiers {
                         quartierName[quartier.id] = quartier.name
                         sectorOf[quartier.id] = sector.id
+                        communeOf[quartier.id] = commune.insee
                     }
                 }
             }

@@ -180,6 +180,31 @@ final class RequestCommandTests: XCTestCase {
         byQuartier.assertNoSecretCanBeComputed()
     }
 
+    /// A secteur cannot hold the commune's facts that have no secteur: the package says how many
+    /// are left out, and that number is the « secteur non localisé » row of the commune by secteur.
+    func testARequestForASecteurSaysHowManyFactsOfItsCommuneCouldNotBePlaced() throws {
+        let cli = try CLI()
+        // Créteil's police municipale places some interventions at the commune only.
+        let files = (1...6).map { Self.sample.appendingPathComponent(String(format: "mairie-creteil/police-municipale/pm_94028_2026-%02d.csv", $0)).path }
+        let loaded = try cli.run(["ingest"] + files + ["--partner", "mairie-creteil", "--feed", "police-municipale"])
+        XCTAssertLessThanOrEqual(loaded.status, 1, loaded.stderr)
+        let common = ["--data", "mairie-creteil/police-municipale", "--from", "2026-01", "--to", "2026-06"]
+        let commune = try newRequest(cli, common + ["--area", "commune:94028", "--by", "secteur"])
+        try consent(cli, commune, ["--owner", "mairie-creteil", "--grant"])
+        let bySecteur = try PackageCSV(fulfil(cli, commune).appendingPathComponent("mairie-creteil_police-municipale.csv"))
+        let unplacedRow = try XCTUnwrap(bySecteur.table.first { $0.first == "secteur non localisé" }, "\(bySecteur.rowLabels)")
+        let unplaced = try XCTUnwrap(Int(unplacedRow.last ?? ""), "the row total is shown: \(unplacedRow)")
+        XCTAssertGreaterThan(unplaced, 0)
+
+        let secteur = try newRequest(cli, common + ["--area", "secteur:creteil-centre", "--by", "quartier"])
+        try consent(cli, secteur, ["--owner", "mairie-creteil", "--grant"])
+        let package = try fulfil(cli, secteur)
+        let notes = try PackageCSV(package.appendingPathComponent("mairie-creteil_police-municipale.csv")).header["Note"] ?? []
+        XCTAssertTrue(notes.contains { $0.hasPrefix("\(unplaced) donnée(s) de Créteil sans secteur connu") }, "\(notes)")
+        let manifest = try String(contentsOf: package.appendingPathComponent("manifeste.json"), encoding: .utf8)
+        XCTAssertTrue(manifest.contains("\(unplaced) donnée(s) de Créteil sans secteur connu"), manifest)
+    }
+
     func testAFormulaInAPartnersNatureLabelComesOutNeutralized() throws {
         let cli = try CLI()
         // The police municipale's May file, with one nature replaced by a formula.
