@@ -162,6 +162,7 @@ public struct Nightly: Sendable {
             try FileManager.default.removeItem(at: url)
         } else {
             try FileManager.default.moveItem(at: url, to: target)
+            Nightly.makePrivate(target)
         }
         return target.path
     }
@@ -178,9 +179,16 @@ public struct Nightly: Sendable {
             n += 1
         }
         try FileManager.default.moveItem(at: url, to: target)
+        Nightly.makePrivate(target)
         let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(ISO8601DateFormatter().string(from: now)).\n\n\(reason)\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
         return target.path
+    }
+
+    /// A moved file keeps the mode its sender gave it (often 0644): made 0600 like everything Vigie
+    /// keeps. Best effort: a file Vigie does not own cannot be changed, and its 0700 folder still guards it.
+    static func makePrivate(_ url: URL) {
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
     }
 
     func relativePath(_ url: URL) -> String {
