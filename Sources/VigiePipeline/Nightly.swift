@@ -82,9 +82,9 @@ public struct Nightly: Sendable {
         for candidate in try InboxScanner(config: observatory.config, inbox: options.inbox).scan() {
             lines.append(try take(candidate, now: now, log: log))
         }
-        let cutoff = Nightly.retentionCutoff(today: observatory.context.today, months: observatory.config.settings.retentionMonths)
-        let purged = try observatory.store.purgeDescriptions(before: cutoff)
-        if purged > 0 { log("\(purged) résumé(s) antérieur(s) au \(cutoff.french) effacé(s) (conservation : \(observatory.config.settings.retentionMonths) mois)") }
+        let retention = try DescriptionRetention(observatory).purge()
+        let purged = retention.total
+        if purged > 0 { log("\(purged) résumé(s) antérieur(s) au \(retention.cutoff.french) effacé(s) (conservation : \(retention.months) mois)") }
         let completeness = try Completeness(config: observatory.config, store: observatory.store, today: observatory.context.today)
         for late in completeness.lateFeeds {
             log("en retard : \(late.partnerName) — \(late.feed) : \(late.late.map(\.period).joined(separator: ", "))\(late.contact?.email.map { " (relancer : \($0))" } ?? "")")
@@ -162,6 +162,7 @@ public struct Nightly: Sendable {
             try FileManager.default.removeItem(at: url)
         } else {
             try FileManager.default.moveItem(at: url, to: target)
+            Nightly.makePrivate(target)
         }
         return target.path
     }
@@ -178,23 +179,22 @@ public struct Nightly: Sendable {
             n += 1
         }
         try FileManager.default.moveItem(at: url, to: target)
+        Nightly.makePrivate(target)
         let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(ISO8601DateFormatter().string(from: now)).\n\n\(reason)\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
         return target.path
+    }
+
+    /// A moved file keeps the mode its sender gave it (often 0644): made 0600 like everything Vigie
+    /// keeps. Best effort: a file Vigie does not own cannot be changed, and its 0700 folder still guards it.
+    static func makePrivate(_ url: URL) {
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
     }
 
     func relativePath(_ url: URL) -> String {
         let root = options.inbox.standardizedFileURL.path
         let path = url.standardizedFileURL.path
         return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
-    }
-
-    /// The first day kept: today less `months` months (the same day of the month, or its last day).
-    public static func retentionCutoff(today: CivilDate, months: Int) -> CivilDate {
-        let index = today.year * 12 + (today.month - 1) - months
-        let year = index / 12, month = index % 12 + 1
-        return CivilDate(year: year, month: month, day: min(today.day, CivilDate.daysIn(month: month, year: year)))
-            ?? today.adding(days: -30 * months)
     }
 
     static func yearMonth(_ date: Date) -> (String, String) {

@@ -72,6 +72,16 @@ struct CLI {
 
     func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
+    /// Every file and folder under `folder` (folders with a directory URL), `folder` excluded.
+    static func paths(in folder: URL) -> [URL] {
+        (FileManager.default.subpaths(atPath: folder.path) ?? []).map { sub in
+            var isDirectory: ObjCBool = false
+            let path = folder.appendingPathComponent(sub).path
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            return URL(fileURLWithPath: path, isDirectory: isDirectory.boolValue)
+        }
+    }
+
     /// The answer of `query` on the store (or `db`), read with the sqlite3 shell, not with Vigie.
     func sql(_ query: String, db: String? = nil) throws -> String {
         let process = Process()

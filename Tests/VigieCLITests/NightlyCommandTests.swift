@@ -15,10 +15,7 @@ final class NightlyCommandTests: XCTestCase {
     }
 
     static func files(in folder: URL) throws -> [URL] {
-        (FileManager.default.subpaths(atPath: folder.path) ?? []).map { folder.appendingPathComponent($0) }.filter {
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
+        CLI.paths(in: folder).filter { !$0.hasDirectoryPath }
     }
 
     /// Extracts that together cover every stored count and incident.

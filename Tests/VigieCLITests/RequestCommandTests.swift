@@ -71,14 +71,14 @@ final class RequestCommandTests: XCTestCase {
             }
         }
 
-        /// `;`-separated fields, `"` quoting with `""` for a quote.
-        static func fields(_ line: String) -> [String] {
+        /// `;`-separated fields (or `separator`), `"` quoting with `""` for a quote.
+        static func fields(_ line: String, separator: Character = ";") -> [String] {
             var fields: [String] = [], current = "", quoted = false
             var chars = Array(line)[...]
             while let c = chars.popFirst() {
                 if quoted {
                     if c == "\"" { if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false } } else { current.append(c) }
-                } else if c == "\"" { quoted = true } else if c == ";" { fields.append(current); current = "" } else { current.append(c) }
+                } else if c == "\"" { quoted = true } else if c == separator { fields.append(current); current = "" } else { current.append(c) }
             }
             return fields + [current]
         }
