@@ -7,7 +7,7 @@ final class ConcurrencyTests: XCTestCase {
     func testReadsDuringALoadSeeTheStoreBeforeOrAfterTheFileNeverHalf() throws {
         let cli = try CLI()
         let first = try BenchFile.make(cli.file("faits-marquants_2025-W01.csv"), rows: 2_000, seed: 9001)
-        let large = try BenchFile.make(cli.file("faits-marquants_2025-W02.csv"), rows: 60_000, seed: 9002)
+        let large = try BenchFile.make(cli.file("faits-marquants_2025-W02.csv"), rows: 40_000, seed: 9002)
         XCTAssertLessThanOrEqual(try cli.run(BenchFile.ingest([first])).status, 1)
         let before = first.rows, after = first.rows + large.rows
 
