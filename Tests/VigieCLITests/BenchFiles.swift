@@ -45,6 +45,11 @@ struct BenchFile {
         }
     }
 
+    /// The rows of each file, by name: what a store holding them all holds per file.
+    static func rows(_ files: [BenchFile]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.rows) })
+    }
+
     /// The arguments of `vigie ingest` loading `files` for their feed.
     static func ingest(_ files: [BenchFile]) -> [String] {
         ["ingest"] + files.map(\.url.path) + ["--partner", partner, "--feed", feed]

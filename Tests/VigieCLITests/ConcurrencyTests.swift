@@ -47,7 +47,7 @@ final class ConcurrencyTests: XCTestCase {
         for result in results { XCTAssertLessThanOrEqual(result.status, 1, result.stderr) }
         XCTAssertEqual(results.filter { $0.stdout.contains("déjà intégré") }.count, 2, results.map(\.stdout).joined())
         XCTAssertEqual(try cli.storeProblems(), "")
-        XCTAssertEqual(try cli.incidentsByFile(), Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.rows) }))
+        XCTAssertEqual(try cli.incidentsByFile(), BenchFile.rows(files))
         XCTAssertEqual(try cli.contentDigest(), try reference.contentDigest())
     }
 
@@ -97,6 +97,6 @@ final class ConcurrencyTests: XCTestCase {
 
         // Once the store is free, the same command loads the file.
         XCTAssertLessThanOrEqual(try cli.run(BenchFile.ingest([files[1]]), environment: quick).status, 1)
-        XCTAssertEqual(try cli.incidentsByFile(), Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.rows) }))
+        XCTAssertEqual(try cli.incidentsByFile(), BenchFile.rows(files))
     }
 }

@@ -32,7 +32,7 @@ final class CrashSafetyTests: XCTestCase {
         let work = try CLI()
         defer { try? FileManager.default.removeItem(at: work.directory) }
         let files = try BenchFile.set(in: work.file("files"), count: Self.files, rows: rows)
-        let expected = Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.rows) })
+        let expected = BenchFile.rows(files)
         var scenarios = [
             Scenario(name: "ingest") { _ in BenchFile.ingest(files) },
             Scenario(name: "nightly") { cli in
