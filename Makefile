@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo test render-check mail-check bench sample-data clean
+.PHONY: deps build demo test crash render-check mail-check bench sample-data clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -25,6 +25,12 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Kills vigie ingest and vigie nightly with SIGKILL at 24 seeded moments while they load 3 files of 20,000 rows,
+# and checks the store after each kill and after running again (make test runs 4 over 3 × 8,000). Replay: VIGIE_CRASH_SEED=N.
+crash: deps
+	$(SWIFT) build --build-tests
+	VIGIE_CRASH_POINTS=$${VIGIE_CRASH_POINTS:-24} VIGIE_CRASH_ROWS=$${VIGIE_CRASH_ROWS:-20000} $(SWIFT) test --skip-build --filter CrashSafetyTests
 
 # Renders every bulletin of the demo in headless Chromium, network blocked, and fails on any request or JS error.
 render-check:

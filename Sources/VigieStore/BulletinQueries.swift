@@ -98,7 +98,7 @@ extension Store {
 
     @discardableResult
     public func addComment(bulletin: String, period: String, commune: String?, text: String, at time: Date = Date()) throws -> Int64 {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "INSERT INTO comment (bulletin, period, commune, text, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [bulletin, period, commune, text, ISO8601DateFormatter().string(from: time)])
             return db.lastInsertedRowID
@@ -121,7 +121,7 @@ extension Store {
 
     /// Removes a comment; false when there is none with that number.
     public func removeComment(id: Int64) throws -> Bool {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "DELETE FROM comment WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -131,7 +131,7 @@ extension Store {
 
     public func recordIssue(_ issue: BulletinIssue) throws {
         let figures = String(decoding: try JSONEncoder.sorted.encode(issue.figures), as: UTF8.self)
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO bulletin_issue (kind, period, scope, file_name, content_sha256, figures, issued_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -31,7 +31,7 @@ public struct Dispatch: Sendable, Equatable {
 
 extension Store {
     public func recordDispatch(_ d: Dispatch) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO dispatch (bulletin, period, scope, recipients, message_sha256, transport, at, result, error)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -146,14 +146,10 @@ extension Store {
             id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
             size: file.size, receivedAt: Store.timestamp(receivedAt), status: .refused, layout: nil,
             rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: error.description)
-        do {
-            return try pool.write { db in
-                var inserted = submission
-                try inserted.insert(db)
-                return inserted
-            }
-        } catch let error as DatabaseError {
-            throw Store.storeError(error, path: path)
+        return try write { db in
+            var inserted = submission
+            try inserted.insert(db)
+            return inserted
         }
     }
 

@@ -7,7 +7,7 @@ import VigieCore
 extension Store {
     /// Records a new request numbered in the year of `time`, with one pending answer per owner.
     public func createRequest(_ draft: DataRequest, at time: Date = Date()) throws -> DataRequest {
-        try pool.write { db in
+        try write { db in
             var request = draft
             let stamp = Self.localTimestamp(time)
             let year = Int(stamp.prefix(4)) ?? 1970
@@ -33,7 +33,7 @@ extension Store {
 
     /// Records an owner's answer (it may change its mind until the request is fulfilled).
     public func answer(request id: String, _ answer: OwnerAnswer, at time: Date = Date()) throws {
-        try pool.write { db in
+        try write { db in
             guard let request = try Self.request(db, id) else { throw Self.unknown(id) }
             guard request.fulfilledAt == nil else {
                 throw VigieError(.usage, "la demande \(id) a déjà été satisfaite le \(request.fulfilledAt ?? "") : les réponses ne changent plus",
@@ -61,7 +61,7 @@ extension Store {
 
     /// Marks the request fulfilled and logs the package and each copy sent, in one transaction.
     public func recordFulfilment(request id: String, package: String, copies: [(owner: String, detail: String)], at time: Date = Date()) throws {
-        try pool.write { db in
+        try write { db in
             let stamp = Self.localTimestamp(time)
             try db.execute(sql: "UPDATE data_request SET fulfilled_at = ? WHERE id = ?", arguments: [stamp, id])
             try Self.audit(db, at: stamp, request: id, event: "fulfilled", actor: "observatoire", detail: package)

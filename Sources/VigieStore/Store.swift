@@ -24,7 +24,7 @@ public final class Store: Sendable {
             }
         }
         var config = Configuration()
-        config.busyMode = .timeout(30)
+        config.busyMode = .timeout(TimeInterval(Store.busySeconds))
         config.foreignKeysEnabled = true
         config.label = "vigie"
         do {
@@ -55,6 +55,13 @@ public final class Store: Sendable {
         try body()
     }
 
+    /// Seconds a write waits for another program holding the store before giving up:
+    /// `VIGIE_BUSY_TIMEOUT` when it is a positive whole number, else 30.
+    static let busySeconds: Int = {
+        guard let text = ProcessInfo.processInfo.environment["VIGIE_BUSY_TIMEOUT"], let seconds = Int(text), seconds > 0 else { return 30 }
+        return seconds
+    }()
+
     /// Names of the migrations applied, in order (for `vigie init`).
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
@@ -64,7 +71,7 @@ public final class Store: Sendable {
     static func storeError(_ error: DatabaseError, path: String) -> VigieError {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return VigieError(.store, "la base \(path) est occupée par un autre programme depuis plus de 30 secondes",
+            return VigieError(.store, "la base \(path) est occupée par un autre programme depuis plus de \(busySeconds) secondes",
                               hint: "Attendez la fin du chargement en cours, puis relancez.")
         case .SQLITE_FULL:
             return VigieError(.store, "disque plein : la base \(path) n'a pas été modifiée", hint: "Libérez de la place, puis relancez.")
@@ -79,6 +86,16 @@ public final class Store: Sendable {
 }
 
 extension Store {
+    /// Runs `updates` in one write transaction; a SQLite failure (the store held by another
+    /// program for too long, a full disk…) becomes the message a person reads.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(updates)
+        } catch let error as DatabaseError {
+            throw Store.storeError(error, path: path)
+        }
+    }
+
     /// A read-only look at the store, for checks and tests: a consistent snapshot.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)

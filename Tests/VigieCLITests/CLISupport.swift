@@ -8,10 +8,13 @@ struct CLI {
     static let workbook = shared.appendingPathComponent("data/etat4001-services-2012-2020.xlsx")
 
     /// The `vigie` executable next to the test bundle (both are in the build folder).
-    static var binary: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vigie")
+    static var binary: URL { executable("vigie") }
+
+    /// An executable of the package, next to the test bundle, else in `.build/debug`.
+    static func executable(_ name: String) -> URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return repo.appendingPathComponent(".build/debug/vigie")
+        return repo.appendingPathComponent(".build/debug/\(name)")
     }
 
     let directory: URL
