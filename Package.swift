@@ -91,7 +91,7 @@ let package = Package(
             "VigieCore", "VigieConfig", "VigieStore", "VigieReports", "VigiePipeline", "VigieFixtures",
         ]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),
-        .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"], exclude: ["Hostile"]),
     ],
     swiftLanguageModes: [.v6]
 )
