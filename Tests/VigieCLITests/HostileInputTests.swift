@@ -53,6 +53,8 @@ final class HostileInputTests: XCTestCase {
              message: "partie « xl/sharedStrings.xml » absente", row: 1, column: "A"),
         Case(file: "milliard-de-rires.xlsx", partner: "police-nationale", feed: "etat4001", message: "déclaration DOCTYPE refusée"),
         Case(file: "bombe-zip.xlsx", partner: "police-nationale", feed: "etat4001", message: "démesurée une fois décompressée"),
+        Case(file: "imbrication-profonde.xlsx", partner: "police-nationale", feed: "etat4001",
+             message: "éléments imbriqués sur plus de 256 niveaux"),
         Case(file: "cellule-30-mio.xlsx", partner: "police-nationale", feed: "etat4001", message: "cellule de plus de 1 Mio",
              row: 2, column: "B"),
     ]
@@ -86,6 +88,12 @@ final class HostileInputTests: XCTestCase {
         hugeCell += "</t></is></c></row></sheetData></worksheet>"
         try XLSXWriter.archive(folder.appendingPathComponent("cellule-30-mio.xlsx"), parts: parts.map {
             $0.path == "xl/worksheets/sheet1.xml" ? ($0.path, Data(hugeCell.utf8)) : $0
+        })
+
+        // 15 Mi nested elements: 45 MiB of XML in a 48 KB file.
+        let deep = Data(("<worksheet>" + String(repeating: "<a>", count: 15 << 20)).utf8)
+        try XLSXWriter.archive(folder.appendingPathComponent("imbrication-profonde.xlsx"), parts: parts.map {
+            $0.path == "xl/worksheets/sheet1.xml" ? ($0.path, deep) : $0
         })
 
         let bomb = folder.appendingPathComponent("bombe-zip.xlsx")

@@ -18,6 +18,7 @@ final class FuzzCorpusTests: XCTestCase {
     static let regressions: [String: String] = [
         "xlsx/colonne-au-dela-de-xfd.xml": "« AAAAAAAAAAAAAAAAAAAAAA1 » au-delà de la dernière colonne d'Excel (XFD)",
         "xlsx/colonne-apres-xfd.xml": "« XFE1 » au-delà de la dernière colonne d'Excel (XFD)",
+        "xlsx/imbrication-profonde.xml": "éléments imbriqués sur plus de 256 niveaux",
     ]
 
     func testEveryCorpusInputIsReadOrRefusedWithAMessageNamingTheFile() throws {

@@ -35,6 +35,9 @@ final class XMLPushParser {
     /// The largest single token (a tag or a run of text) accepted, 32 MiB, so that a hostile part cannot make
     /// the buffer grow without bound.
     static let maxTokenBytes = 32 << 20
+    /// The deepest nesting of elements accepted (spreadsheet parts nest about ten deep): each open element is
+    /// remembered, so a part of millions of `<a>` would otherwise fill memory.
+    static let maxDepth = 256
 
     init(handler: XMLEventHandler) {
         self.handler = handler
@@ -129,7 +132,10 @@ final class XMLPushParser {
                 sawRoot = true
             }
             try handler.start(name, attributes: attributes)
-            if selfClosing { try handler.end(name) } else { open.append(name) }
+            if selfClosing { try handler.end(name) } else {
+                guard open.count < Self.maxDepth else { throw Failure.malformed("éléments imbriqués sur plus de \(Self.maxDepth) niveaux") }
+                open.append(name)
+            }
             return end + 1
         }
     }
