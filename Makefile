@@ -49,14 +49,16 @@ sample-data: build
 
 # libFuzzer on the CSV and XLSX readers (with AddressSanitizer, in its own build folder), FUZZ_SECONDS each,
 # seeded from the test corpora; new inputs go to .build/fuzz/corpus-*, crashing ones to .build/fuzz/crashes/.
-# Leak checks are off: ZIPFoundation leaks one path string (about 40 bytes) per archive it opens.
+# Leak checks are off: ZIPFoundation leaks one path string (about 40 bytes) per archive it opens. The sanitizers are
+# also given to swiftc as one flag: SwiftPM's --sanitize passes one flag each and swiftc keeps only the last; its
+# --sanitize=fuzzer stays so that SwiftPM leaves `main` to libFuzzer.
 FUZZ_SECONDS ?= 600
 FUZZ_BUILD := .build/fuzz
 FUZZ_SEEDS_csv := Tests/VigieIngestTests/FuzzCorpus/csv Tests/VigieCLITests/Hostile
 FUZZ_SEEDS_xlsx := Tests/VigieIngestTests/FuzzCorpus/xlsx SampleData/ogif/incidents-residences
 fuzz: deps
 	@for f in csv xlsx; do \
-	  $(SWIFT) build -c release --build-path $(FUZZ_BUILD) --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING --product fuzz-$$f || exit 2; \
+	  $(SWIFT) build -c release --build-path $(FUZZ_BUILD) --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product fuzz-$$f || exit 2; \
 	done
 	@mkdir -p $(FUZZ_BUILD)/crashes
 	@for f in csv xlsx; do \
