@@ -20,8 +20,11 @@ public enum XLSXWriter {
     public enum Strings: Sendable { case shared, inline }
 
     public static func write(_ url: URL, sheets: [(name: String, rows: [[XLSXValue]])], strings: Strings = .shared) throws {
-        try? FileManager.default.removeItem(at: url)
-        let archive = try Archive(url: url, accessMode: .create)
+        try archive(url, parts: parts(sheets: sheets, strings: strings))
+    }
+
+    /// The parts of the workbook `write` makes, path and XML, in archive order: tests alter them to make broken workbooks.
+    public static func parts(sheets: [(name: String, rows: [[XLSXValue]])], strings: Strings = .shared) -> [(path: String, data: Data)] {
         var table = SharedStrings()
         var sheetParts: [String] = []
         for sheet in sheets {
@@ -41,11 +44,17 @@ public enum XLSXWriter {
         ]
         for (index, part) in sheetParts.enumerated() { parts.append(("xl/worksheets/sheet\(index + 1).xml", part)) }
         if strings == .shared { parts.append(("xl/sharedStrings.xml", table.xml)) }
-        for (path, text) in parts {
-            let data = Data(text.utf8)
+        return parts.map { (path: $0.0, data: Data($0.1.utf8)) }
+    }
+
+    /// Zips `parts` into a new file at `url`, each part deflated, or stored as it is when `compressed` is false.
+    public static func archive(_ url: URL, parts: [(path: String, data: Data)], compressed: Bool = true) throws {
+        try? FileManager.default.removeItem(at: url)
+        let archive = try Archive(url: url, accessMode: .create)
+        for (path, data) in parts {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
                                  modificationDate: Date(timeIntervalSince1970: 1_767_225_600),
-                                 compressionMethod: .deflate) { position, size in
+                                 compressionMethod: compressed ? .deflate : .none) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }

@@ -153,6 +153,18 @@ final class XLSXReaderTests: XCTestCase {
         }
     }
 
+    func testTwoSheetsReadingOnePartAreRefusedRatherThanReadTwice() throws {
+        let url = folder.appendingPathComponent("partie-partagee.xlsx")
+        let parts = XLSXWriter.parts(sheets: [(name: "Août", rows: [[.number(1)]]), (name: "Septembre", rows: [[.number(2)]])])
+        try XLSXWriter.archive(url, parts: parts.map { part in
+            guard part.path == "xl/_rels/workbook.xml.rels" else { return part }
+            return (part.path, Data(String(decoding: part.data, as: UTF8.self).replacingOccurrences(of: "sheet2.xml", with: "sheet1.xml").utf8))
+        })
+        XCTAssertThrowsError(try XLSXReader(url: url)) { error in
+            XCTAssertTrue("\(error)".contains("fichier « partie-partagee.xlsx » : la feuille « Septembre » renvoie à une partie déjà lue"), "\(error)")
+        }
+    }
+
     func testThePushParserGivesTheSameEventsWhateverTheChunks() throws {
         let xml = Data("""
             <?xml version="1.0"?><!-- note --><a x="1 &gt; 0" y='é'><b>un &amp; deux &#233;&#x20AC;</b><![CDATA[<brut>]]><c/></a>

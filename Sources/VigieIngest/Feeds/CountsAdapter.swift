@@ -46,7 +46,8 @@ public struct CountsAdapter: FeedAdapter {
             let names = requiredFields.compactMap { feed.columns[$0] }.map { "« \($0) »" }.joined(separator: ", ")
             throw VigieError(.input, "ligne d'en-tête introuvable : les colonnes \(names) n'apparaissent pas",
                              at: SourceLocation(file: fileName),
-                             hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml.")
+                             hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
+                                 + reader.delimiterHint)
         }
         return summary
     }
@@ -62,6 +63,8 @@ public struct CountsAdapter: FeedAdapter {
         var column: [String: Int] = [:]
         var natureColumns: [(label: String, column: Int)] = []
         var notes: [String] = []
+        /// The columns the header names: a value past them is rejected.
+        var width = 0
 
         init?(_ row: SourceRow, adapter: CountsAdapter) throws {
             var index: [String: Int] = [:]
@@ -69,6 +72,7 @@ public struct CountsAdapter: FeedAdapter {
             let required = adapter.requiredFields
             guard !required.isEmpty || adapter.layout == .wide else { return nil }
             guard required.allSatisfy({ adapter.feed.columns[$0].map { index[$0.matchKey] != nil } ?? false }) else { return nil }
+            width = row.filledWidth
             for (field, name) in adapter.feed.columns {
                 if let i = index[name.matchKey] { column[field] = i }
             }
@@ -91,6 +95,10 @@ public struct CountsAdapter: FeedAdapter {
             try sink.reject(RejectFact(sheet: row.sheet, row: row.number, column: column, value: value, reason: reason))
         }
 
+        if let beyond = row.rejectBeyondHeader(width: header.width) {
+            try sink.reject(beyond)
+            return false
+        }
         var period = filePeriod
         if header.column["period"] != nil {
             let c = cell("period")

@@ -38,7 +38,8 @@ public struct Etat4001Adapter: FeedAdapter {
         guard !layouts.isEmpty else {
             throw VigieError(.input, "aucune ligne d'en-tête « Index » trouvée : ce n'est pas un état 4001 lisible",
                              at: SourceLocation(file: fileName),
-                             hint: "La première colonne doit s'appeler « Index » (ou « Code index ») et donner les numéros d'index 1 à 107.")
+                             hint: "La première colonne doit s'appeler « Index » (ou « Code index ») et donner les numéros d'index 1 à 107."
+                                 + reader.delimiterHint)
         }
         var layout = layouts.joined(separator: " ; ")
         if !sheetsWithoutHeader.isEmpty, sheetsWithoutHeader != [fileName] {
@@ -111,6 +112,11 @@ public struct Etat4001Adapter: FeedAdapter {
         }
         defer { if rejectedHere { state.rowsRejected += 1 } }
 
+        if let beyond = row.rejectBeyondHeader(width: state.columns.count + 2) {
+            rejectedHere = true
+            try sink.reject(beyond)
+            return
+        }
         guard let index = Etat4001Adapter.indexNumber(first) else {
             let hasValues = row.cells.dropFirst(2).contains { !$0.isBlank }
             try reject(0, first.text, first.isBlank

@@ -44,3 +44,30 @@ public enum FeedAdapters {
         }
     }
 }
+
+extension TableReader {
+    /// For a CSV, the delimiter the reader found, said in a hint when no header row is found: a header
+    /// written with another delimiter than the rows (a hand-edited file) is not found.
+    var delimiterHint: String {
+        guard let csv = self as? CSVReader else { return "" }
+        let name = csv.delimiter == 0x09 ? "tabulation" : "« \(Character(Unicode.Scalar(csv.delimiter))) »"
+        return " Séparateur de colonnes détecté : \(name) ; si l'en-tête et les lignes n'ont pas le même, réenregistrez le fichier depuis le tableur."
+    }
+}
+
+extension SourceRow {
+    /// The number of columns up to the last one that holds something (a header row's width).
+    var filledWidth: Int {
+        (cells.lastIndex { !$0.isBlank } ?? -1) + 1
+    }
+
+    /// The reject for a data row with a value past the header's last column (in a CSV, most often a
+    /// delimiter inside an unquoted value, which shifts every column after it); nil when there is none.
+    func rejectBeyondHeader(width: Int) -> RejectFact? {
+        guard filledWidth > width else { return nil }
+        let column = filledWidth - 1
+        return RejectFact(sheet: sheet, row: number, column: columnLetters(column), value: cells[column].text,
+                          reason: "la ligne a plus de colonnes que l'en-tête (\(filledWidth) au lieu de \(width)) : "
+                              + "un séparateur dans une valeur sans guillemets ? Ligne non chargée")
+    }
+}

@@ -53,7 +53,7 @@ public struct IncidentsAdapter: FeedAdapter {
                 guard let h = header else {
                     scanned += 1
                     if let h = try Header(row, feed: feed, file: fileName) { header = h; found = true; summary.notes.append(contentsOf: h.notes) }
-                    else if scanned > 30 && sheet == nil { throw missingHeader(sheet, row: row.number) }
+                    else if scanned > 30 && sheet == nil { throw missingHeader(sheet, reader: reader) }
                     return
                 }
                 summary.rowsRead += 1
@@ -64,7 +64,7 @@ public struct IncidentsAdapter: FeedAdapter {
                 }
             }
         }
-        guard found else { throw missingHeader(nil, row: nil) }
+        guard found else { throw missingHeader(nil, reader: reader) }
         // The period the file covers: the command line, the file name, else the period most of its incidents fall in.
         let named = PeriodFinder.period(in: fileName, cadence: feed.cadence)
         let busiest = periods.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
@@ -78,12 +78,13 @@ public struct IncidentsAdapter: FeedAdapter {
         return summary
     }
 
-    private func missingHeader(_ sheet: String?, row: Int?) -> VigieError {
+    private func missingHeader(_ sheet: String?, reader: TableReader) -> VigieError {
         let expected = ["date", "nature"] + (feed.commune == nil ? ["commune"] : [])
         let names = expected.compactMap { feed.columns[$0] }.map { "« \($0) »" }.joined(separator: ", ")
         return VigieError(.input, "ligne d'en-tête introuvable : les colonnes \(names) n'apparaissent pas",
                           at: SourceLocation(file: fileName, sheet: sheet),
-                          hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml.")
+                          hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
+                              + reader.delimiterHint)
     }
 
     /// Where each mapped field is in the file.
@@ -91,6 +92,8 @@ public struct IncidentsAdapter: FeedAdapter {
         var column: [String: Int] = [:]
         var kept: [(name: String, column: Int)] = []
         var notes: [String] = []
+        /// The columns the header names: a value past them is rejected.
+        var width = 0
 
         /// nil when `row` is not the header (a title row, say); an error when it is but lacks a required column.
         init?(_ row: SourceRow, feed: Feed, file: String) throws {
@@ -99,6 +102,7 @@ public struct IncidentsAdapter: FeedAdapter {
             let required = ["date", "nature"] + (feed.commune == nil ? ["commune"] : [])
             let present = required.filter { feed.columns[$0].map { index[$0.matchKey] != nil } ?? false }
             guard present.count == required.count else { return nil }
+            width = row.filledWidth
             for (field, name) in feed.columns {
                 if let i = index[name.matchKey] { column[field] = i }
                 else { notes.append("colonne « \(name) » (\(field)) absente du fichier") }
@@ -123,6 +127,10 @@ public struct IncidentsAdapter: FeedAdapter {
             try sink.reject(RejectFact(sheet: row.sheet, row: row.number, column: letter(field), value: text(field), reason: reason))
         }
 
+        if let beyond = row.rejectBeyondHeader(width: header.width) {
+            try sink.reject(beyond)
+            return nil
+        }
         guard let date = FrenchDate.parse(cell("date")) else {
             try reject("date", text("date") == nil ? "date manquante : fait non chargé" : "date illisible ou inexistante (jj/mm/aaaa attendu) : fait non chargé")
             return nil

@@ -8,11 +8,22 @@ import ZIPFoundation
 /// style is a date format as `.dateSerial`. Hostile archives (ZIP bombs, DTDs, bad indexes) are refused
 /// with the file, sheet, row and column.
 public struct XLSXReader: TableReader {
-    /// A part whose uncompressed size exceeds this is refused.
+    /// A part whose uncompressed size exceeds this (2 GiB) is refused; so is one that turns out larger than it declared.
     static let maxPartBytes: Int64 = 2 << 30
     /// A part larger than `ratioCheckBytes` that expands more than this many times is taken for a ZIP bomb.
     static let maxCompressionRatio: Int64 = 200
+    /// The size (64 MiB) from which a part's compression ratio is checked: small parts of repeated XML compress well.
     static let ratioCheckBytes: Int64 = 64 << 20
+    /// The largest cell text accepted, in bytes (1 MiB; Excel's own limit is 32,767 characters).
+    static let maxCellBytes = 1 << 20
+    /// The most columns a row may have: Excel's 16,384 (A to XFD).
+    static let maxColumns = 16_384
+    /// The largest row accepted, in bytes, all cells together (16 MiB).
+    static let maxRowBytes = 16 << 20
+    /// The most shared strings kept in memory (4 Mi entries), and their largest total size (64 MiB): the table is
+    /// held whole while the sheets are read, so these bound the reader's memory.
+    static let maxSharedStrings = 1 << 22
+    static let maxSharedStringBytes = 64 << 20
     /// Size of the blocks handed from the decompressor to the XML parser.
     static let chunkSize = 1 << 16
 
@@ -21,6 +32,8 @@ public struct XLSXReader: TableReader {
     /// Sheet names in workbook order, each with its part's path inside the archive.
     let sheets: [(name: String, path: String)]
     let sharedStrings: [String]
+    /// The shared-strings part the workbook names but lacks, if so: a cell that refers to it is refused.
+    let missingSharedStrings: String?
     /// For each cell style index (`s` attribute), whether its number format shows a date.
     let dateStyles: [Bool]
     private let archive: Archive
@@ -49,9 +62,15 @@ public struct XLSXReader: TableReader {
                              hint: "Vérifiez que le classeur contient au moins une feuille de données.")
         }
         var sheets: [(name: String, path: String)] = []
+        var paths: Set<String> = []
         for sheet in workbook.sheets {
             guard let target = relations[sheet.relation] else {
                 throw VigieError(.input, "la feuille « \(sheet.name) » ne renvoie à aucune partie du classeur",
+                                 at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
+            }
+            // Each part is read once: sheets sharing a part would multiply what a small archive makes us decompress.
+            guard paths.insert(target).inserted else {
+                throw VigieError(.input, "la feuille « \(sheet.name) » renvoie à une partie déjà lue pour une autre feuille (\(target))",
                                  at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
             }
             sheets.append((sheet.name, target))
@@ -60,11 +79,13 @@ public struct XLSXReader: TableReader {
 
         let sharedStringsPath = relations.values.first { $0.hasSuffix("sharedStrings.xml") } ?? "xl/sharedStrings.xml"
         if archive[sharedStringsPath] != nil {
-            let strings = SharedStringsHandler()
+            let strings = SharedStringsHandler(file: name)
             try parts.parse(sharedStringsPath, with: strings)
             sharedStrings = strings.strings
+            missingSharedStrings = nil
         } else {
             sharedStrings = []
+            missingSharedStrings = sharedStringsPath
         }
         let stylesPath = relations.values.first { $0.hasSuffix("styles.xml") } ?? "xl/styles.xml"
         if archive[stylesPath] != nil {
@@ -87,6 +108,7 @@ public struct XLSXReader: TableReader {
         }
         try withoutActuallyEscaping(body) { body in
             let handler = SheetHandler(sheet: part.name, file: displayName, sharedStrings: sharedStrings,
+                                       missingSharedStrings: missingSharedStrings,
                                        dateStyles: dateStyles, body: body)
             try PartReader(archive: archive, file: displayName, sheet: part.name).parse(part.path, with: handler)
         }
@@ -140,7 +162,14 @@ private struct PartReader {
 
     /// The workbook part named by the package relationships (`xl/workbook.xml` when they say nothing).
     func officeDocumentPath() throws -> String {
-        guard archive["_rels/.rels"] != nil else { return "xl/workbook.xml" }
+        guard archive["_rels/.rels"] != nil else {
+            guard archive["xl/workbook.xml"] != nil else {
+                throw VigieError(.input, "archive ZIP qui n'est pas un classeur XLSX (ni _rels/.rels ni xl/workbook.xml)",
+                                 at: SourceLocation(file: file),
+                                 hint: "Ouvrez l'archive : si elle contient le fichier de données, envoyez celui-ci ; sinon demandez un export XLSX ou CSV.")
+            }
+            return "xl/workbook.xml"
+        }
         let rels = RelationshipsHandler(base: "")
         try parse("_rels/.rels", with: rels)
         return rels.officeDocument ?? "xl/workbook.xml"
@@ -206,10 +235,14 @@ private final class WorkbookHandler: XMLEventHandler {
 
 /// `xl/sharedStrings.xml`: each `<si>` as one string, rich-text runs joined, phonetic runs left out.
 private final class SharedStringsHandler: XMLEventHandler {
+    let file: String
     var strings: [String] = []
+    private var bytes = 0
     private var current = ""
     private var inText = false
     private var inPhonetic = false
+    init(file: String) { self.file = file }
+
     func start(_ name: String, attributes: [(name: String, value: String)]) throws {
         switch name {
         case "si": current = ""
@@ -220,14 +253,26 @@ private final class SharedStringsHandler: XMLEventHandler {
     }
     func end(_ name: String) throws {
         switch name {
-        case "si": strings.append(current)
+        case "si":
+            bytes += current.utf8.count
+            if strings.count >= XLSXReader.maxSharedStrings || bytes > XLSXReader.maxSharedStringBytes {
+                throw VigieError(.input, "table des textes partagés démesurée (plus de 4 194 304 textes ou de 64 Mio)",
+                                 at: SourceLocation(file: file),
+                                 hint: "Le classeur n'est sans doute pas un export de données : demandez un export CSV.")
+            }
+            strings.append(current)
         case "t": inText = false
         case "rPh": inPhonetic = false
         default: break
         }
     }
     func text(_ text: String) throws {
-        if inText { current += text }
+        guard inText else { return }
+        current += text
+        if current.utf8.count > XLSXReader.maxCellBytes {
+            throw VigieError(.input, "texte partagé n° \(strings.count) de plus de 1 Mio", at: SourceLocation(file: file),
+                             hint: "Le classeur n'est sans doute pas un export de données : demandez un export CSV.")
+        }
     }
 }
 
@@ -282,6 +327,7 @@ private final class SheetHandler: XMLEventHandler {
     let sheet: String
     let file: String
     let sharedStrings: [String]
+    let missingSharedStrings: String?
     let dateStyles: [Bool]
     let body: (SourceRow) throws -> Void
 
@@ -296,11 +342,14 @@ private final class SheetHandler: XMLEventHandler {
     private var inInlineText = false
     private var inInline = false
     private var inPhonetic = false
+    private var rowBytes = 0
 
-    init(sheet: String, file: String, sharedStrings: [String], dateStyles: [Bool], body: @escaping (SourceRow) throws -> Void) {
+    init(sheet: String, file: String, sharedStrings: [String], missingSharedStrings: String?, dateStyles: [Bool],
+         body: @escaping (SourceRow) throws -> Void) {
         self.sheet = sheet
         self.file = file
         self.sharedStrings = sharedStrings
+        self.missingSharedStrings = missingSharedStrings
         self.dateStyles = dateStyles
         self.body = body
     }
@@ -312,8 +361,16 @@ private final class SheetHandler: XMLEventHandler {
             rowNumber = attribute(attributes, "r").flatMap(Int.init) ?? rowNumber + 1
             cells.removeAll(keepingCapacity: true)
             column = -1
+            rowBytes = 0
         case "c" where inSheetData:
-            column = attribute(attributes, "r").flatMap(Self.columnIndex) ?? column + 1
+            let reference = attribute(attributes, "r")
+            column = reference.flatMap(Self.columnIndex) ?? column + 1
+            guard column < XLSXReader.maxColumns else {
+                let name = reference ?? columnLetters(column) + String(rowNumber)
+                column = XLSXReader.maxColumns - 1
+                throw VigieError(.input, "cellule « \(name) » au-delà de la dernière colonne d'Excel (XFD)",
+                                 at: location, hint: "Le classeur est corrompu : réenregistrez-le depuis Excel ou LibreOffice.")
+            }
             cellType = attribute(attributes, "t") ?? "n"
             cellStyle = attribute(attributes, "s").flatMap(Int.init) ?? 0
             value = ""
@@ -333,6 +390,11 @@ private final class SheetHandler: XMLEventHandler {
         case "rPh": inPhonetic = false
         case "t": inInlineText = false
         case "c" where inSheetData:
+            rowBytes += value.utf8.count
+            if rowBytes > XLSXReader.maxRowBytes {
+                throw VigieError(.input, "ligne de plus de 16 Mio", at: location,
+                                 hint: "Le classeur n'est sans doute pas un export de données : demandez un export CSV.")
+            }
             let cell = try makeCell()
             if case .empty = cell { return }
             if column >= cells.count { cells.append(contentsOf: repeatElement(.empty, count: column - cells.count + 1)) }
@@ -346,13 +408,22 @@ private final class SheetHandler: XMLEventHandler {
     }
 
     func text(_ text: String) throws {
-        if inValue || inInlineText { value += text }
+        guard inValue || inInlineText else { return }
+        value += text
+        if value.utf8.count > XLSXReader.maxCellBytes {
+            throw VigieError(.input, "cellule de plus de 1 Mio", at: location,
+                             hint: "Le classeur n'est sans doute pas un export de données : demandez un export CSV.")
+        }
     }
 
     private func makeCell() throws -> Cell {
         switch cellType {
         case "s":
             guard !value.isEmpty else { return .empty }
+            if let missing = missingSharedStrings {
+                throw VigieError(.input, "cellule de texte partagé, mais partie « \(missing) » absente du classeur",
+                                 at: location, hint: "Le classeur est incomplet : réenregistrez-le depuis Excel ou LibreOffice.")
+            }
             guard let index = Int(value.trimmingSpaces), sharedStrings.indices.contains(index) else {
                 throw VigieError(.input, "renvoi à une chaîne partagée inexistante (\(value))",
                                  at: location, hint: "Le classeur est corrompu : réenregistrez-le depuis Excel ou LibreOffice.")
@@ -382,7 +453,7 @@ private final class SheetHandler: XMLEventHandler {
         SourceLocation(file: file, sheet: sheet, row: rowNumber, column: columnLetters(max(column, 0)))
     }
 
-    /// "AB12" → 27.
+    /// "AB12" → 27. Four letters or more give `XLSXReader.maxColumns` (past Excel's last column, XFD).
     static func columnIndex(_ reference: String) -> Int? {
         var index = 0
         var letters = 0
@@ -390,6 +461,7 @@ private final class SheetHandler: XMLEventHandler {
             let v = scalar.value
             if v >= 65, v <= 90 { index = index * 26 + Int(v - 64) } else if v >= 97, v <= 122 { index = index * 26 + Int(v - 96) } else { break }
             letters += 1
+            if letters > 3 { return XLSXReader.maxColumns }
         }
         return letters == 0 ? nil : index - 1
     }

@@ -29,9 +29,15 @@ final class XMLPushParser {
     private var open: [String] = []
     private var sawRoot = false
     private var atStart = true
-    /// The largest single token (a tag or a run of text) accepted, so that a hostile part cannot make
+    /// The buffer size at which an incomplete token is looked at again: twice its size when last looked at,
+    /// so that a huge token is scanned a few times in all, not once per chunk.
+    private var retryAt = 0
+    /// The largest single token (a tag or a run of text) accepted, 32 MiB, so that a hostile part cannot make
     /// the buffer grow without bound.
     static let maxTokenBytes = 32 << 20
+    /// The deepest nesting of elements accepted (spreadsheet parts nest about ten deep): each open element is
+    /// remembered, so a part of millions of `<a>` would otherwise fill memory.
+    static let maxDepth = 256
 
     init(handler: XMLEventHandler) {
         self.handler = handler
@@ -48,7 +54,9 @@ final class XMLPushParser {
         } else {
             buffer.append(contentsOf: chunk)
         }
+        if buffer.count < retryAt, buffer.count <= Self.maxTokenBytes { return }
         try drain(final: false)
+        retryAt = 2 * buffer.count
     }
 
     /// Parses the rest and checks the document is complete.
@@ -124,7 +132,10 @@ final class XMLPushParser {
                 sawRoot = true
             }
             try handler.start(name, attributes: attributes)
-            if selfClosing { try handler.end(name) } else { open.append(name) }
+            if selfClosing { try handler.end(name) } else {
+                guard open.count < Self.maxDepth else { throw Failure.malformed("éléments imbriqués sur plus de \(Self.maxDepth) niveaux") }
+                open.append(name)
+            }
             return end + 1
         }
     }
