@@ -26,6 +26,8 @@ final class SQLParametersTests: XCTestCase {
         "CountQueries.swift: let order = ordering.isEmpty ? \"\" : \"ORDER BY \" + ordering.joined(separator: \", \")": "column expressions",
         "IncidentQueries.swift: \\(select)": "column expressions of IncidentGrouping",
         "IncidentQueries.swift: \\(grouping)": "GROUP BY column expressions of IncidentGrouping",
+        // One of two table names written in that file: incident_monthly or incident_daily.
+        "IncidentQueries.swift: \\(table)": "the aggregate table, a fixed name chosen by the range",
         "IncidentQueries.swift: let grouping = columns.isEmpty ? \"\" : \"GROUP BY \" + columns.joined(separator: \", \")": "column expressions",
         // "IN (?, ?, …)": one placeholder per superseded submission; the identifiers are bound.
         "Loader.swift: \\(earlier.map { _ in \"?\" }.joined(separator: \",\"))": "placeholders only",
