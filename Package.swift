@@ -96,6 +96,7 @@ let package = Package(
         ]),
         .testTarget(name: "VigieReportsTests", dependencies: [
             "VigieCore", "VigieConfig", "VigieStore", "VigieReports", "VigiePipeline", "VigieFixtures",
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),
         .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"], exclude: ["Hostile"]),
