@@ -165,14 +165,18 @@ extension WeeklyBulletin {
     static func denseWindow(around incident: IncidentRecord, in series: [IncidentRecord], count: Int, days: Int) -> [IncidentRecord]? {
         guard series.count >= count else { return nil }
         // Only incidents less than `days` away can share a window with this one.
-        let near = series.filter { abs($0.date.dayNumber - incident.date.dayNumber) < days }
+        let day = incident.date.dayNumber
+        let near = series.filter { abs($0.date.dayNumber - day) < days }
         guard near.count >= count else { return nil }
-        var best: [IncidentRecord] = []
-        for start in stride(from: incident.date.dayNumber - days + 1, through: incident.date.dayNumber, by: 1) {
-            let window = near.filter { $0.date.dayNumber >= start && $0.date.dayNumber < start + days }
-            if window.count > best.count { best = window }
+        // Windows are counted on day numbers alone; the first fullest one wins.
+        let nearDays = near.map(\.date.dayNumber)
+        var best = (start: day, count: 0)
+        for start in (day - days + 1)...day {
+            let inside = nearDays.reduce(0) { $0 + ($1 >= start && $1 < start + days ? 1 : 0) }
+            if inside > best.count { best = (start, inside) }
         }
-        return best.count >= count ? best : nil
+        guard best.count >= count else { return nil }
+        return near.filter { $0.date.dayNumber >= best.start && $0.date.dayNumber < best.start + days }
     }
 
     static func clock(_ minutes: Int) -> String {
