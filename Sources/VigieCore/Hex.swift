@@ -1,5 +1,8 @@
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, two digits per byte: how hashes and pseudonyms are written everywhere.
+    /// Inlinable so that callers in other modules get it specialized for their byte type: the
+    /// generic version cost as much as the HMAC of each pseudonym.
+    @inlinable
     public var hex: String {
         var out: [UInt8] = []
         out.reserveCapacity(underestimatedCount * 2)
@@ -12,7 +15,7 @@ extension Sequence where Element == UInt8 {
 }
 
 /// The ASCII digit of a value 0…15: "0"…"9", then "a"…"f".
-@inline(__always)
-private func hexDigit(_ value: UInt8) -> UInt8 {
+@inlinable @inline(__always)
+func hexDigit(_ value: UInt8) -> UInt8 {
     value < 10 ? 0x30 + value : 0x57 + value
 }
