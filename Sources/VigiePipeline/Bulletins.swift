@@ -3,12 +3,14 @@ import VigieCore
 import VigieReports
 
 /// `vigie bulletin …` and `vigie diagnostic`: builds each bulletin's model from the store,
-/// renders it and writes it to `out`, recording the issue. Returns the files written.
+/// renders it and writes it to `out`, recording the issue. Returns the files written. Every
+/// figure comes from the store as it was when this value was made (a snapshot), so a load
+/// committing meanwhile shows in none of them or, on the next run, in all.
 public struct Bulletins: Sendable {
     let writer: BulletinWriter
 
     public init(_ observatory: Observatory, out: URL) throws {
-        writer = try BulletinWriter(context: BulletinContext(config: observatory.config, store: observatory.store, today: observatory.context.today),
+        writer = try BulletinWriter(context: BulletinContext(config: observatory.config, store: try observatory.store.snapshot(), today: observatory.context.today),
                                     directory: out)
     }
 

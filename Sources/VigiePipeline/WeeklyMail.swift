@@ -20,11 +20,13 @@ public struct WeeklyMail: Sendable {
     }
 
     let observatory: Observatory
+    /// Builds the bulletins from a snapshot of the store (see `Bulletins`); what was sent is
+    /// read from the store itself, so a message another run has just sent is not sent twice.
     let writer: BulletinWriter
 
     public init(_ observatory: Observatory) throws {
         self.observatory = observatory
-        writer = try BulletinWriter(context: BulletinContext(config: observatory.config, store: observatory.store, today: observatory.context.today),
+        writer = try BulletinWriter(context: BulletinContext(config: observatory.config, store: try observatory.store.snapshot(), today: observatory.context.today),
                                     directory: FileManager.default.temporaryDirectory)
     }
 

@@ -6,7 +6,17 @@ import VigieCore
 /// Readers never block the nightly load, and the load never shows them half a file.
 public final class Store: Sendable {
     let pool: DatabasePool
+    /// Where reads go: the pool, each read seeing the last commit, or for a `snapshot()` one
+    /// state of the store fixed when it was taken.
+    let reader: any DatabaseReader
     public let path: String
+
+    /// Another view on an open store: the same pool, reads through `reader`.
+    private init(path: String, pool: DatabasePool, reader: any DatabaseReader) {
+        self.path = path
+        self.pool = pool
+        self.reader = reader
+    }
 
     /// Opens (creating it when missing) the store at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -29,6 +39,7 @@ public final class Store: Sendable {
         config.label = "vigie"
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            reader = pool
             if try !pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
                 // Two processes opening a new store at once would both run the migrations (GRDB
                 // checks what is applied outside the migrations' transactions): they take turns
@@ -98,6 +109,17 @@ extension Store {
 
     /// A read-only look at the store, for checks and tests: a consistent snapshot.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try reader.read(body)
+    }
+
+    /// The same store whose reads all see it as it is now, whatever loads commit meanwhile (WAL):
+    /// a bulletin built from it never mixes figures from before and after a file. Writes
+    /// (issues, comments) still go to the store itself.
+    public func snapshot() throws -> Store {
+        do {
+            return Store(path: path, pool: pool, reader: try pool.makeSnapshot())
+        } catch let error as DatabaseError {
+            throw Store.storeError(error, path: path)
+        }
     }
 }
