@@ -26,7 +26,8 @@ public struct RequestPackage {
     }
 
     public func fulfil(_ id: String, out: URL, at time: Date = Date()) throws -> Written {
-        let store = observatory.store
+        // One state of the store for the whole package: a load committing meanwhile is in none of its files.
+        let store = try observatory.store.snapshot()
         let request = try store.request(id)
         let extract = try RequestExtract.build(request, answers: try store.answers(request: id), config: observatory.config, store: store)
         let folder = out.appendingPathComponent(id)
