@@ -91,7 +91,7 @@ extension Store {
             """
         var arguments: StatementArguments = [from.dayNumber, to.dayNumber, commune, commune]
         arguments += StatementArguments(feedList)
-        return try reader.read { db in try IncidentRecord.fetchAll(db, sql: sql, arguments: arguments) }
+        return try read { db in try IncidentRecord.fetchAll(db, sql: sql, arguments: arguments) }
     }
 
     // MARK: Comments
@@ -107,7 +107,7 @@ extension Store {
 
     /// Comments of one bulletin: for a commune, its own and the territory's (commune NULL).
     public func comments(bulletin: String? = nil, period: String? = nil, commune: String? = nil) throws -> [BulletinComment] {
-        try reader.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, bulletin, period, commune, text, created_at FROM comment
                 WHERE (?1 IS NULL OR bulletin = ?1) AND (?2 IS NULL OR period = ?2) AND (?3 IS NULL OR commune IS NULL OR commune = ?3)
@@ -141,7 +141,7 @@ extension Store {
 
     /// The last issue of a bulletin (kind, period, scope), if it was ever written.
     public func lastIssue(kind: String, period: String, scope: String) throws -> BulletinIssue? {
-        try reader.read { db in
+        try read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT * FROM bulletin_issue WHERE kind = ? AND period = ? AND scope = ? ORDER BY id DESC LIMIT 1
                 """, arguments: [kind, period, scope]) else { return nil }
@@ -194,7 +194,7 @@ extension Store {
             """
         var arguments: StatementArguments = [from.dayNumber, to.dayNumber, commune, commune]
         arguments += StatementArguments(feedList)
-        return try reader.read { db in
+        return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 CountTotal(keys: (0..<fields.count).map { (row[$0] as String?) ?? "" }, total: row[fields.count])
             }

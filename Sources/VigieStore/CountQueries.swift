@@ -54,7 +54,7 @@ extension Store {
             \(order)
             """
         let arguments: StatementArguments = [partner, feed, from?.start.description, to?.end.description]
-        return try reader.read { db in
+        return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 CountTotal(keys: (0..<groups.count).map { (row[$0] as String?) ?? "" }, total: row[groups.count])
             }
@@ -82,7 +82,7 @@ extension Store {
     /// Every stored count for a period, unit and code, current or superseded, with its source row:
     /// how a published number is traced back to the partner's file.
     public func countSources(period: Period, unit: String, code: String) throws -> [CountSource] {
-        try reader.read { db in
+        try read { db in
             try CountSource.fetchAll(db, sql: """
                 SELECT c.submission_id AS submission, s.file_name, c.sheet, c.source_row AS row,
                        c.source_column AS "column", c.value, (sp.superseded_by IS NULL) AS current

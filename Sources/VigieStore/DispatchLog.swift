@@ -42,7 +42,7 @@ extension Store {
 
     /// True when this bulletin was already sent (the transport said so) for this period and scope.
     public func wasSent(bulletin: String, period: String, scope: String) throws -> Bool {
-        try reader.read { db in
+        try read { db in
             try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM dispatch WHERE bulletin = ? AND period = ? AND scope = ? AND result = 'sent')
                 """, arguments: [bulletin, period, scope]) ?? false

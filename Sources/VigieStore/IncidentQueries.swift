@@ -60,7 +60,7 @@ extension Store {
             \(grouping)
             """
         let arguments: StatementArguments = [partner, feed, from?.dayNumber, to?.dayNumber]
-        let rows = try reader.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        let rows = try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
         // Days become period labels here, so that ISO weeks and school years are computed one way only.
         var sums: [[String]: Int] = [:]
         for row in rows {

@@ -72,21 +72,21 @@ extension Store {
     }
 
     public func request(_ id: String) throws -> DataRequest {
-        try reader.read { db in
+        try read { db in
             guard let request = try Self.request(db, id) else { throw Self.unknown(id) }
             return request
         }
     }
 
     public func requests() throws -> [DataRequest] {
-        try reader.read { db in
+        try read { db in
             try String.fetchAll(db, sql: "SELECT id FROM data_request ORDER BY year, number").compactMap { try Self.request(db, $0) }
         }
     }
 
     /// The owners' answers, in the order of the request's feeds.
     public func answers(request id: String) throws -> [OwnerAnswer] {
-        try reader.read { db in
+        try read { db in
             guard let request = try Self.request(db, id) else { throw Self.unknown(id) }
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM request_answer WHERE request_id = ?", arguments: [id])
             let answers = rows.map { row in
@@ -101,7 +101,7 @@ extension Store {
 
     /// Audit events of one request, or of all requests from one day to another (both included, local dates).
     public func auditEvents(request id: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) throws -> [AuditEvent] {
-        try reader.read { db in
+        try read { db in
             // `at` is ISO 8601 local time: text order is time order, and a day is a prefix.
             try Row.fetchAll(db, sql: """
                 SELECT * FROM audit

@@ -32,6 +32,6 @@ extension Store {
             }
             return found
         }
-        return dryRun ? try reader.read(purge) : try write(purge)
+        return dryRun ? try read(purge) : try write(purge)
     }
 }

@@ -100,24 +100,26 @@ extension Store {
     /// Runs `updates` in one write transaction; a SQLite failure (the store held by another
     /// program for too long, a full disk…) becomes the message a person reads.
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.write(updates)
-        } catch let error as DatabaseError {
-            throw Store.storeError(error, path: path)
-        }
+        try inPlainWords { try pool.write(updates) }
     }
 
-    /// A read-only look at the store, for checks and tests: a consistent snapshot.
+    /// Runs `body` in one read transaction (a consistent state of the store); a SQLite failure
+    /// becomes the message a person reads, as for `write`.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try reader.read(body)
+        try inPlainWords { try reader.read(body) }
     }
 
     /// The same store whose reads all see it as it is now, whatever loads commit meanwhile (WAL):
     /// a bulletin built from it never mixes figures from before and after a file. Writes
     /// (issues, comments) still go to the store itself.
     public func snapshot() throws -> Store {
+        try inPlainWords { Store(path: path, pool: pool, reader: try pool.makeSnapshot()) }
+    }
+
+    /// `body`, with a SQLite error turned into the French message of `storeError`.
+    private func inPlainWords<T>(_ body: () throws -> T) throws -> T {
         do {
-            return Store(path: path, pool: pool, reader: try pool.makeSnapshot())
+            return try body()
         } catch let error as DatabaseError {
             throw Store.storeError(error, path: path)
         }

@@ -55,7 +55,7 @@ public struct StoredReject: Codable, Sendable, Equatable, FetchableRecord {
 extension Store {
     /// The whole ledger, newest first.
     public func submissions(partner: String? = nil, feed: String? = nil) throws -> [Submission] {
-        try reader.read { db in
+        try read { db in
             try Submission.fetchAll(db, sql: """
                 SELECT * FROM submission
                 WHERE (?1 IS NULL OR partner = ?1) AND (?2 IS NULL OR feed = ?2)
@@ -66,7 +66,7 @@ extension Store {
 
     /// The periods a submission covers, in order, each with the id of the file that replaced it, if any.
     public func periods(ofSubmission id: Int64) throws -> [(period: String, supersededBy: Int64?)] {
-        try reader.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT period, superseded_by FROM submission_period WHERE submission_id = ? ORDER BY period_start, period_end
                 """, arguments: [id]).map { ($0["period"], $0["superseded_by"]) }
@@ -75,7 +75,7 @@ extension Store {
 
     /// The rejects of a submission, in file order.
     public func rejects(ofSubmission id: Int64) throws -> [StoredReject] {
-        try reader.read { db in
+        try read { db in
             try StoredReject.fetchAll(db, sql: """
                 SELECT submission_id, sheet, source_row, source_column, value, reason FROM reject
                 WHERE submission_id = ? ORDER BY id
@@ -87,7 +87,7 @@ extension Store {
 extension Store {
     /// The periods for which a partner's feed has a loaded file (current or since corrected).
     public func receivedPeriods(partner: String, feed: String) throws -> Set<Period> {
-        try reader.read { db in
+        try read { db in
             let texts = try String.fetchAll(db, sql: """
                 SELECT DISTINCT sp.period FROM submission_period sp JOIN submission s ON s.id = sp.submission_id
                 WHERE s.partner = ? AND s.feed = ? AND s.status != 'refused'
@@ -110,7 +110,7 @@ extension Store {
     /// A count code whose values are all zero (the unused index of the état 4001) carries no fact
     /// and is not listed.
     public func unclassifiedNatures() throws -> [UnclassifiedNature] {
-        try reader.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.partner, s.feed, i.nature, COUNT(*) AS n FROM incident i JOIN submission s ON s.id = i.submission_id
                 WHERE i.category IS NULL AND s.status IN ('loaded', 'partly-superseded')

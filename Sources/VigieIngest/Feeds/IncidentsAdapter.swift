@@ -12,7 +12,7 @@ public struct IncidentsAdapter: FeedAdapter {
     let fileName: String
     let today: CivilDate
     let explicitPeriod: Period?
-    let hmacKey: SymmetricKey?
+    /// Keyed with the observatory's HMAC key; nil when none is set.
     let pseudonym: Pseudonymizer?
 
     /// The fields a feed may map, our names.
@@ -31,7 +31,6 @@ public struct IncidentsAdapter: FeedAdapter {
         self.fileName = fileName
         self.today = today
         self.explicitPeriod = explicitPeriod
-        self.hmacKey = hmacKey
         self.pseudonym = hmacKey.map(Pseudonymizer.init)
     }
 
@@ -39,7 +38,7 @@ public struct IncidentsAdapter: FeedAdapter {
         var summary = AdapterSummary(rowsRead: 0, rowsRejected: 0, layout: "liste de faits (une ligne par fait)")
         var natureCategory: [String: String] = [:]
         for (label, category) in feed.natures { natureCategory[label.matchKey] = category }
-        if !feed.hmac.isEmpty && hmacKey == nil {
+        if !feed.hmac.isEmpty && pseudonym == nil {
             throw VigieError(.config, "le flux « \(feed.id) » pseudonymise \(feed.hmac.joined(separator: ", ")) mais sa clé HMAC est introuvable",
                              hint: "Définissez la variable d'environnement ou le fichier nommé par « hmac_key » dans partners.yaml.")
         }
