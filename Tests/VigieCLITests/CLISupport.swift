@@ -86,17 +86,39 @@ struct CLI {
     }
 
     /// The answer of `query` on the store (or `db`), read with the sqlite3 shell, not with Vigie.
+    /// The shell waits up to 30 s for a store another program holds, as Vigie's own readers do (in
+    /// WAL mode a reader without a busy handler may be refused while a writer opens or closes the
+    /// store); any error it reports stops the test rather than reading as an empty answer.
     func sql(_ query: String, db: String? = nil) throws -> String {
+        let answer = try shell(query, db: db)
+        guard answer.status == 0, answer.stderr.isEmpty else {
+            throw ShellError(description: "sqlite3 \(db ?? self.db) « \(query) » : exit \(answer.status), \(answer.stderr)")
+        }
+        return answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `query` in the sqlite3 shell on the store (or `db`), waiting up to `busyMilliseconds`
+    /// for a store another program holds, and returns whatever it says, errors included.
+    func shell(_ query: String, db: String? = nil, busyMilliseconds: Int = 30_000) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [db ?? self.db, query]
-        let out = Pipe()
+        process.arguments = ["-cmd", ".timeout \(busyMilliseconds)", db ?? self.db, query]
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
+        process.standardError = err
         try process.run()
+        // Small outputs on stderr; stdout is read first, as `finish` does for vigie.
         let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Result(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+                      stderr: String(decoding: errors, as: UTF8.self))
     }
+}
+
+/// The sqlite3 shell reported an error.
+struct ShellError: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// The standard error of a child, filled by a reader thread; `done` says when it is complete.

@@ -72,7 +72,7 @@ extension CLI {
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-o", "pipefail", "-c", "sqlite3 \"$0\" \"$1\" | sha256sum", db ?? self.db, dump]
+        process.arguments = ["-o", "pipefail", "-c", "sqlite3 -cmd '.timeout 30000' \"$0\" \"$1\" | sha256sum", db ?? self.db, dump]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
