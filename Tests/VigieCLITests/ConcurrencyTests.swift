@@ -67,11 +67,14 @@ final class ConcurrencyTests: XCTestCase {
         holder.standardInput = input
         holder.standardOutput = FileHandle.nullDevice
         try holder.run()
-        input.fileHandleForWriting.write(Data("CREATE TABLE held (x);\nDROP TABLE held;\nBEGIN IMMEDIATE;\n".utf8))
-        // Held once a write of our own, not waiting at all, fails.
-        let free = { try cli.shell("BEGIN IMMEDIATE; ROLLBACK; SELECT 'free';", busyMilliseconds: 0).stdout.hasSuffix("free\n") }
+        // The shell touches a file once it holds the lock: waiting for that file, not polling the store,
+        // leaves no moment where the store looks free between the shell's own writes and its BEGIN.
+        let held = cli.file("held")
+        input.fileHandleForWriting.write(Data("CREATE TABLE held (x);\nDROP TABLE held;\nBEGIN IMMEDIATE;\n.shell touch '\(held.path)'\n".utf8))
         let deadline = Date(timeIntervalSinceNow: 60)
-        while try free(), Date() < deadline { usleep(50_000) }
+        while !FileManager.default.fileExists(atPath: held.path), Date() < deadline { usleep(20_000) }
+        // Held: a write of our own, not waiting at all, fails.
+        let free = { try cli.shell("BEGIN IMMEDIATE; ROLLBACK; SELECT 'free';", busyMilliseconds: 0).stdout.hasSuffix("free\n") }
         XCTAssertFalse(try free(), "the store is held")
 
         let quick = ["VIGIE_BUSY_TIMEOUT": "2"]
