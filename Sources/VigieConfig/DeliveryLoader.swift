@@ -45,10 +45,9 @@ enum DeliveryLoader {
     private static func mailbox(_ value: YAMLValue) throws -> Mailbox {
         _ = try value.mapping(allowed: ["name", "email"])
         let email = try singleLine(try value.required("email"))
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !email.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," || $0 == "\"" }) else {
-            throw try value.required("email").error("adresse électronique invalide « \(email) »")
+        guard MailAddress.isPlain(email) else {
+            throw try value.required("email").error(
+                "adresse électronique invalide « \(email) » : une adresse simple nom@domaine est attendue, sans espace, chevrons ni accents (le nom va dans name)")
         }
         return Mailbox(name: try value.optional("name").map(singleLine) ?? "", email: email)
     }

@@ -114,7 +114,7 @@ public struct MailMessage: Sendable {
             throw VigieError(.input, "l'objet du message « \(MIME.printable(subject)) » contient un retour à la ligne",
                              hint: "Un en-tête de courrier ne peut pas contenir de retour à la ligne (injection d'en-tête).")
         }
-        guard MIME.isDomain(messageIDDomain) else {
+        guard MailAddress.isDomain(messageIDDomain) else {
             throw VigieError(.config, "« \(MIME.printable(messageIDDomain)) » n'est pas un nom de domaine pour le Message-ID")
         }
         for attachment in attachments {
@@ -255,7 +255,7 @@ struct HeaderFolder {
     mutating func encodedPhrase(_ text: String) {
         var run: [Substring] = []
         func isPlain(_ word: Substring) -> Bool {
-            word.utf8.count <= 70 && !word.contains("=?") && word.unicodeScalars.allSatisfy(MIME.isAtext)
+            word.utf8.count <= 70 && !word.contains("=?") && word.unicodeScalars.allSatisfy(MailAddress.isAtext)
         }
         for word in text.split(separator: " ") {
             if isPlain(word) {
@@ -305,13 +305,6 @@ enum MIME {
         case encoded(String)
     }
 
-    static func isAtext(_ s: Unicode.Scalar) -> Bool {
-        switch s {
-        case "a"..."z", "A"..."Z", "0"..."9": return true
-        default: return "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(s)
-        }
-    }
-
     static func hasLineBreak(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0 == "\r" || $0 == "\n" }
     }
@@ -334,27 +327,9 @@ enum MIME {
     static func phrase(_ name: String) -> Phrase {
         guard !name.isEmpty else { return .none }
         guard let words = plainWords(name) else { return .encoded(name) }
-        if words.allSatisfy({ $0.unicodeScalars.allSatisfy(isAtext) }) { return .atoms(words) }
+        if words.allSatisfy({ $0.unicodeScalars.allSatisfy(MailAddress.isAtext) }) { return .atoms(words) }
         let quoted = "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         return quoted.utf8.count <= 70 ? .quoted(quoted) : .encoded(name)
-    }
-
-    /// A plain addr-spec: dot-atom local part, `@`, a domain of letters, digits and hyphens.
-    static func isAddrSpec(_ address: String) -> Bool {
-        guard address.utf8.count <= 254 else { return false }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].utf8.count <= 64 else { return false }
-        let local = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-        guard local.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(isAtext) }) else { return false }
-        return isDomain(String(parts[1]))
-    }
-
-    static func isDomain(_ domain: String) -> Bool {
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return domain.utf8.count <= 253 && labels.allSatisfy { label in
-            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-        }
     }
 
     static func checkMailbox(_ box: Mailbox, header: String) throws {
@@ -366,7 +341,7 @@ enum MIME {
             throw VigieError(.config, "l'adresse « \(printable(box.email)) » (\(header)) contient un retour à la ligne",
                              hint: "Un en-tête de courrier ne peut pas contenir de retour à la ligne (injection d'en-tête) : corrigez Config/recipients.yaml.")
         }
-        guard isAddrSpec(box.email) else {
+        guard MailAddress.isPlain(box.email) else {
             throw VigieError(.config, "« \(box.email) » (\(header)) n'est pas une adresse électronique simple (nom@domaine)",
                              hint: "Écrivez l'adresse seule, sans espace, chevrons ni accents ; le nom va dans le champ name de Config/recipients.yaml.")
         }

@@ -120,4 +120,13 @@ final class ConfigurationTests: XCTestCase {
         assertConfigError(commune, file: "recipients.yaml", line: try lineNumber(of: "94045", in: "recipients.yaml", dir: commune),
                           contains: "commune inconnue « 94045 »")
     }
+
+    /// An address the mail could not carry as written is refused when the file is read, not on Monday.
+    func testAnAddressTheMailCouldNotCarryIsRefusedWhenRecipientsAreRead() throws {
+        for bad in ["dgs@ville-créteil.fr", "DGS <dgs@ville-creteil.fr>", "dgs@ville-creteil..fr", "dgs.@ville-creteil.fr"] {
+            let dir = try brokenConfig("recipients.yaml") { $0.replacingOccurrences(of: "email: dgs@ville-creteil.fr", with: "email: \"\(bad)\"") }
+            assertConfigError(dir, file: "recipients.yaml", line: try lineNumber(of: bad, in: "recipients.yaml", dir: dir),
+                              contains: "adresse électronique invalide « \(bad) »")
+        }
+    }
 }
