@@ -77,7 +77,7 @@ public struct Nightly: Sendable {
     public func run(now: Date = Date(), log: (String) -> Void) throws -> Report {
         let lock = try RunLock(path: observatory.store.path + ".lock")
         if let previous = lock.takenOver { log("verrou laissé par une exécution interrompue (\(previous)) : repris") }
-        let started = ISO8601DateFormatter().string(from: now)
+        let started = Timestamp.utc(now)
         var lines: [FileLine] = []
         for candidate in try InboxScanner(config: observatory.config, inbox: options.inbox).scan() {
             lines.append(try take(candidate, now: now, log: log))
@@ -92,7 +92,7 @@ public struct Nightly: Sendable {
         let troubled = lines.contains { $0.fate == .refused || $0.fate == .unreadable || $0.fate == .unrecognized || $0.rowsRejected > 0 }
         let unconfigured = lines.contains { $0.fate == .leftForConfig }
         withExtendedLifetime(lock) {}
-        return Report(started: started, finished: ISO8601DateFormatter().string(from: Date()), lockTakenOver: lock.takenOver,
+        return Report(started: started, finished: Timestamp.utc(Date()), lockTakenOver: lock.takenOver,
                       files: lines, purgedDescriptions: purged, completeness: completeness,
                       exitCode: unconfigured ? 2 : troubled || !completeness.lateFeeds.isEmpty ? 1 : 0)
     }
@@ -180,7 +180,7 @@ public struct Nightly: Sendable {
         }
         try FileManager.default.moveItem(at: url, to: target)
         Nightly.makePrivate(target)
-        let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(ISO8601DateFormatter().string(from: now)).\n\n\(reason)\n"
+        let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(Timestamp.utc(now)).\n\n\(reason)\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
         return target.path
     }

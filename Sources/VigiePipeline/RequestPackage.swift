@@ -193,8 +193,6 @@ public struct RequestPackage {
 
     static func manifest(_ extract: RequestExtract, files: [(String, Data)], issued: Date) throws -> Data {
         let request = extract.request
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
         let object: [String: Any] = [
             "demande": [
                 "id": request.id, "demandeur": request.requester, "objet": request.purpose,
@@ -223,7 +221,7 @@ public struct RequestPackage {
             "fichiers": files.map { name, data in
                 ["nom": name, "octets": data.count, "sha256": SHA256.hash(data: data).hex] as [String: Any]
             },
-            "edite_le": formatter.string(from: issued),
+            "edite_le": Timestamp.paris(issued),
         ]
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }

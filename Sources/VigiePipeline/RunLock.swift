@@ -27,7 +27,7 @@ public final class RunLock {
         }
         descriptor = fd
         takenOver = previous.isEmpty ? nil : previous
-        let mine = "processus \(getpid()) depuis \(ISO8601DateFormatter().string(from: Date()))"
+        let mine = "processus \(getpid()) depuis \(Timestamp.utc(Date()))"
         _ = ftruncate(fd, 0)
         _ = pwrite(fd, mine, mine.utf8.count, 0)
     }

@@ -69,7 +69,7 @@ public struct WeeklyMail: Sendable {
             let data = try message.rendered()
             let hash = SHA256.hash(data: data).hex
             var dispatch = Dispatch(bulletin: WeeklyBulletin.kind, period: week.description, scope: c.insee, recipients: addresses,
-                                    messageSHA256: hash, transport: transport.name, at: ISO8601DateFormatter().string(from: date),
+                                    messageSHA256: hash, transport: transport.name, at: Timestamp.utc(date),
                                     result: transport.name == "outbox" ? .outbox : .sent)
             do {
                 try transport.send(data, name: rendered.baseName)

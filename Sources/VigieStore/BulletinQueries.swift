@@ -100,7 +100,7 @@ extension Store {
     public func addComment(bulletin: String, period: String, commune: String?, text: String, at time: Date = Date()) throws -> Int64 {
         try write { db in
             try db.execute(sql: "INSERT INTO comment (bulletin, period, commune, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [bulletin, period, commune, text, ISO8601DateFormatter().string(from: time)])
+                           arguments: [bulletin, period, commune, text, Timestamp.utc(time)])
             return db.lastInsertedRowID
         }
     }

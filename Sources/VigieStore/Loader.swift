@@ -59,7 +59,7 @@ extension Store {
         }
         var submission = Submission(
             id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
-            size: file.size, receivedAt: Store.timestamp(receivedAt), status: .loaded, layout: nil,
+            size: file.size, receivedAt: Timestamp.utc(receivedAt), status: .loaded, layout: nil,
             rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: nil)
         try submission.insert(db)
         guard let id = submission.id else { throw VigieError(.store, "identifiant de dépôt manquant") }
@@ -144,20 +144,13 @@ extension Store {
     private func recordRefusal(_ file: ReceivedFile, feed: Feed, receivedAt: Date, error: VigieError) throws -> Submission {
         let submission = Submission(
             id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
-            size: file.size, receivedAt: Store.timestamp(receivedAt), status: .refused, layout: nil,
+            size: file.size, receivedAt: Timestamp.utc(receivedAt), status: .refused, layout: nil,
             rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: error.description)
         return try write { db in
             var inserted = submission
             try inserted.insert(db)
             return inserted
         }
-    }
-
-    /// ISO 8601 in UTC, to the second.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
     }
 }
 

@@ -9,7 +9,7 @@ extension Store {
     public func createRequest(_ draft: DataRequest, at time: Date = Date()) throws -> DataRequest {
         try write { db in
             var request = draft
-            let stamp = Self.localTimestamp(time)
+            let stamp = Timestamp.paris(time)
             let year = Int(stamp.prefix(4)) ?? 1970
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM data_request WHERE year = ?", arguments: [year]) ?? 0) + 1
             request.id = String(format: "DR-%d-%03d", year, number)
@@ -43,7 +43,7 @@ extension Store {
                 throw VigieError(.usage, "« \(answer.owner) » n'est propriétaire d'aucun flux de la demande \(id)",
                                  hint: "Propriétaires : \(request.owners.joined(separator: ", ")).")
             }
-            let stamp = Self.localTimestamp(time)
+            let stamp = Timestamp.paris(time)
             try db.execute(sql: """
                 UPDATE request_answer SET decision = ?, reason = ?, reservation = ?, rules = ?, answered_at = ?
                 WHERE request_id = ? AND owner = ?
@@ -62,7 +62,7 @@ extension Store {
     /// Marks the request fulfilled and logs the package and each copy sent, in one transaction.
     public func recordFulfilment(request id: String, package: String, copies: [(owner: String, detail: String)], at time: Date = Date()) throws {
         try write { db in
-            let stamp = Self.localTimestamp(time)
+            let stamp = Timestamp.paris(time)
             try db.execute(sql: "UPDATE data_request SET fulfilled_at = ? WHERE id = ?", arguments: [stamp, id])
             try Self.audit(db, at: stamp, request: id, event: "fulfilled", actor: "observatoire", detail: package)
             for copy in copies {
@@ -133,12 +133,5 @@ extension Store {
 
     static func unknown(_ id: String) -> VigieError {
         VigieError(.usage, "aucune demande « \(id) »", hint: "vigie request list donne les demandes enregistrées.")
-    }
-
-    /// Local time with its offset, to the second: `2026-11-23T10:15:00+01:00`.
-    static func localTimestamp(_ time: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
-        return formatter.string(from: time)
     }
 }

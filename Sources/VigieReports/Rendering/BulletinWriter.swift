@@ -79,7 +79,7 @@ public struct BulletinWriter: Sendable {
         let hash = SHA256.hash(data: Data(rendered.html.utf8)).hex
         try context.store.recordIssue(BulletinIssue(
             kind: B.kind, period: bulletin.period, scope: bulletin.scope, fileName: "\(base).html", contentSHA256: hash,
-            figures: bulletin.figures, issuedAt: ISO8601DateFormatter().string(from: issuedAt)))
+            figures: bulletin.figures, issuedAt: Timestamp.utc(issuedAt)))
         return written
     }
 
