@@ -11,31 +11,25 @@ public final class RunLock {
         public var description: String { "une autre exécution est en cours (\(holder)) : rien n'a été chargé" }
     }
 
-    let descriptor: Int32
+    let file: FileLock
     /// Set when the lock file named a process that is gone: the run it was taken over from.
     public let takenOver: String?
 
     public init(path: String) throws {
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw VigieError(.store, "impossible d'ouvrir le verrou \(path) : \(String(cString: strerror(errno)))")
-        }
-        let previous = RunLock.read(fd)
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
+        file = try FileLock(path: path)
+        let previous = RunLock.read(file.descriptor)
+        guard try file.lock(wait: false) else {
             throw Busy(holder: previous.isEmpty ? "verrou \(path)" : previous)
         }
-        descriptor = fd
         takenOver = previous.isEmpty ? nil : previous
         let mine = "processus \(getpid()) depuis \(Timestamp.utc(Date()))"
-        _ = ftruncate(fd, 0)
-        _ = pwrite(fd, mine, mine.utf8.count, 0)
+        _ = ftruncate(file.descriptor, 0)
+        _ = pwrite(file.descriptor, mine, mine.utf8.count, 0)
     }
 
+    /// Empties the file before `file` lets the lock go.
     deinit {
-        _ = ftruncate(descriptor, 0)
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        _ = ftruncate(file.descriptor, 0)
     }
 
     static func read(_ fd: Int32) -> String {

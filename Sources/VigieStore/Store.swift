@@ -51,19 +51,12 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs `body` holding an exclusive `flock` on `lockPath` (waiting for it), the file `vigie
-    /// nightly` also locks; the file is created private when missing and never written.
+    /// Runs `body` holding the lock file `lockPath` (waiting for it), the file `vigie nightly` also
+    /// locks while it runs.
     static func whileLocked(_ lockPath: String, _ body: () throws -> Void) throws {
-        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw VigieError(.store, "impossible d'ouvrir le verrou \(lockPath) : \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw VigieError(.store, "verrou \(lockPath) : \(String(cString: strerror(errno)))") }
-        }
-        defer { flock(fd, LOCK_UN) }
-        try body()
+        let lock = try FileLock(path: lockPath)
+        _ = try lock.lock(wait: true)
+        try withExtendedLifetime(lock) { try body() }
     }
 
     /// Seconds a write waits for another program holding the store before giving up:

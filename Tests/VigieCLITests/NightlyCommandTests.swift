@@ -91,6 +91,35 @@ final class NightlyCommandTests: XCTestCase {
         XCTAssertEqual(try Self.files(in: cli.file("archive")).count, count)
     }
 
+    /// A run finding the lock held by a live run loads nothing and says whose it is (exit 3); once the
+    /// holder is gone, the next run loads the file and says it took over the lock the holder left.
+    func testARunHeldByAnotherLoadsNothingAndNamesTheHolder() throws {
+        let cli = try CLI()
+        XCTAssertEqual(try cli.run(["init"]).status, 0)
+        let files = try BenchFile.set(in: cli.file("files"), count: 1, rows: 200)
+        try BenchFile.inbox(cli.file("inbox"), with: files)
+        let holder = "processus 4242 depuis 2026-11-23T02:00:00Z"
+        do {
+            // Held by this test as a run holds it: an open lock file under flock, naming its holder.
+            let fd = open(cli.db + ".lock", O_CREAT | O_RDWR, 0o600)
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+            XCTAssertEqual(write(fd, holder, holder.utf8.count), holder.utf8.count)
+            defer { close(fd) }
+            let busy = try cli.run(["nightly", "--inbox", cli.file("inbox").path])
+            XCTAssertEqual(busy.status, 3, busy.stderr)
+            XCTAssertTrue(busy.stderr.contains("une autre exécution est en cours (\(holder)) : rien n'a été chargé"), busy.stderr)
+            XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM submission"), "0")
+            XCTAssertEqual(try Self.files(in: cli.file("inbox")).count, 1, "the file waits in the inbox")
+        }
+        // The holder is gone (its descriptor closed, as when a process dies) and left its name behind.
+        let free = try cli.run(["nightly", "--inbox", cli.file("inbox").path])
+        XCTAssertLessThanOrEqual(free.status, 1, free.stderr)
+        XCTAssertTrue(free.stderr.contains("verrou laissé par une exécution interrompue (\(holder)) : repris"), free.stderr)
+        XCTAssertEqual(try cli.incidentsByFile(), BenchFile.rows(files))
+        XCTAssertEqual(try String(contentsOfFile: cli.db + ".lock", encoding: .utf8), "", "a run that ends empties the lock file")
+    }
+
     func testARunKilledMidLoadThenRunAgainEndsWithTheSameStore() throws {
         // Reference: one uninterrupted run.
         let reference = try CLI()
