@@ -13,9 +13,12 @@ import VigieStore
 /// Every value that leaves comes from a `DisclosedTable`: nothing unprotected is ever written.
 public struct RequestPackage {
     public let observatory: Observatory
+    /// The store as it was when the package was begun: a load committing meanwhile is in none of its files.
+    let store: Store
 
-    public init(_ observatory: Observatory) {
+    public init(_ observatory: Observatory) throws {
         self.observatory = observatory
+        store = try observatory.store.snapshot()
     }
 
     /// What was written.
@@ -26,8 +29,6 @@ public struct RequestPackage {
     }
 
     public func fulfil(_ id: String, out: URL, at time: Date = Date()) throws -> Written {
-        // One state of the store for the whole package: a load committing meanwhile is in none of its files.
-        let store = try observatory.store.snapshot()
         let request = try store.request(id)
         let extract = try RequestExtract.build(request, answers: try store.answers(request: id), config: observatory.config, store: store)
         let folder = out.appendingPathComponent(id)

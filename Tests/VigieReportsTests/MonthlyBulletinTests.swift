@@ -105,26 +105,3 @@ enum SVGFrench {
         return "\(tenths / 10),\(tenths % 10)"
     }
 }
-
-/// Bulletins are built from one state of the store: a file loaded while they are being written
-/// shows in none of them, and in all of them on the next run.
-final class BulletinSnapshotTests: XCTestCase {
-    func testAFileLoadedWhileBulletinsAreWrittenShowsInNoneOfThemUntilTheNextRun() throws {
-        let f = try ReportsFixture()
-        let october = { (n: Int) in [ReportsFixture.pmHeader] + ReportsFixture.policeMunicipale(n, year: 2026, month: 10, address: "Place Salvador Allende") }
-        try f.load("pm_94028_2026-10.csv", partner: "mairie-creteil", feed: "police-municipale", october(12))
-
-        let out = f.directory.appendingPathComponent("bulletins")
-        let bulletins = try Bulletins(f.observatory, out: out)
-        // A corrected October file (30 rows instead of 12) is loaded after the run has begun.
-        try f.load("pm_94028_2026-10_v2.csv", partner: "mairie-creteil", feed: "police-municipale", october(30))
-        let during = try MonthlyBulletin.build(month: .month(2026, 10), context: bulletins.context)
-        let next = try MonthlyBulletin.build(month: .month(2026, 10), context: f.context)
-
-        func palais(_ m: MonthlyBulletin) -> Int? {
-            m.areas.first { $0.scope == "94028" }?.places.first { $0.name == "Palais" }?.current
-        }
-        XCTAssertEqual(palais(during), 12, "the run sees the store as it began")
-        XCTAssertEqual(palais(next), 30, "the next run sees the correction")
-    }
-}
