@@ -13,6 +13,20 @@ public struct Territory: Sendable {
 
     public func commune(insee: String) -> Commune? { communes.first { $0.insee == insee } }
 
+    /// The secteur with this id, and its commune.
+    public func sector(id: String) -> (sector: Sector, commune: Commune)? {
+        for c in communes { if let s = c.sectors.first(where: { $0.id == id }) { return (s, c) } }
+        return nil
+    }
+
+    /// The quartier with this id, its secteur and its commune.
+    public func quartier(id: String) -> (quartier: Quartier, sector: Sector, commune: Commune)? {
+        for c in communes {
+            for s in c.sectors { if let q = s.quartiers.first(where: { $0.id == id }) { return (q, s, c) } }
+        }
+        return nil
+    }
+
     /// The reporting unit a column header names: a commune (INSEE code, name or alias) or a
     /// police service (name or alias), matched case- and accent-insensitively; nil when unknown.
     public func unit(named header: String) -> ReportingUnit? {

@@ -30,11 +30,11 @@ public struct DataRequests: Sendable {
             guard let parsed = AreaFilter(area) else {
                 throw VigieError(.usage, "--area « \(area) » : écrivez commune:CODE, secteur:ID ou quartier:ID")
             }
-            let geography = RequestExtract.Geography(config.territory)
+            let territory = config.territory
             let known = switch parsed.level {
-            case .commune: geography.communeName[parsed.code] != nil
-            case .secteur: geography.sectorName[parsed.code] != nil
-            case .quartier: geography.quartierName[parsed.code] != nil
+            case .commune: territory.commune(insee: parsed.code) != nil
+            case .secteur: territory.sector(id: parsed.code) != nil
+            case .quartier: territory.quartier(id: parsed.code) != nil
             case .territoire, .lieu: false
             }
             guard known else {

@@ -36,7 +36,6 @@ public struct RequestExtract: Sendable {
             throw VigieError(.usage, "la demande \(request.id) attend encore la réponse de : \(pending.joined(separator: ", "))",
                              hint: "Enregistrez chaque réponse avec vigie request consent \(request.id) --owner PARTENAIRE (--grant | --refuse --reason TEXTE).")
         }
-        let geography = Geography(config.territory)
         var parts: [FeedPart] = []
         for ref in request.feeds {
             let feed = try config.feed(partner: ref.partner, feed: ref.feed)
@@ -65,13 +64,13 @@ public struct RequestExtract: Sendable {
                     part.columns = .category
                 }
             }
-            let cells = try rawCells(feed: feed, request: request, store: store, geography: geography)
-            if let note = unplacedNote(cells, area: request.area, geography: geography) { part.notes.append(note) }
-            part.table = DisclosedTable(grid(cells, level: part.level, columns: part.columns, area: request.area,
-                                             config: config, geography: geography), minCell: part.minCell)
+            let cells = try rawCells(feed: feed, request: request, store: store, territory: config.territory)
+            if let note = unplacedNote(cells, area: request.area, territory: config.territory) { part.notes.append(note) }
+            part.table = DisclosedTable(grid(cells, level: part.level, columns: part.columns, area: request.area, config: config),
+                                        minCell: part.minCell)
             parts.append(part)
         }
-        return RequestExtract(request: request, answers: answers, parts: parts, areaLabel: geography.label(request.area, territory: config.territory))
+        return RequestExtract(request: request, answers: answers, parts: parts, areaLabel: label(request.area, territory: config.territory))
     }
 
     /// The finest level a feed's data carries.
@@ -99,7 +98,7 @@ public struct RequestExtract: Sendable {
         var count: Int
     }
 
-    static func rawCells(feed: Feed, request: DataRequest, store: Store, geography: Geography) throws -> [RawCell] {
+    static func rawCells(feed: Feed, request: DataRequest, store: Store, territory: Territory) throws -> [RawCell] {
         switch feed.kind {
         case .incidents:
             return try store.incidentTotals(by: [.commune, .sector, .quartier, .category, .nature], partner: feed.partnerID, feed: feed.id,
@@ -109,7 +108,7 @@ public struct RequestExtract: Sendable {
         case .etat4001, .counts:
             return try store.countTotals(by: [.commune, .quartier, .unit, .category, .code], partner: feed.partnerID, feed: feed.id,
                                          from: request.from, to: request.to).map {
-                RawCell(commune: $0.keys[0], sector: geography.sectorOf[$0.keys[1]] ?? "", quartier: $0.keys[1], place: $0.keys[2],
+                RawCell(commune: $0.keys[0], sector: territory.quartier(id: $0.keys[1])?.sector.id ?? "", quartier: $0.keys[1], place: $0.keys[2],
                         category: $0.keys[3], nature: $0.keys[4], count: $0.total)
             }
         }
@@ -117,10 +116,16 @@ public struct RequestExtract: Sendable {
 
     /// Says how many of the area's commune's facts have no secteur or quartier, so cannot be
     /// counted in a secteur or quartier: the table leaves them out, and the package says so.
-    static func unplacedNote(_ cells: [RawCell], area: AreaFilter?, geography: Geography) -> String? {
-        guard let area, let commune = geography.communeOf[area.code] else { return nil }
+    static func unplacedNote(_ cells: [RawCell], area: AreaFilter?, territory: Territory) -> String? {
+        guard let area else { return nil }
+        let found: (kind: String, name: String, commune: Commune)? = switch area.level {
+        case .secteur: territory.sector(id: area.code).map { ("secteur", $0.sector.name, $0.commune) }
+        case .quartier: territory.quartier(id: area.code).map { ("quartier", $0.quartier.name, $0.commune) }
+        case .commune, .territoire, .lieu: nil
+        }
+        guard let found else { return nil }
         let unplaced = cells.filter { cell in
-            guard cell.commune == commune else { return false }
+            guard cell.commune == found.commune.insee else { return false }
             switch area.level {
             case .secteur: return cell.sector.isEmpty
             case .quartier: return cell.quartier.isEmpty
@@ -128,15 +133,13 @@ public struct RequestExtract: Sendable {
             }
         }.reduce(0) { $0 + $1.count }
         guard unplaced > 0 else { return nil }
-        let communeName = geography.communeName[commune] ?? commune
-        let (kind, name) = area.level == .secteur ? ("secteur", geography.sectorName[area.code]) : ("quartier", geography.quartierName[area.code])
-        return "\(unplaced) donnée(s) de \(communeName) sans \(kind) connu ne sont pas comptées ici : "
-            + "elles ne peuvent pas être placées dans le \(kind) \(name ?? area.code)"
+        return "\(unplaced) donnée(s) de \(found.commune.name) sans \(found.kind) connu ne sont pas comptées ici : "
+            + "elles ne peuvent pas être placées dans le \(found.kind) \(found.name)"
     }
 
     /// The rows at `level` within `area`, the columns, and the homicide cells forced below the commune.
     static func grid(_ cells: [RawCell], level: AreaLevel, columns: RequestColumns, area: AreaFilter?,
-                     config: Configuration, geography: Geography) -> CountGrid {
+                     config: Configuration) -> CountGrid {
         let kept = cells.filter { cell in
             guard let area else { return true }
             switch area.level {
@@ -149,9 +152,9 @@ public struct RequestExtract: Sendable {
         func rowKey(_ c: RawCell) -> String {
             switch level {
             case .territoire: return config.territory.name
-            case .commune: return geography.communeName[c.commune] ?? (c.commune.isEmpty ? "commune non précisée" : c.commune)
-            case .secteur: return c.sector.isEmpty ? "secteur non localisé" : geography.sectorName[c.sector] ?? c.sector
-            case .quartier: return c.quartier.isEmpty ? "quartier non localisé" : geography.quartierName[c.quartier] ?? c.quartier
+            case .commune: return config.territory.commune(insee: c.commune)?.name ?? (c.commune.isEmpty ? "commune non précisée" : c.commune)
+            case .secteur: return c.sector.isEmpty ? "secteur non localisé" : config.territory.sector(id: c.sector)?.sector.name ?? c.sector
+            case .quartier: return c.quartier.isEmpty ? "quartier non localisé" : config.territory.quartier(id: c.quartier)?.quartier.name ?? c.quartier
             case .lieu: return c.place.isEmpty ? "lieu non précisé" : config.places.first { $0.id == c.place }?.name ?? c.place
             }
         }
@@ -180,38 +183,14 @@ public struct RequestExtract: Sendable {
         return CountGrid(rowLabels: rows, columnLabels: cols, counts: counts, forced: forced)
     }
 
-    /// Names of the territory's places, and the secteur of each quartier.
-    struct Geography {
-        var communeName: [String: String] = [:]
-        var sectorName: [String: String] = [:]
-        var quartierName: [String: String] = [:]
-        var sectorOf: [String: String] = [:]
-        /// The commune of each secteur and quartier.
-        var communeOf: [String: String] = [:]
-
-        init(_ territory: Territory) {
-            for commune in territory.communes {
-                communeName[commune.insee] = commune.name
-                for sector in commune.sectors {
-                    sectorName[sector.id] = sector.name
-                    communeOf[sector.id] = commune.insee
-                    for quartier in sector.quartiers {
-                        quartierName[quartier.id] = quartier.name
-                        sectorOf[quartier.id] = sector.id
-                        communeOf[quartier.id] = commune.insee
-                    }
-                }
-            }
-        }
-
-        func label(_ area: AreaFilter?, territory: Territory) -> String {
-            guard let area else { return territory.name }
-            switch area.level {
-            case .commune: return communeName[area.code] ?? area.code
-            case .secteur: return "secteur \(sectorName[area.code] ?? area.code)"
-            case .quartier: return "quartier \(quartierName[area.code] ?? area.code)"
-            case .territoire, .lieu: return territory.name
-            }
+    /// The area a request covers, as its package names it.
+    static func label(_ area: AreaFilter?, territory: Territory) -> String {
+        guard let area else { return territory.name }
+        switch area.level {
+        case .commune: return territory.commune(insee: area.code)?.name ?? area.code
+        case .secteur: return "secteur \(territory.sector(id: area.code)?.sector.name ?? area.code)"
+        case .quartier: return "quartier \(territory.quartier(id: area.code)?.quartier.name ?? area.code)"
+        case .territoire, .lieu: return territory.name
         }
     }
 }

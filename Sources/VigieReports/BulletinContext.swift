@@ -28,8 +28,7 @@ public struct BulletinContext: Sendable {
 
     public func sectorName(_ id: String?) -> String {
         guard let id, !id.isEmpty else { return "secteur non précisé" }
-        for c in config.territory.communes { if let s = c.sectors.first(where: { $0.id == id }) { return s.name } }
-        return id
+        return config.territory.sector(id: id)?.sector.name ?? id
     }
 
     public func categoryLabel(_ id: String?) -> String {
@@ -47,10 +46,7 @@ public struct BulletinContext: Sendable {
 
     /// The quartier `id`, its secteur and commune.
     public func quartier(_ id: String) -> (quartier: Quartier, sector: Sector, commune: Commune)? {
-        for c in config.territory.communes {
-            for s in c.sectors { if let q = s.quartiers.first(where: { $0.id == id }) { return (q, s, c) } }
-        }
-        return nil
+        config.territory.quartier(id: id)
     }
 
     /// The secteur a quartier belongs to.
