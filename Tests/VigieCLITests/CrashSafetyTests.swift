@@ -86,9 +86,9 @@ final class CrashSafetyTests: XCTestCase {
             while started.0.isRunning, Date() < deadline { usleep(10_000) }
             guard started.0.isRunning else { break }
             kill(started.0.processIdentifier, SIGKILL)
-            started.0.waitUntilExit()
             _ = cli.finish(started)
-            XCTAssertEqual(started.0.terminationReason, .uncaughtSignal)
+            // It may have ended by itself between the check and the signal: then it was not killed.
+            guard started.0.terminationReason == .uncaughtSignal else { break }
             kills += 1
             print("crash harness: round \(round) \(scenario.name): killed after \(String(format: "%.2f", delay)) s (\(Int(share * 100)) % of a whole run), \(try cli.incidentsByFile().count) of \(files.count) files stored")
             try checkWhole(cli, expected: expected, context: "\(scenario.name), round \(round), kill \(kills)")
