@@ -22,9 +22,11 @@ build: deps
 demo: build
 	$(VIGIE) demo --out demo
 
+# The failures are listed again at the end, so that the last lines of a long log name them.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@bash -c 'set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test.log' || { \
+	  echo; echo "Tests en échec :"; grep -E "error: |Fatal error|Test Case .* failed" .build/test.log | cut -c1-400 | tail -40; exit 1; }
 
 # Kills vigie ingest and vigie nightly with SIGKILL at 24 seeded moments while they load 3 files of 20,000 rows,
 # and checks the store after each kill and after running again (make test runs 4 over 3 × 8,000). Replay: VIGIE_CRASH_SEED=N.
