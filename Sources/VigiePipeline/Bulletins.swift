@@ -10,8 +10,7 @@ public struct Bulletins: Sendable {
     let writer: BulletinWriter
 
     public init(_ observatory: Observatory, out: URL) throws {
-        writer = try BulletinWriter(context: BulletinContext(config: observatory.config, store: try observatory.store.snapshot(), today: observatory.context.today),
-                                    directory: out)
+        writer = try BulletinWriter(context: observatory.bulletinContext(), directory: out)
     }
 
     var context: BulletinContext { writer.context }
@@ -56,5 +55,12 @@ public struct Bulletins: Sendable {
         if let c = context.config.territory.communes.first(where: { $0.name.matchKey == commune.matchKey }) { return [c.insee] }
         throw VigieError(.usage, "commune inconnue « \(commune) »",
                          hint: "Communes : " + context.config.territory.communes.map { "\($0.insee) (\($0.name))" }.joined(separator: ", ") + ".")
+    }
+}
+
+extension Observatory {
+    /// What bulletins are built from: the configuration, today, and a snapshot of the store taken now.
+    func bulletinContext() throws -> BulletinContext {
+        BulletinContext(config: config, store: try store.snapshot(), today: context.today)
     }
 }

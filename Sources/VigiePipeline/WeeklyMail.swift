@@ -26,8 +26,7 @@ public struct WeeklyMail: Sendable {
 
     public init(_ observatory: Observatory) throws {
         self.observatory = observatory
-        writer = try BulletinWriter(context: BulletinContext(config: observatory.config, store: try observatory.store.snapshot(), today: observatory.context.today),
-                                    directory: FileManager.default.temporaryDirectory)
+        writer = try BulletinWriter(context: observatory.bulletinContext(), directory: FileManager.default.temporaryDirectory)
     }
 
     /// The sendmail command: `VIGIE_SENDMAIL` when set, else `settings.yaml`.
