@@ -27,36 +27,63 @@ public final class Store: Sendable {
             throw VigieError(.store, "le dossier du fichier de base n'existe pas : \(directory)",
                              hint: "Créez-le, ou donnez un autre chemin avec --db ou VIGIE_DB.")
         }
-        if !fm.fileExists(atPath: path) {
-            // Created private before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
-            guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw VigieError(.store, "impossible de créer la base \(path)", hint: "Vérifiez les droits sur le dossier.")
-            }
-        }
+        try Store.createPrivately(path)
         var config = Configuration()
         config.busyMode = .timeout(TimeInterval(Store.busySeconds))
         config.foreignKeysEnabled = true
         config.label = "vigie"
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            reader = pool
-            if try !pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
-                // Two processes opening a new store at once would both run the migrations (GRDB
-                // checks what is applied outside the migrations' transactions): they take turns
-                // on the store's lock file, and the second finds nothing left to do.
-                try Store.whileLocked(path + ".lock") { try Schema.migrator.migrate(pool) }
+            let lockPath = path + ".lock"
+            if Store.isInWALMode(path) {
+                let opened = try DatabasePool(path: path, configuration: config)
+                if try !opened.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
+                    // Two programs opening a store at once would both run the migrations (GRDB
+                    // checks what is applied outside the migrations' transactions): they take turns
+                    // on the store's lock file, and the second finds nothing left to do.
+                    try Store.whileLocked(lockPath) { try Schema.migrator.migrate(opened) }
+                }
+                pool = opened
+            } else {
+                // A new store: SQLite turns it to WAL mode under an exclusive lock it does not wait
+                // for, so programs opening it at once take turns for the whole opening.
+                pool = try Store.whileLocked(lockPath) {
+                    let opened = try DatabasePool(path: path, configuration: config)
+                    try Schema.migrator.migrate(opened)
+                    return opened
+                }
             }
+            reader = pool
         } catch let error as DatabaseError {
             throw Store.storeError(error, path: path)
         }
     }
 
+    /// Whether the file at `path` is a SQLite database in WAL mode: its header's read and write
+    /// versions (bytes 18 and 19) are 2 once WAL mode is set, and stay so.
+    static func isInWALMode(_ path: String) -> Bool {
+        guard let file = FileHandle(forReadingAtPath: path), let header = try? file.read(upToCount: 20) else { return false }
+        try? file.close()
+        return header.count == 20 && header[18] == 2 && header[19] == 2
+    }
+
+    /// Creates an empty store file, private (0600), unless there is one: SQLite gives its -wal and
+    /// -shm files the same mode. `O_EXCL`, because another program may create the store at the same
+    /// moment, and a file of theirs must never be replaced (Foundation's `createFile` replaces it).
+    static func createPrivately(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd); return }
+        guard errno == EEXIST else {
+            throw VigieError(.store, "impossible de créer la base \(path) : \(String(cString: strerror(errno)))",
+                             hint: "Vérifiez les droits sur le dossier.")
+        }
+    }
+
     /// Runs `body` holding the lock file `lockPath` (waiting for it), the file `vigie nightly` also
     /// locks while it runs.
-    static func whileLocked(_ lockPath: String, _ body: () throws -> Void) throws {
+    static func whileLocked<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
         let lock = try FileLock(path: lockPath)
         _ = try lock.lock(wait: true)
-        try withExtendedLifetime(lock) { try body() }
+        return try withExtendedLifetime(lock) { try body() }
     }
 
     /// Seconds a write waits for another program holding the store before giving up:
