@@ -23,7 +23,7 @@ public struct BulletinContext: Sendable {
 
     public func quartierName(_ id: String?) -> String {
         guard let id, !id.isEmpty else { return "non localisé" }
-        return quartier(id)?.quartier.name ?? id
+        return config.territory.quartier(id: id)?.quartier.name ?? id
     }
 
     public func sectorName(_ id: String?) -> String {
@@ -44,13 +44,8 @@ public struct BulletinContext: Sendable {
         "\(partnerName(key.partner)) (\(key.feed.replacingOccurrences(of: "-", with: " ")))"
     }
 
-    /// The quartier `id`, its secteur and commune.
-    public func quartier(_ id: String) -> (quartier: Quartier, sector: Sector, commune: Commune)? {
-        config.territory.quartier(id: id)
-    }
-
     /// The secteur a quartier belongs to.
-    public func sectorOf(quartier id: String) -> String? { quartier(id)?.sector.id }
+    public func sectorOf(quartier id: String) -> String? { config.territory.quartier(id: id)?.sector.id }
 
     // MARK: Figures
 

@@ -42,7 +42,7 @@ extension Diagnostic {
         let name: String, scope: String, population: Int, commune: String, quartier: String?
         switch area {
         case .quartier(let id):
-            guard let q = context.quartier(id) else {
+            guard let q = context.config.territory.quartier(id: id) else {
                 throw VigieError(.usage, "quartier inconnu « \(id) »", hint: "Les quartiers sont ceux de territory.yaml.")
             }
             (name, scope, population, commune, quartier) = ("quartier \(q.quartier.name) (\(q.commune.name))", id, q.quartier.population, q.commune.insee, id)

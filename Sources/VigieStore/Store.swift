@@ -34,24 +34,18 @@ public final class Store: Sendable {
         config.label = "vigie"
         do {
             let lockPath = path + ".lock"
-            if Store.isInWALMode(path) {
-                let opened = try DatabasePool(path: path, configuration: config)
-                if try !opened.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
-                    // Two programs opening a store at once would both run the migrations (GRDB
-                    // checks what is applied outside the migrations' transactions): they take turns
-                    // on the store's lock file, and the second finds nothing left to do.
-                    try Store.whileLocked(lockPath) { try Schema.migrator.migrate(opened) }
-                }
-                pool = opened
-            } else {
-                // A new store: SQLite turns it to WAL mode under an exclusive lock it does not wait
-                // for, so programs opening it at once take turns for the whole opening.
-                pool = try Store.whileLocked(lockPath) {
-                    let opened = try DatabasePool(path: path, configuration: config)
-                    try Schema.migrator.migrate(opened)
-                    return opened
-                }
+            // A new store: SQLite turns it to WAL mode under an exclusive lock it does not wait
+            // for, so programs opening it at once take turns on the store's lock file to do so.
+            let opened = try Store.isInWALMode(path)
+                ? DatabasePool(path: path, configuration: config)
+                : Store.whileLocked(lockPath) { try DatabasePool(path: path, configuration: config) }
+            if try !opened.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
+                // Two programs opening a store at once would both run the migrations (GRDB
+                // checks what is applied outside the migrations' transactions): they take turns
+                // on the lock file, and the second finds nothing left to do.
+                try Store.whileLocked(lockPath) { try Schema.migrator.migrate(opened) }
             }
+            pool = opened
             reader = pool
         } catch let error as DatabaseError {
             throw Store.storeError(error, path: path)
@@ -61,9 +55,10 @@ public final class Store: Sendable {
     /// Whether the file at `path` is a SQLite database in WAL mode: its header's read and write
     /// versions (bytes 18 and 19) are 2 once WAL mode is set, and stay so.
     static func isInWALMode(_ path: String) -> Bool {
-        guard let file = FileHandle(forReadingAtPath: path), let header = try? file.read(upToCount: 20) else { return false }
-        try? file.close()
-        return header.count == 20 && header[18] == 2 && header[19] == 2
+        guard let file = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? file.close() }
+        guard let header = try? file.read(upToCount: 20), header.count == 20 else { return false }
+        return header[18] == 2 && header[19] == 2
     }
 
     /// Creates an empty store file, private (0600), unless there is one: SQLite gives its -wal and
