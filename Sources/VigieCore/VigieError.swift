@@ -15,8 +15,8 @@ public struct SourceLocation: Sendable, Equatable, Codable {
 
     /// "fichier « x.csv », feuille « S », ligne 12, colonne D" in French, for people.
     public var description: String {
-        var parts = ["fichier « \(file) »"]
-        if let sheet { parts.append("feuille « \(sheet) »") }
+        var parts = ["fichier « \(file.shown()) »"]
+        if let sheet { parts.append("feuille « \(sheet.shown()) »") }
         if let row { parts.append("ligne \(row)") }
         if let column { parts.append("colonne \(column)") }
         return parts.joined(separator: ", ")
