@@ -29,7 +29,8 @@ enum PartnersLoader {
 
     private static func feed(_ f: YAMLValue, partner: String, categories: Set<String>, communes: Set<String>) throws -> Feed {
         _ = try f.mapping(allowed: ["id", "kind", "cadence", "due_day", "units", "max_rejected_rows", "unit", "columns",
-                                    "natures", "drop", "hmac", "hmac_key", "keep", "commune", "layout", "unit_kind", "since", "patterns"])
+                                    "natures", "drop", "hmac", "hmac_key", "keep", "commune", "layout", "unit_kind", "since", "patterns",
+                                    "read_hidden_sheets", "duplicates"])
         let kindText = try f.string("kind")
         guard let kind = FeedKind(rawValue: kindText) else {
             throw try f.required("kind").error("type de flux inconnu « \(kindText) »",
@@ -100,11 +101,33 @@ enum PartnersLoader {
             guard let value = Period(try p.string()) else { throw p.error("période illisible (ex. 2024-01)") }
             since = value
         }
-        return Feed(id: try f.string("id"), partnerID: partner, kind: kind, cadence: cadence, dueDay: dueDay,
+        var feed = Feed(id: try f.string("id"), partnerID: partner, kind: kind, cadence: cadence, dueDay: dueDay,
                     units: units, maxRejectedRows: maxRejected, unit: try f.optionalString("unit"),
                     columns: columns, natures: natures, drop: try f.optional("drop")?.strings() ?? [], hmac: hmac,
                     hmacKey: hmacKey, keep: try f.optional("keep")?.strings() ?? [], commune: try f.optionalString("commune"),
                     layout: layout, unitKind: unitKind, since: since, patterns: try f.optional("patterns")?.strings() ?? [])
+        // A pattern's placeholder gives the file's period: it must have the feed's cadence.
+        let placeholderPeriods: [String: Period] = ["{month}": .month(2026, 1), "{week}": .isoWeek(2026, 1), "{year}": .year(2026),
+                                                    "{semester}": .semester(2026, 1), "{school_year}": .schoolYear(2025)]
+        for pattern in feed.patterns {
+            for (placeholder, example) in placeholderPeriods where pattern.contains(placeholder) && feed.mismatch(example) != nil {
+                throw try f.required("patterns").error("le motif « \(pattern) » donne la période par \(placeholder), mais le flux attend \(cadence.expected)")
+            }
+        }
+        if let hidden = try f.optional("read_hidden_sheets") {
+            switch try hidden.string() {
+            case "true", "oui", "yes": feed.readHiddenSheets = true
+            case "false", "non", "no": feed.readHiddenSheets = false
+            default: throw hidden.error("read_hidden_sheets : true ou false")
+            }
+        }
+        if let d = try f.optional("duplicates") {
+            guard let policy = DuplicatePolicy(rawValue: try d.string()) else {
+                throw d.error("duplicates : reject (les deux valeurs rejetées, le reste chargé) ou refuse (fichier refusé)")
+            }
+            feed.duplicates = policy
+        }
+        return feed
     }
 
     static let incidentFields: Set<String> = [

@@ -63,6 +63,16 @@ public enum Cadence: String, Sendable, CaseIterable {
     case schoolYear = "school-year"
     /// No fixed cadence (residents' complaints): never late.
     case continuous
+
+    /// The periods a feed of this cadence covers, in French with an example, for messages.
+    public var expected: String {
+        switch self {
+        case .weekly: return "une semaine ISO (ex. 2026-W47)"
+        case .monthly, .continuous: return "un mois (ex. 2026-10)"
+        case .yearly: return "une année (ex. 2026)"
+        case .schoolYear: return "une année scolaire (ex. 2025-2026)"
+        }
+    }
 }
 
 /// Which column headers a count feed accepts as reporting units.
@@ -71,6 +81,14 @@ public enum UnitPolicy: String, Sendable {
     case territory
     /// Any header is a unit (public national files); units the territory knows get their commune.
     case any
+}
+
+/// What a counts file that gives the same period × unit × nature twice gets: never a sum.
+public enum DuplicatePolicy: String, Sendable, CaseIterable {
+    /// Both values are rejected (each names the other's row); the rest of the file loads.
+    case reject
+    /// The whole file is refused.
+    case refuse
 }
 
 /// One kind of file a partner sends, and how to read it.
@@ -109,6 +127,11 @@ public struct Feed: Sendable {
     public var since: Period?
     /// File-name patterns that identify this feed in the inbox, with `{month}`, `{week}`, … placeholders.
     public var patterns: [String]
+    /// Hidden sheets of a workbook are read too (`read_hidden_sheets: true`); by default they are
+    /// skipped and the load report says so: a hidden sheet is most often a draft or last month's copy.
+    public var readHiddenSheets = false
+    /// What a value given twice for the same period, unit and nature does (`duplicates`).
+    public var duplicates = DuplicatePolicy.reject
 
     public init(id: String, partnerID: String, kind: FeedKind, cadence: Cadence, dueDay: Int? = nil,
                 units: UnitPolicy = .territory, maxRejectedRows: Int? = nil, unit: String? = nil,
@@ -138,6 +161,17 @@ public struct Feed: Sendable {
 
     /// The cadence period a day belongs to (continuous feeds count by month).
     public func period(of date: CivilDate) -> Period { Feed.periodOf(date, cadence: cadence) }
+
+    /// Nil when `period` has this feed's cadence (a month for a monthly feed, a school year for the
+    /// schools…); otherwise why not, in French, with the form expected.
+    public func mismatch(_ period: Period) -> String? {
+        let fits: Bool
+        switch (cadence, period) {
+        case (.weekly, .isoWeek), (.monthly, .month), (.continuous, .month), (.yearly, .year), (.schoolYear, .schoolYear): fits = true
+        default: fits = false
+        }
+        return fits ? nil : "la période \(period) n'a pas la cadence du flux « \(id) », qui attend \(cadence.expected)"
+    }
 
     public static func periodOf(_ date: CivilDate, cadence: Cadence) -> Period {
         switch cadence {

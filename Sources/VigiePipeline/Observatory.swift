@@ -32,10 +32,14 @@ public struct Observatory: Sendable {
     }
 
     /// Loads one file for one feed, in one transaction, and says what became of it.
-    /// Nothing is thrown for a bad file: a refusal is an outcome, recorded in the ledger.
+    /// Nothing is thrown for a bad file: a refusal is an outcome, recorded in the ledger. `force`
+    /// loads bytes already loaded for another partner (refused otherwise).
     public func ingest(_ url: URL, partner: String, feed feedID: String, period: Period? = nil,
-                       displayName: String? = nil) throws -> IngestResult {
+                       displayName: String? = nil, force: Bool = false) throws -> IngestResult {
         let feed = try config.feed(partner: partner, feed: feedID)
+        if let period, let mismatch = feed.mismatch(period) {
+            throw VigieError(.usage, mismatch, hint: "Donnez --period sous la forme de \(feed.cadence.expected).")
+        }
         let name = displayName ?? url.lastPathComponent
         let received: ReceivedFile
         do {
@@ -45,9 +49,11 @@ public struct Observatory: Sendable {
         }
         let adapter = FeedAdapters.adapter(for: feed, context: context, fileName: name, period: period,
                                            hmacKey: try Secrets.hmacKey(for: feed, configDirectory: config.directory))
-        let outcome = try store.load(received, feed: feed) { sink in
-            let reader = try TableFile.open(url, displayName: name)
-            return try adapter.read(reader, into: sink)
+        let outcome = try store.load(received, feed: feed, force: force) { sink in
+            let reader = try TableFile.open(url, displayName: name, readHiddenSheets: feed.readHiddenSheets)
+            var summary = try adapter.read(reader, into: sink)
+            summary.notes.append(contentsOf: reader.skippedSheets.map(\.note))
+            return summary
         }
         return IngestResult(file: name, partner: partner, feed: feedID, sha256: received.sha256, outcome: outcome, error: nil)
     }

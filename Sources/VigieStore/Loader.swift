@@ -28,14 +28,16 @@ extension Store {
     /// the sink; either all of it is stored with its ledger entry, or nothing is.
     /// The same bytes for the same partner and feed are recognized and skipped. A later file for
     /// a period supersedes the earlier one for that period. `read` throwing a `VigieError` of kind
-    /// `.input`, or more rejected rows than the feed tolerates, refuses the file.
-    public func load(_ file: ReceivedFile, feed: Feed, receivedAt: Date = Date(),
+    /// `.input`, or more rejected rows than the feed tolerates, refuses the file. The same bytes
+    /// already loaded for another partner refuse it too (one commune's file counted for another),
+    /// unless `force`.
+    public func load(_ file: ReceivedFile, feed: Feed, receivedAt: Date = Date(), force: Bool = false,
                      read: (BatchSink) throws -> AdapterSummary) throws -> LoadOutcome {
         do {
             return try pool.writeWithoutTransaction { db in
                 var outcome: LoadOutcome?
                 try db.inTransaction(.immediate) {
-                    outcome = try load(db, file, feed: feed, receivedAt: receivedAt, read: read)
+                    outcome = try load(db, file, feed: feed, receivedAt: receivedAt, force: force, read: read)
                     return .commit
                 }
                 guard let outcome else { throw VigieError(.store, "chargement interrompu") }
@@ -49,13 +51,21 @@ extension Store {
         }
     }
 
-    private func load(_ db: Database, _ file: ReceivedFile, feed: Feed, receivedAt: Date,
+    private func load(_ db: Database, _ file: ReceivedFile, feed: Feed, receivedAt: Date, force: Bool,
                       read: (BatchSink) throws -> AdapterSummary) throws -> LoadOutcome {
         if let earlier = try Submission.fetchOne(db, sql: """
             SELECT * FROM submission WHERE partner = ? AND feed = ? AND sha256 = ? AND status != 'refused'
             ORDER BY id LIMIT 1
             """, arguments: [feed.partnerID, feed.id, file.sha256]) {
             return .alreadyLoaded(earlier)
+        }
+        if !force, let other = try Submission.fetchOne(db, sql: """
+            SELECT * FROM submission WHERE sha256 = ? AND partner != ? AND status != 'refused' ORDER BY id LIMIT 1
+            """, arguments: [file.sha256, feed.partnerID]) {
+            throw VigieError(.input, "ce fichier (mêmes octets) a déjà été chargé le \(other.receivedAt.prefix(10)) pour un autre partenaire : "
+                                 + "« \(other.partner) », flux « \(other.feed) », sous le nom « \(other.fileName.shown()) » (dépôt n° \(other.id ?? 0))",
+                             at: SourceLocation(file: file.name),
+                             hint: "Un même fichier ne vient pas de deux partenaires : vérifiez --partner et le fichier. S'il est vraiment à charger aussi pour « \(feed.partnerID) », relancez avec --force.")
         }
         var submission = Submission(
             id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
@@ -168,6 +178,7 @@ final class StoreSink: BatchSink {
     private let insertCount: BoundInsert
     private let insertIncident: BoundInsert
     private let insertReject: BoundInsert
+    private let deleteCount: BoundInsert
     private let submissionID: Int64
     private(set) var valuesLoaded = 0
     private(set) var incidentsLoaded = 0
@@ -188,6 +199,9 @@ final class StoreSink: BatchSink {
                                   sheet, source_row)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        deleteCount = try BoundInsert(db, sql: """
+            DELETE FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ?
+            """)
         insertReject = try BoundInsert(db, sql: """
             INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -205,6 +219,13 @@ final class StoreSink: BatchSink {
             v.add(count.source.sheet); v.add(count.source.row); v.add(count.source.column)
         }
         valuesLoaded += 1
+    }
+
+    func withdraw(count source: SourceRef) throws {
+        try deleteCount.run { v in
+            v.add(submissionID); v.add(source.sheet); v.add(source.row); v.add(source.column)
+        }
+        valuesLoaded -= 1
     }
 
     func add(_ incident: IncidentFact) throws {

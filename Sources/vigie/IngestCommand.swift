@@ -23,6 +23,9 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Compte rendu en JSON.")
     var json = false
 
+    @Flag(help: "Charge aussi un fichier déjà chargé pour un autre partenaire (mêmes octets), refusé sinon.")
+    var force = false
+
     @Argument(help: "Fichiers à charger (CSV ou XLSX).")
     var files: [String]
 
@@ -36,7 +39,7 @@ struct Ingest: ParsableCommand {
         let period = try parsePeriod(period, option: "--period")
         var reports: [IngestReport] = []
         for file in files {
-            let result = try observatory.ingest(URL(fileURLWithPath: file), partner: partner, feed: feed, period: period)
+            let result = try observatory.ingest(URL(fileURLWithPath: file), partner: partner, feed: feed, period: period, force: force)
             let report = IngestReport(result)
             if !json { printOut(report.text) }
             reports.append(report)

@@ -28,6 +28,8 @@ public struct CountsAdapter: FeedAdapter {
         var categories: [String: String] = [:]
         for (label, category) in feed.natures { categories[label.matchKey] = category }
         let filePeriod = explicitPeriod ?? PeriodFinder.period(in: fileName, cadence: feed.cadence)
+        var keys = CountKeys(policy: feed.duplicates, fileName: fileName)
+        var rejectedRows: Set<RowKey> = []
         var found = false
         for sheet in try reader.sheetNames() {
             var header: Header?
@@ -37,8 +39,8 @@ public struct CountsAdapter: FeedAdapter {
                     return
                 }
                 summary.rowsRead += 1
-                if try !readRow(row, header: h, filePeriod: filePeriod, categories: categories, sink: sink, summary: &summary) {
-                    summary.rowsRejected += 1
+                if try !readRow(row, header: h, filePeriod: filePeriod, categories: categories, keys: &keys, sink: sink, summary: &summary) {
+                    rejectedRows.insert(RowKey(sheet: row.sheet, row: row.number))
                 }
             }
         }
@@ -49,6 +51,7 @@ public struct CountsAdapter: FeedAdapter {
                              hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
                                  + reader.delimiterHint)
         }
+        summary.rowsRejected = rejectedRows.union(keys.rejectedRows).count
         return summary
     }
 
@@ -88,7 +91,7 @@ public struct CountsAdapter: FeedAdapter {
     }
 
     private func readRow(_ row: SourceRow, header: Header, filePeriod: Period?, categories: [String: String],
-                         sink: BatchSink, summary: inout AdapterSummary) throws -> Bool {
+                         keys: inout CountKeys, sink: BatchSink, summary: inout AdapterSummary) throws -> Bool {
         func cell(_ field: String) -> Cell { header.column[field].map { row[$0] } ?? .empty }
         func letter(_ field: String) -> String? { header.column[field].map(columnLetters) }
         func reject(_ column: String?, _ value: String?, _ reason: String) throws {
@@ -107,6 +110,10 @@ public struct CountsAdapter: FeedAdapter {
                 try reject(letter("period"), c.text, "période illisible (ex. 10/2026, 2026-10, 2025-2026) : ligne non chargée")
                 return false
             }
+        }
+        if let period, header.column["period"] != nil, let mismatch = feed.mismatch(period) {
+            try reject(letter("period"), cell("period").text, mismatch + " : ligne non chargée")
+            return false
         }
         guard let period else {
             throw VigieError(.input, "période introuvable : ni colonne de période, ni nom de fichier, ni --period",
@@ -136,9 +143,13 @@ public struct CountsAdapter: FeedAdapter {
                 rejected = true
             case .success(let value):
                 let category = categories[nature.matchKey]
-                if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
-                try sink.add(CountFact(period: period, unit: unit, code: nature, category: category, value: value,
-                                       source: SourceRef(sheet: row.sheet, row: row.number, column: columnLetters(column))))
+                let fact = CountFact(period: period, unit: unit, code: nature, category: category, value: value,
+                                     source: SourceRef(sheet: row.sheet, row: row.number, column: columnLetters(column)))
+                if try keys.add(fact, code: nature.matchKey, shown: valueCell.text, unitName: cell("unit").text.trimmingSpaces.isEmpty ? unit.id : cell("unit").text.trimmingSpaces, into: sink) {
+                    if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
+                } else {
+                    rejected = true
+                }
             }
         }
         return !rejected

@@ -18,18 +18,19 @@ public struct Etat4001Adapter: FeedAdapter {
 
     public func read(_ reader: TableReader, into sink: BatchSink) throws -> AdapterSummary {
         var rowsRead = 0
-        var rowsRejected = 0
+        // The same index, unit and period in two sheets (a copy of a sheet) is never summed.
+        var keys = CountKeys(policy: feed.duplicates, fileName: fileName)
+        var rejectedRows: Set<RowKey> = []
         var layouts: [String] = []
         var sheetsWithoutHeader: [String] = []
         for sheet in try reader.sheetNames() {
             var state = SheetState(sheet: sheet)
             try reader.forEachRow(inSheet: sheet) { row in
-                try consume(row, state: &state, sink: sink)
+                try consume(row, state: &state, keys: &keys, rejectedRows: &rejectedRows, sink: sink)
             }
             try finish(&state, sink: sink)
             if let layout = state.layout {
                 rowsRead += state.rowsRead
-                rowsRejected += state.rowsRejected
                 if !layouts.contains(layout.description) { layouts.append(layout.description) }
             } else {
                 sheetsWithoutHeader.append(sheet ?? fileName)
@@ -45,7 +46,7 @@ public struct Etat4001Adapter: FeedAdapter {
         if !sheetsWithoutHeader.isEmpty, sheetsWithoutHeader != [fileName] {
             layout += " — feuilles sans tableau 4001, ignorées : " + sheetsWithoutHeader.map { "« \($0) »" }.joined(separator: ", ")
         }
-        return AdapterSummary(rowsRead: rowsRead, rowsRejected: rowsRejected, layout: layout)
+        return AdapterSummary(rowsRead: rowsRead, rowsRejected: rejectedRows.union(keys.rejectedRows).count, layout: layout)
     }
 
     // MARK: - One sheet
@@ -71,13 +72,13 @@ public struct Etat4001Adapter: FeedAdapter {
 
     struct SheetState {
         let sheet: String?
-        var rowsBeforeHeader: [String] = []
+        /// The rows above the header (a title, a date), with their numbers, to find the period in.
+        var rowsBeforeHeader: [(row: Int, text: String)] = []
         var layout: Layout?
         var columns: [ColumnRole] = []
         var headerNames: [String] = []
         var seenIndex: [Int: Int] = [:]
         var rowsRead = 0
-        var rowsRejected = 0
         /// Sum of each value column over the data rows, to check a Total row.
         var columnSums: [Int] = []
         var totalRows: [SourceRow] = []
@@ -89,12 +90,13 @@ public struct Etat4001Adapter: FeedAdapter {
         SourceLocation(file: fileName, sheet: state.sheet, row: row, column: column.map(columnLetters))
     }
 
-    private func consume(_ row: SourceRow, state: inout SheetState, sink: BatchSink) throws {
+    private func consume(_ row: SourceRow, state: inout SheetState, keys: inout CountKeys, rejectedRows: inout Set<RowKey>,
+                         sink: BatchSink) throws {
         guard state.layout != nil else {
             if Etat4001Adapter.isHeader(row) {
                 try readHeader(row, state: &state)
             } else if state.rowsBeforeHeader.count < Etat4001Adapter.headerSearchRows {
-                state.rowsBeforeHeader.append(row.cells.prefix(2).map(\.text).joined(separator: " "))
+                state.rowsBeforeHeader.append((row.number, row.cells.prefix(2).map(\.text).joined(separator: " ")))
             }
             return
         }
@@ -110,7 +112,7 @@ public struct Etat4001Adapter: FeedAdapter {
             try sink.reject(RejectFact(sheet: state.sheet, row: row.number, column: column.map(columnLetters),
                                        value: value, reason: reason))
         }
-        defer { if rejectedHere { state.rowsRejected += 1 } }
+        defer { if rejectedHere { rejectedRows.insert(RowKey(sheet: row.sheet, row: row.number)) } }
 
         if let beyond = row.rejectBeyondHeader(width: state.columns.count + 2) {
             rejectedHere = true
@@ -155,10 +157,14 @@ public struct Etat4001Adapter: FeedAdapter {
                         try reject(column, cell.text, "l'index \(index) n'est pas utilisé dans l'état 4001 : valeur non chargée")
                         continue
                     }
+                    let fact = CountFact(period: period, unit: unit, code: code, category: category, value: value,
+                                         source: SourceRef(sheet: state.sheet, row: row.number, column: columnLetters(column)))
+                    guard try keys.add(fact, code: code, shown: cell.text, unitName: state.headerNames[i], into: sink) else {
+                        rejectedHere = true
+                        continue
+                    }
                     rowValues[i] = value
                     state.columnSums[i] += value
-                    try sink.add(CountFact(period: period, unit: unit, code: code, category: category, value: value,
-                                           source: SourceRef(sheet: state.sheet, row: row.number, column: columnLetters(column))))
                 }
             }
         }
@@ -274,7 +280,7 @@ public struct Etat4001Adapter: FeedAdapter {
     /// sheet name, the title rows and the file name. A month named anywhere wins over a year; two
     /// places that name different months (or years), or that contradict --period, refuse the file.
     private func sheetPeriod(_ state: SheetState, headerRow: Int) throws -> Period {
-        let title = state.rowsBeforeHeader.joined(separator: " ")
+        let title = state.rowsBeforeHeader.map(\.text).joined(separator: " ")
         let sources: [(name: String, text: String)] = [
             ("le nom de la feuille", state.sheet ?? ""), ("le titre", title), ("le nom du fichier", fileName),
         ]
@@ -283,8 +289,12 @@ public struct Etat4001Adapter: FeedAdapter {
         let found = months.isEmpty ? years : months
         if let (source, period) = found.first(where: { $0.1 != (explicitPeriod ?? found[0].1) }) {
             let other = explicitPeriod.map { "--period dit \($0)" } ?? "\(found[0].0) indique \(found[0].1)"
+            // Point at the title's own line when the title is what disagrees.
+            let titleRow = state.rowsBeforeHeader.first { row in
+                (PeriodFinder.month(in: row.text) ?? PeriodFinder.year(in: row.text)) == period
+            }?.row
             throw VigieError(.input, "\(source) indique \(period) mais \(other)",
-                             at: location(state, row: headerRow),
+                             at: location(state, row: source == "le titre" ? titleRow ?? headerRow : headerRow),
                              hint: "Vérifiez que c'est le bon fichier et la bonne période (--period).")
         }
         if let explicit = explicitPeriod { return explicit }

@@ -123,6 +123,8 @@ public struct IncidentsAdapter: FeedAdapter {
         func text(_ field: String) -> String? { let t = cell(field).text.trimmingSpaces; return t.isEmpty ? nil : t }
         func letter(_ field: String) -> String? { header.column[field].map(columnLetters) }
         func reject(_ field: String, _ reason: String) throws {
+            // A formula never computed is why a date or a nature cannot be read: say so, not « illisible ».
+            let reason = if case .formulaWithoutValue = cell(field) { Cell.formulaWithoutValueReason + " — " + reason } else { reason }
             try sink.reject(RejectFact(sheet: row.sheet, row: row.number, column: letter(field), value: text(field), reason: reason))
         }
 

@@ -59,7 +59,7 @@ public enum FrenchDate {
         switch cell {
         case .dateSerial(let d), .number(let d): return fromExcelSerial(d)
         case .text(let s): return parse(s)
-        case .empty, .bool: return nil
+        case .empty, .bool, .percent, .formulaWithoutValue: return nil
         }
     }
 
@@ -82,7 +82,7 @@ public enum FrenchDate {
             let minutes = Int(((d - d.rounded(.down)) * 1440).rounded())
             return minutes % 1440
         case .text(let s): return parseTime(s)
-        case .empty, .bool: return nil
+        case .empty, .bool, .percent, .formulaWithoutValue: return nil
         }
     }
 }

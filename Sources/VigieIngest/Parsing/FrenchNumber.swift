@@ -35,16 +35,23 @@ public enum FrenchNumber {
         case .text(let s): value = parse(s)
         case .empty: return .failure(.empty)
         case .bool, .dateSerial: value = nil
+        case .percent: return .failure(.percent)
+        case .formulaWithoutValue: return .failure(.formulaWithoutValue)
         }
         guard let value else { return .failure(.notANumber) }
         guard value >= 0 else { return .failure(.negative) }
-        guard value == value.rounded(), value < 1e12 else { return .failure(.notWhole) }
+        guard value == value.rounded() else { return .failure(.notWhole) }
+        guard value <= Double(maxCount) else { return .failure(.tooLarge) }
         return .success(Int(value))
     }
 
+    /// The largest count stored (999 999 999 999): more is a typo or a cell pasted from elsewhere,
+    /// never a number of facts of one territory.
+    public static let maxCount = 999_999_999_999
+
     /// Why a cell is not a count.
     public enum CountError: Error, Equatable {
-        case empty, notANumber, negative, notWhole
+        case empty, notANumber, negative, notWhole, tooLarge, percent, formulaWithoutValue
 
         public var message: String {
             switch self {
@@ -52,6 +59,9 @@ public enum FrenchNumber {
             case .notANumber: return "ce n'est pas un nombre"
             case .negative: return "nombre négatif"
             case .notWhole: return "nombre non entier"
+            case .tooLarge: return "nombre trop grand pour un effectif (plus de 999 999 999 999)"
+            case .percent: return "cellule au format pourcentage : « 100 % » y vaut 1 ; donnez l'effectif, pas un taux"
+            case .formulaWithoutValue: return Cell.formulaWithoutValueReason
             }
         }
     }

@@ -56,7 +56,7 @@ public struct CSVReader: TableReader {
                 }
             }
             if let announced { return announced }
-            return try Self.isUTF8(head: bytes, rest: file) ? .utf8 : .windows1252
+            return try Self.encodingWithoutMark(head: bytes, rest: file, url: url, name: name)
         }
         self.encoding = detected
 
@@ -140,29 +140,58 @@ public struct CSVReader: TableReader {
 
     // MARK: - Detection
 
-    /// Scans the rest of the file once, in chunks, and tells whether all of it is well-formed UTF-8.
-    /// `head` is what was already read; a sequence cut by a chunk's end is carried over to the next chunk.
-    static func isUTF8(head: UnsafeRawBufferPointer, rest file: ChunkedFile) throws -> Bool {
-        var carry: [UInt8]
-        switch UTF8Check.scan(head) {
-        case .invalid: return false
-        case .incomplete(let at): carry = Array(head[at...])
-        case .valid: carry = []
+    /// The encoding of a file without a byte order mark, decided on the whole file: valid UTF-8
+    /// everywhere → UTF-8; no well-formed multi-byte UTF-8 sequence anywhere → Windows-1252; both a
+    /// well-formed multi-byte sequence and an ill-formed one (a Windows-1252 line pasted into UTF-8)
+    /// → refused, naming the line of the first ill-formed sequence, rather than read as mojibake.
+    /// `head` is what was already read; a sequence cut by a chunk's end is carried over to the next.
+    static func encodingWithoutMark(head: UnsafeRawBufferPointer, rest file: ChunkedFile, url: URL, name: String) throws -> DetectedEncoding {
+        var survey = UTF8Check.Survey()
+        var buffer = [UInt8](repeating: 0, count: chunkSize + head.count + 4)
+        buffer.replaceSubrange(0..<head.count, with: head)
+        var carried = head.count
+        while !survey.isMixed {
+            let count = try buffer.withUnsafeMutableBytes { raw in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[carried..<(carried + chunkSize)]))
+            }
+            let last = count == 0
+            let cut = buffer.withUnsafeBytes { raw in
+                survey.scan(UnsafeRawBufferPointer(rebasing: raw[0..<(carried + count)]), last: last)
+            }
+            if last { break }
+            if let cut {
+                let tail = Array(buffer[cut..<(carried + count)])
+                buffer.replaceSubrange(0..<tail.count, with: tail)
+                carried = tail.count
+            } else {
+                carried = 0
+            }
         }
-        var buffer = [UInt8](repeating: 0, count: chunkSize + 4)
+        guard let invalid = survey.firstInvalid else { return .utf8 }
+        guard survey.multibyte else { return .windows1252 }
+        let (line, byte) = try Self.lineAndByte(at: invalid, url: url, name: name)
+        throw VigieError(.input, "encodage mélangé : le fichier est en UTF-8, mais la ligne \(line) contient un octet qui n'en est pas "
+                             + "(0x\(String(byte, radix: 16, uppercase: true)), sans doute du texte Windows-1252 collé) : "
+                             + "le lire tout en UTF-8 ou tout en Windows-1252 déformerait les accents",
+                         at: SourceLocation(file: name, row: line),
+                         hint: "Corrigez les accents de la ligne \(line) ou réenregistrez tout le fichier en « CSV UTF-8 » depuis le tableur, puis renvoyez-le.")
+    }
+
+    /// The 1-based line holding byte `offset` of the file, and that byte.
+    static func lineAndByte(at offset: Int, url: URL, name: String) throws -> (Int, UInt8) {
+        let file = try ChunkedFile(url: url, name: name)
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var line = 1
+        var position = 0
         while true {
-            let carried = carry.count
-            buffer.replaceSubrange(0..<carried, with: carry)
-            let (count, outcome) = try buffer.withUnsafeMutableBytes { raw -> (Int, UTF8Check.Outcome) in
-                let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[carried..<(carried + chunkSize)]))
-                return (count, UTF8Check.scan(UnsafeRawBufferPointer(rebasing: raw[0..<(carried + count)])))
+            let count = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
+            guard count > 0 else { return (line, 0) }
+            if offset < position + count {
+                line += buffer[0..<(offset - position)].lazy.filter { $0 == 0x0A }.count
+                return (line, buffer[offset - position])
             }
-            if count == 0 { return carried == 0 }
-            switch outcome {
-            case .invalid: return false
-            case .valid: carry = []
-            case .incomplete(let at): carry = Array(buffer[at..<(carried + count)])
-            }
+            line += buffer[0..<count].lazy.filter { $0 == 0x0A }.count
+            position += count
         }
     }
 

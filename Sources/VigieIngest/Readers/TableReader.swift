@@ -6,8 +6,14 @@ public enum Cell: Sendable, Equatable {
     case text(String)
     case number(Double)
     case bool(Bool)
-    /// An XLSX number whose style is a date format: the Excel serial (days since 1899-12-30, fraction = time).
+    /// An XLSX number whose style is a date format: the Excel serial in the 1900 date system (days since
+    /// 1899-12-30, fraction = time), whatever the workbook's own date system.
     case dateSerial(Double)
+    /// An XLSX number whose style is a percentage: the stored value (« 100 % » is stored as 1).
+    case percent(Double)
+    /// An XLSX formula with no cached value (a workbook written by a program, never opened in a
+    /// spreadsheet): what the partner meant is unknown. The payload is the formula's text.
+    case formulaWithoutValue(String)
 
     /// The cell as a user would read it in a spreadsheet, for messages and for text fields.
     public var text: String {
@@ -18,8 +24,16 @@ public enum Cell: Sendable, Equatable {
             if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
             return String(d)
         case .bool(let b): return b ? "VRAI" : "FAUX"
+        case .percent(let d):
+            let hundred = d * 100
+            return (hundred == hundred.rounded() && abs(hundred) < 1e15 ? String(Int64(hundred)) : String(hundred)) + " %"
+        case .formulaWithoutValue(let formula): return "=" + formula
         }
     }
+
+    /// The reason a formula cell without a cached value is rejected, the same everywhere.
+    public static let formulaWithoutValueReason =
+        "formule sans valeur calculée : ouvrez et enregistrez le fichier dans Excel ou LibreOffice, puis renvoyez-le"
 
     /// True when the cell holds nothing but white space.
     public var isBlank: Bool {
@@ -59,4 +73,10 @@ public protocol TableReader {
     func sheetNames() throws -> [String?]
     /// Calls `body` for each non-empty row of `sheet`, in order.
     func forEachRow(inSheet sheet: String?, _ body: (SourceRow) throws -> Void) throws
+    /// The sheets left unread (hidden ones), for the load report.
+    var skippedSheets: [SkippedSheet] { get }
+}
+
+extension TableReader {
+    public var skippedSheets: [SkippedSheet] { [] }
 }

@@ -111,6 +111,80 @@ enum UTF8Check {
     }
 }
 
+extension UTF8Check {
+    /// What a survey of a whole file found, chunk after chunk: whether a well-formed multi-byte
+    /// sequence appears anywhere (evidence of UTF-8), and the offset of the first ill-formed one.
+    struct Survey {
+        var multibyte = false
+        var firstInvalid: Int?
+        /// Bytes surveyed so far, to turn a chunk's index into a file offset.
+        var offset = 0
+
+        /// Both kinds of evidence were found: the file mixes UTF-8 and something else.
+        var isMixed: Bool { multibyte && firstInvalid != nil }
+
+        /// Surveys the next chunk; returns where a sequence cut by the chunk's end starts (to carry
+        /// it over to the next chunk), or nil. At the end of the file, call with `last` true.
+        mutating func scan(_ bytes: UnsafeRawBufferPointer, last: Bool) -> Int? {
+            let n = bytes.count
+            var i = 0
+            defer { offset += i }
+            while i < n {
+                while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                }
+                guard i < n else { break }
+                let length = UTF8Check.sequenceLength(bytes, at: i)
+                switch length {
+                case .some(let k) where k > 0:
+                    if k > 1 { multibyte = true }
+                    i += k
+                case .some:
+                    // Cut by the end of the chunk.
+                    if !last { return i }
+                    if firstInvalid == nil { firstInvalid = offset + i }
+                    i += 1
+                case .none:
+                    if firstInvalid == nil { firstInvalid = offset + i }
+                    i += 1
+                }
+                if isMixed { i = n; break }
+            }
+            return nil
+        }
+    }
+
+    /// The length of the well-formed sequence starting at `i` (1 for ASCII), 0 when the buffer ends
+    /// inside it, nil when it is ill-formed.
+    static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        let lead = bytes[i]
+        if lead < 0x80 { return 1 }
+        let trailing: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: trailing = 1
+        case 0xE0: trailing = 2; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: trailing = 2
+        case 0xED: trailing = 2; high = 0x9F
+        case 0xF0: trailing = 3; low = 0x90
+        case 0xF1...0xF3: trailing = 3
+        case 0xF4: trailing = 3; high = 0x8F
+        default: return nil
+        }
+        for k in 1...trailing {
+            guard i + k < bytes.count else { return 0 }
+            let byte = bytes[i + k]
+            if k == 1 {
+                guard byte >= low, byte <= high else { return nil }
+            } else {
+                guard byte & 0xC0 == 0x80 else { return nil }
+            }
+        }
+        return trailing + 1
+    }
+}
+
 /// Windows-1252 (the "ANSI" code page of French Windows) decoded with its full table.
 enum Windows1252 {
     /// Unicode scalars of bytes 0x80–0x9F. The five bytes the code page leaves undefined

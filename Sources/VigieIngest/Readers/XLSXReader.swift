@@ -27,19 +27,31 @@ public struct XLSXReader: TableReader {
     /// Size of the blocks handed from the decompressor to the XML parser.
     static let chunkSize = 1 << 16
 
+    /// Offset from the 1904 date system (Mac Excel: day 0 is 1904-01-01) to the 1900 one.
+    static let days1904 = 1_462.0
+
     public let url: URL
     public let displayName: String
-    /// Sheet names in workbook order, each with its part's path inside the archive.
+    /// The sheets read, in workbook order, each with its part's path inside the archive.
     let sheets: [(name: String, path: String)]
+    /// Hidden and very hidden sheets, not read unless the reader was opened with `readHiddenSheets`.
+    public let skippedSheets: [SkippedSheet]
     let sharedStrings: [String]
     /// The shared-strings part the workbook names but lacks, if so: a cell that refers to it is refused.
     let missingSharedStrings: String?
-    /// For each cell style index (`s` attribute), whether its number format shows a date.
-    let dateStyles: [Bool]
+    /// For each cell style index (`s` attribute), how its number format shows a number.
+    let styleKinds: [NumberStyle]
+    /// True for a workbook in the 1904 date system (`<workbookPr date1904="1"/>`): its serials are shifted.
+    let date1904: Bool
+    /// True when the workbook asks to be recalculated when opened (`<calcPr fullCalcOnLoad="1"/>`), as
+    /// workbooks written by programs (openpyxl, XlsxWriter) do: their formulas' cached values were never
+    /// computed (XlsxWriter writes 0), so no formula result is trusted.
+    let recalculateOnLoad: Bool
     private let archive: Archive
 
-    /// Opens the workbook and reads its directory: sheet list, shared strings and styles.
-    public init(url: URL, displayName: String? = nil) throws {
+    /// Opens the workbook and reads its directory: sheet list, date system, shared strings and styles.
+    /// Hidden sheets (a draft, last month's copy) are skipped unless `readHiddenSheets`.
+    public init(url: URL, displayName: String? = nil, readHiddenSheets: Bool = false) throws {
         let name = displayName ?? url.lastPathComponent
         self.url = url
         self.displayName = name
@@ -62,8 +74,13 @@ public struct XLSXReader: TableReader {
                              hint: "Vérifiez que le classeur contient au moins une feuille de données.")
         }
         var sheets: [(name: String, path: String)] = []
+        var skipped: [SkippedSheet] = []
         var paths: Set<String> = []
         for sheet in workbook.sheets {
+            if let state = sheet.state, !readHiddenSheets {
+                skipped.append(SkippedSheet(name: sheet.name, veryHidden: state == "veryHidden"))
+                continue
+            }
             guard let target = relations[sheet.relation] else {
                 throw VigieError(.input, "la feuille « \(sheet.name) » ne renvoie à aucune partie du classeur",
                                  at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
@@ -75,7 +92,16 @@ public struct XLSXReader: TableReader {
             }
             sheets.append((sheet.name, target))
         }
+        guard !sheets.isEmpty else {
+            throw VigieError(.input, "toutes les feuilles du classeur sont masquées ("
+                                 + skipped.map { "« \($0.name.shown()) »" }.joined(separator: ", ") + ") : aucune n'est lue",
+                             at: SourceLocation(file: name),
+                             hint: "Affichez dans Excel la feuille qui porte les données (clic droit sur un onglet → Afficher), enregistrez et renvoyez le fichier.")
+        }
         self.sheets = sheets
+        self.skippedSheets = skipped
+        self.date1904 = workbook.date1904
+        self.recalculateOnLoad = workbook.fullCalcOnLoad
 
         let sharedStringsPath = relations.values.first { $0.hasSuffix("sharedStrings.xml") } ?? "xl/sharedStrings.xml"
         if archive[sharedStringsPath] != nil {
@@ -91,9 +117,9 @@ public struct XLSXReader: TableReader {
         if archive[stylesPath] != nil {
             let styles = StylesHandler()
             try parts.parse(stylesPath, with: styles)
-            dateStyles = styles.cellFormats.map { styles.isDate(formatID: $0) }
+            styleKinds = styles.cellFormats.map { styles.kind(formatID: $0) }
         } else {
-            dateStyles = []
+            styleKinds = []
         }
     }
 
@@ -109,7 +135,8 @@ public struct XLSXReader: TableReader {
         try withoutActuallyEscaping(body) { body in
             let handler = SheetHandler(sheet: part.name, file: displayName, sharedStrings: sharedStrings,
                                        missingSharedStrings: missingSharedStrings,
-                                       dateStyles: dateStyles, body: body)
+                                       styleKinds: styleKinds, date1904: date1904,
+                                       recalculateOnLoad: recalculateOnLoad, body: body)
             try PartReader(archive: archive, file: displayName, sheet: part.name).parse(part.path, with: handler)
         }
     }
@@ -221,13 +248,23 @@ private final class RelationshipsHandler: XMLEventHandler {
     }
 }
 
-/// `xl/workbook.xml`: the sheets in order, with their relationship ids.
+/// `xl/workbook.xml`: the sheets in order, with their relationship ids and visibility (`state`: nil when
+/// visible, `hidden` or `veryHidden`), and the date system.
 private final class WorkbookHandler: XMLEventHandler {
-    var sheets: [(name: String, relation: String)] = []
+    var sheets: [(name: String, relation: String, state: String?)] = []
+    var date1904 = false
+    var fullCalcOnLoad = false
     func start(_ name: String, attributes: [(name: String, value: String)]) throws {
+        func flag(_ key: String) -> Bool {
+            let value = attribute(attributes, key)?.lowercased()
+            return value == "1" || value == "true"
+        }
+        if name == "workbookPr" { date1904 = flag("date1904"); return }
+        if name == "calcPr" { fullCalcOnLoad = flag("fullCalcOnLoad"); return }
         guard name == "sheet", let sheetName = attribute(attributes, "name"),
               let relation = attributes.first(where: { $0.name.hasSuffix(":id") || $0.name == "id" })?.value else { return }
-        sheets.append((sheetName, relation))
+        let state = attribute(attributes, "state").flatMap { $0 == "visible" ? nil : $0 }
+        sheets.append((sheetName, relation, state))
     }
     func end(_ name: String) throws {}
     func text(_ text: String) throws {}
@@ -299,12 +336,26 @@ private final class StylesHandler: XMLEventHandler {
     }
     func text(_ text: String) throws {}
 
+    /// How a number format shows a number: a date or time, a percentage, or plainly.
+    func kind(formatID: Int) -> NumberStyle {
+        if formatID == 9 || formatID == 10 { return .percent }
+        if isDate(formatID: formatID) { return .date }
+        if let code = customFormats[formatID], Self.visiblePart(code).contains("%") { return .percent }
+        return .plain
+    }
+
     /// Built-in date and time formats (ECMA-376 §18.8.30, with the East Asian ones), or a custom code
     /// that shows a day, a year or an hour once quoted text, escapes and `[...]` sections are removed.
     func isDate(formatID: Int) -> Bool {
         if (14...22).contains(formatID) || (27...36).contains(formatID) || (45...47).contains(formatID)
             || (50...58).contains(formatID) { return true }
         guard let code = customFormats[formatID] else { return false }
+        let lower = Self.visiblePart(code).lowercased()
+        return lower.contains("d") || lower.contains("y") || lower.contains("h")
+    }
+
+    /// A format code without its quoted text, escaped characters and `[...]` sections: what it shows.
+    static func visiblePart(_ code: String) -> String {
         var visible = ""
         var inQuote = false, inBracket = false, escaped = false
         for character in code {
@@ -317,8 +368,7 @@ private final class StylesHandler: XMLEventHandler {
             default: if !inQuote, !inBracket { visible.append(character) }
             }
         }
-        let lower = visible.lowercased()
-        return lower.contains("d") || lower.contains("y") || lower.contains("h")
+        return visible
     }
 }
 
@@ -328,7 +378,9 @@ private final class SheetHandler: XMLEventHandler {
     let file: String
     let sharedStrings: [String]
     let missingSharedStrings: String?
-    let dateStyles: [Bool]
+    let styleKinds: [NumberStyle]
+    let date1904: Bool
+    let recalculateOnLoad: Bool
     let body: (SourceRow) throws -> Void
 
     private var rowNumber = 0
@@ -338,19 +390,25 @@ private final class SheetHandler: XMLEventHandler {
     private var cellType = "n"
     private var cellStyle = 0
     private var value = ""
+    private var formula = ""
+    private var hasFormula = false
+    private var sawValue = false
+    private var inFormula = false
     private var inValue = false
     private var inInlineText = false
     private var inInline = false
     private var inPhonetic = false
     private var rowBytes = 0
 
-    init(sheet: String, file: String, sharedStrings: [String], missingSharedStrings: String?, dateStyles: [Bool],
-         body: @escaping (SourceRow) throws -> Void) {
+    init(sheet: String, file: String, sharedStrings: [String], missingSharedStrings: String?, styleKinds: [NumberStyle],
+         date1904: Bool, recalculateOnLoad: Bool, body: @escaping (SourceRow) throws -> Void) {
         self.sheet = sheet
         self.file = file
         self.sharedStrings = sharedStrings
         self.missingSharedStrings = missingSharedStrings
-        self.dateStyles = dateStyles
+        self.styleKinds = styleKinds
+        self.date1904 = date1904
+        self.recalculateOnLoad = recalculateOnLoad
         self.body = body
     }
 
@@ -374,7 +432,11 @@ private final class SheetHandler: XMLEventHandler {
             cellType = attribute(attributes, "t") ?? "n"
             cellStyle = attribute(attributes, "s").flatMap(Int.init) ?? 0
             value = ""
-        case "v": inValue = true
+            formula = ""
+            hasFormula = false
+            sawValue = false
+        case "v": inValue = true; sawValue = true
+        case "f" where inSheetData: inFormula = true; hasFormula = true
         case "is": inInline = true
         case "rPh": inPhonetic = true
         case "t" where inInline && !inPhonetic: inInlineText = true
@@ -386,6 +448,7 @@ private final class SheetHandler: XMLEventHandler {
         switch name {
         case "sheetData": inSheetData = false
         case "v": inValue = false
+        case "f": inFormula = false
         case "is": inInline = false
         case "rPh": inPhonetic = false
         case "t": inInlineText = false
@@ -408,6 +471,11 @@ private final class SheetHandler: XMLEventHandler {
     }
 
     func text(_ text: String) throws {
+        if inFormula {
+            // Kept only to be shown in the reject of a formula without a value: a short excerpt is enough.
+            if formula.utf8.count < 256 { formula += text }
+            return
+        }
         guard inValue || inInlineText else { return }
         value += text
         if value.utf8.count > XLSXReader.maxCellBytes {
@@ -417,6 +485,12 @@ private final class SheetHandler: XMLEventHandler {
     }
 
     private func makeCell() throws -> Cell {
+        // A formula whose result was never computed (written by a program, never opened in a spreadsheet).
+        // A shared formula's followers carry only `<f t="shared" si="0"/>`: no text, still a formula.
+        // A workbook to be recalculated on opening has no trustworthy cached value at all.
+        if hasFormula, recalculateOnLoad || !sawValue || (value.isEmpty && cellType != "str") {
+            return .formulaWithoutValue(formula.isEmpty ? "(formule partagée)" : formula)
+        }
         switch cellType {
         case "s":
             guard !value.isEmpty else { return .empty }
@@ -444,8 +518,11 @@ private final class SheetHandler: XMLEventHandler {
                 throw VigieError(.input, "nombre illisible « \(value) » dans le XML de la feuille",
                                  at: location, hint: "Le classeur est corrompu : réenregistrez-le depuis Excel ou LibreOffice.")
             }
-            let isDate = dateStyles.indices.contains(cellStyle) && dateStyles[cellStyle]
-            return isDate ? .dateSerial(number) : .number(number)
+            switch styleKinds.indices.contains(cellStyle) ? styleKinds[cellStyle] : .plain {
+            case .date: return .dateSerial(date1904 ? number + XLSXReader.days1904 : number)
+            case .percent: return .percent(number)
+            case .plain: return .number(number)
+            }
         }
     }
 
@@ -464,5 +541,23 @@ private final class SheetHandler: XMLEventHandler {
             if letters > 3 { return XLSXReader.maxColumns }
         }
         return letters == 0 ? nil : index - 1
+    }
+}
+
+/// How a cell style shows a number, from its number format.
+enum NumberStyle: Sendable {
+    case plain, date, percent
+}
+
+/// A sheet of a workbook that was not read because it is hidden.
+public struct SkippedSheet: Sendable, Equatable {
+    public var name: String
+    /// « Very hidden » sheets can only be shown from Excel's VBA editor.
+    public var veryHidden: Bool
+
+    /// The load report's line for it, in French.
+    public var note: String {
+        "feuille « \(name.shown()) » non lue : elle est \(veryHidden ? "très masquée (visible seulement depuis l'éditeur VBA)" : "masquée")"
+            + " ; si elle porte des données à charger, affichez-la dans Excel et renvoyez le fichier"
     }
 }
