@@ -99,7 +99,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),
-        .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"], exclude: ["Hostile"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"], exclude: ["Hostile", "Traps"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -105,16 +105,16 @@ public struct IngestReport: Codable, Sendable {
             }
             if !unclassifiedNatures.isEmpty {
                 lines.append("  natures non classées (chargées « non classé », à ajouter dans partners.yaml) : "
-                    + unclassifiedNatures.sorted { $0.key < $1.key }.map { "« \($0.key) » (\($0.value))" }.joined(separator: ", "))
+                    + unclassifiedNatures.sorted { $0.key < $1.key }.map { "« \($0.key.shown()) » (\($0.value))" }.joined(separator: ", "))
             }
-            for note in notes { lines.append("  note : \(note)") }
+            for note in notes { lines.append("  note : \(note.shown(limit: Self.lineLimit))") }
             for s in superseded {
                 lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
             }
             if !rejects.isEmpty {
                 lines.append("  rejets (conservés dans la base, à faire corriger par le partenaire) :")
                 for r in rejects.prefix(50) {
-                    lines.append("    - " + Self.place(r) + " : " + r.reason)
+                    lines.append("    - " + Self.place(r) + " : " + r.reason.shown(limit: Self.lineLimit))
                 }
                 if rejects.count > 50 { lines.append("    … et \(rejects.count - 50) autres (vigie status --json les donne tous)") }
             }
@@ -122,19 +122,22 @@ public struct IngestReport: Codable, Sendable {
             lines.append("= \(file) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
         case .refused:
             lines.append("✘ \(file) — \(partner)/\(feed) : fichier refusé, rien n'a été chargé")
-            lines.append("  " + (message ?? "").replacingOccurrences(of: "\n", with: "\n  "))
+            lines.append(contentsOf: (message ?? "").split(separator: "\n").map { "  " + String($0).shown(limit: Self.lineLimit) })
         case .unreadable:
             lines.append("✘ \(file) — \(partner)/\(feed) : \(message ?? "fichier illisible")")
         }
         return lines.joined(separator: "\n")
     }
 
+    /// The most characters of one reason, note or message line: a report line stays readable whatever the file holds.
+    static let lineLimit = 600
+
     static func place(_ r: Reject) -> String {
         var parts: [String] = []
-        if let sheet = r.sheet { parts.append("feuille « \(sheet) »") }
+        if let sheet = r.sheet { parts.append("feuille « \(sheet.shown()) »") }
         if let row = r.row { parts.append("ligne \(row)") }
         if let column = r.column { parts.append("colonne \(column)") }
-        if let value = r.value, !value.isEmpty { parts.append("valeur « \(value) »") }
+        if let value = r.value, !value.isEmpty { parts.append("valeur « \(value.shown()) »") }
         return parts.joined(separator: ", ")
     }
 }

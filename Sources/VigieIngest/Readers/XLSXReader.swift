@@ -82,12 +82,12 @@ public struct XLSXReader: TableReader {
                 continue
             }
             guard let target = relations[sheet.relation] else {
-                throw VigieError(.input, "la feuille « \(sheet.name) » ne renvoie à aucune partie du classeur",
+                throw VigieError(.input, "la feuille « \(sheet.name.shown()) » ne renvoie à aucune partie du classeur",
                                  at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
             }
             // Each part is read once: sheets sharing a part would multiply what a small archive makes us decompress.
             guard paths.insert(target).inserted else {
-                throw VigieError(.input, "la feuille « \(sheet.name) » renvoie à une partie déjà lue pour une autre feuille (\(target))",
+                throw VigieError(.input, "la feuille « \(sheet.name.shown()) » renvoie à une partie déjà lue pour une autre feuille (\(target.shown()))",
                                  at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
             }
             sheets.append((sheet.name, target))
@@ -129,8 +129,8 @@ public struct XLSXReader: TableReader {
 
     public func forEachRow(inSheet sheet: String?, _ body: (SourceRow) throws -> Void) throws {
         guard let part = sheets.first(where: { $0.name == sheet }) ?? (sheet == nil ? sheets.first : nil) else {
-            throw VigieError(.input, "feuille « \(sheet ?? "") » absente du classeur", at: SourceLocation(file: displayName),
-                             hint: "Feuilles présentes : \(sheets.map(\.name).joined(separator: ", ")).")
+            throw VigieError(.input, "feuille « \((sheet ?? "").shown()) » absente du classeur", at: SourceLocation(file: displayName),
+                             hint: "Feuilles présentes : \(sheets.map { $0.name.shown() }.joined(separator: ", ")).")
         }
         try withoutActuallyEscaping(body) { body in
             let handler = SheetHandler(sheet: part.name, file: displayName, sharedStrings: sharedStrings,
@@ -150,14 +150,14 @@ private struct PartReader {
 
     func parse(_ path: String, with handler: XMLEventHandler) throws {
         guard let entry = archive[path] else {
-            throw VigieError(.input, "partie « \(path) » absente du classeur", at: SourceLocation(file: file, sheet: sheet),
+            throw VigieError(.input, "partie « \(path.shown()) » absente du classeur", at: SourceLocation(file: file, sheet: sheet),
                              hint: "Le classeur est incomplet : réenregistrez-le depuis Excel ou LibreOffice.")
         }
         let size = Int64(entry.uncompressedSize)
         let packed = max(Int64(entry.compressedSize), 1)
         if size > XLSXReader.maxPartBytes
             || (size > XLSXReader.ratioCheckBytes && size / packed > XLSXReader.maxCompressionRatio) {
-            throw VigieError(.input, "partie « \(path) » démesurée une fois décompressée (\(size) octets)",
+            throw VigieError(.input, "partie « \(path.shown()) » démesurée une fois décompressée (\(size) octets)",
                              at: SourceLocation(file: file, sheet: sheet),
                              hint: "Le classeur ressemble à une bombe de décompression ; il n'est pas lu. Demandez un export CSV.")
         }
@@ -179,10 +179,10 @@ private struct PartReader {
             case .notUTF8: reason = "XML dans un encodage autre que UTF-8"
             case .malformed(let what): reason = "XML mal formé : \(what)"
             }
-            throw VigieError(.input, "partie « \(path) » illisible : \(reason)", at: SourceLocation(file: file, sheet: sheet),
+            throw VigieError(.input, "partie « \(path.shown()) » illisible : \(reason)", at: SourceLocation(file: file, sheet: sheet),
                              hint: "Réenregistrez le classeur depuis Excel ou LibreOffice, ou envoyez un CSV.")
         } catch {
-            throw VigieError(.input, "partie « \(path) » illisible (\(error))", at: SourceLocation(file: file, sheet: sheet),
+            throw VigieError(.input, "partie « \(path.shown()) » illisible (\(error))", at: SourceLocation(file: file, sheet: sheet),
                              hint: "L'archive est peut-être corrompue : demandez un nouvel envoi au partenaire.")
         }
     }
@@ -515,7 +515,7 @@ private final class SheetHandler: XMLEventHandler {
             let trimmed = value.trimmingSpaces
             guard !trimmed.isEmpty else { return .empty }
             guard let number = Double(trimmed), number.isFinite else {
-                throw VigieError(.input, "nombre illisible « \(value) » dans le XML de la feuille",
+                throw VigieError(.input, "nombre illisible « \(value.shown()) » dans le XML de la feuille",
                                  at: location, hint: "Le classeur est corrompu : réenregistrez-le depuis Excel ou LibreOffice.")
             }
             switch styleKinds.indices.contains(cellStyle) ? styleKinds[cellStyle] : .plain {
