@@ -63,7 +63,7 @@ sample-data: build
 FUZZ_SECONDS ?= 600
 FUZZ_BUILD := .build/fuzz
 FUZZ_SEEDS_csv := Tests/VigieIngestTests/FuzzCorpus/csv Tests/VigieCLITests/Hostile
-FUZZ_SEEDS_xlsx := Tests/VigieIngestTests/FuzzCorpus/xlsx SampleData/ogif/incidents-residences
+FUZZ_SEEDS_xlsx := Tests/VigieIngestTests/FuzzCorpus/xlsx SampleData/ogif/incidents-residences Tests/VigieCLITests/Traps
 fuzz: deps
 	@for f in csv xlsx; do \
 	  $(SWIFT) build -c release --build-path $(FUZZ_BUILD) --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product fuzz-$$f || exit 2; \

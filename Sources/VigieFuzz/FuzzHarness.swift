@@ -31,13 +31,15 @@ public struct FuzzHarness {
     }
 
     /// Runs `bytes` through the reader. For XLSX, bytes that are not a ZIP archive become the first sheet's XML
-    /// in an otherwise valid workbook, so that mutations reach the XML parser and the sheet reader directly.
+    /// in an otherwise valid workbook, so that mutations reach the XML parser and the sheet reader directly;
+    /// bytes holding `<workbook` become the workbook part instead (sheet states, date system, recalculation).
     public func run(_ bytes: UnsafeRawBufferPointer) throws -> Outcome {
         let url = folder.appendingPathComponent(Self.fileName + "." + format.rawValue)
         defer { try? FileManager.default.removeItem(at: url) }
         let data = Data(bytes)
         if format == .xlsx, !data.starts(with: [0x50, 0x4B]) {
-            try XLSXWriter.archive(url, parts: Self.workbookParts(sheet: data), compressed: false)
+            let parts = data.range(of: Data("<workbook".utf8)) != nil ? Self.workbookParts(workbook: data) : Self.workbookParts(sheet: data)
+            try XLSXWriter.archive(url, parts: parts, compressed: false)
         } else {
             try data.write(to: url)
         }
@@ -53,13 +55,31 @@ public struct FuzzHarness {
         }
     }
 
-    /// A small valid workbook (shared strings, a date style) whose first sheet's XML is `sheet`.
-    static func workbookParts(sheet: Data) -> [(path: String, data: Data)] {
+    /// A small valid workbook (shared strings; styles 1 a date, 2 and 3 percentages) whose sheet's XML is `sheet`.
+    public static func workbookParts(sheet: Data) -> [(path: String, data: Data)] {
+        defaultParts.map { part in part.path == "xl/worksheets/sheet1.xml" ? (part.path, sheet) : part }
+    }
+
+    /// The same workbook with `workbook` as its workbook part (its sheet is `rId1`).
+    public static func workbookParts(workbook: Data) -> [(path: String, data: Data)] {
+        defaultParts.map { part in part.path == "xl/workbook.xml" ? (part.path, workbook) : part }
+    }
+
+    private static let defaultParts: [(path: String, data: Data)] = {
         let rows: [[XLSXValue]] = [[.text("Index"), .text("Libellé"), .text("Créteil")], [.number(1), .text("Vols"), .date(2026, 2, 28)]]
         return XLSXWriter.parts(sheets: [(name: "Feuille 1", rows: rows)]).map { part in
-            part.path == "xl/worksheets/sheet1.xml" ? (part.path, sheet) : part
+            part.path == "xl/styles.xml" ? (part.path, Data(styles.utf8)) : part
         }
-    }
+    }()
+
+    private static let styles = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <numFmts count="1"><numFmt numFmtId="164" formatCode="0.0&quot; %&quot;%"/></numFmts>\
+        <cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="9" applyNumberFormat="1"/>\
+        <xf numFmtId="164" applyNumberFormat="1"/></cellXfs>\
+        </styleSheet>
+        """
 
     /// Runs the files named (folders: each file inside) and prints what each gave, in French.
     /// The plain build's entry point of `fuzz-csv` and `fuzz-xlsx`, to replay a corpus or a crash.

@@ -12,6 +12,9 @@ final class FuzzCorpusTests: XCTestCase {
     static let rows: [String: Int] = [
         "csv/incidents-guillemets.csv": 3, "csv/4001-latin1.csv": 3, "csv/utf16.csv": 2,
         "xlsx/feuille-types.xml": 3, "xlsx/feuille-cdata-commentaire.xml": 1,
+        // Seeds of issue 16's traps: a BOM and a bidi override inside values, a key twice, a count too large;
+        // formulas without a value, percentages, shared formulas; a workbook in the 1904 system to recalculate.
+        "csv/bom-doublon-trop-grand.csv": 4, "xlsx/feuille-formules-pourcentages.xml": 4, "xlsx/classeur-1904-recalcul.xml": 2,
     ]
 
     /// Inputs that crashed, hung or exhausted memory once, with the refusal they must give now.
@@ -21,6 +24,9 @@ final class FuzzCorpusTests: XCTestCase {
         "xlsx/colonne-au-dela-de-xfd.xml": "« AAAAAAAAAAAAAAAAAAAAAA1 » au-delà de la dernière colonne d'Excel (XFD)",
         "xlsx/colonne-apres-xfd.xml": "« XFE1 » au-delà de la dernière colonne d'Excel (XFD)",
         "xlsx/imbrication-profonde.xml": "éléments imbriqués sur plus de 256 niveaux",
+        // Seeds of issue 16's traps, refused by design.
+        "csv/encodage-melange.csv": "encodage mélangé : le fichier est en UTF-8, mais la ligne 3",
+        "xlsx/classeur-masque-1904.xml": "toutes les feuilles du classeur sont masquées",
     ]
 
     func testEveryCorpusInputIsReadOrRefusedWithAMessageNamingTheFile() throws {

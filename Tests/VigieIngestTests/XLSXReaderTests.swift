@@ -1,6 +1,7 @@
 import Foundation
 import VigieCore
 import VigieFixtures
+import VigieFuzz
 @testable import VigieIngest
 import XCTest
 import ZIPFoundation
@@ -151,6 +152,34 @@ final class XLSXReaderTests: XCTestCase {
         XCTAssertThrowsError(try XLSXReader(url: url).forEachRow(inSheet: "Feuil1") { _ in }) { error in
             XCTAssertTrue("\(error)".contains("bombe de décompression"), "\(error)")
         }
+    }
+
+    /// The fuzzing seed of formulas and percentages (FuzzCorpus/xlsx), read once as Excel saved it and once in a
+    /// workbook that says it is in the 1904 system and must be recalculated (what openpyxl and XlsxWriter write).
+    func testFormulasWithoutValuePercentagesAndThe1904SystemAreTold() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzCorpus/xlsx")
+        let sheet = try Data(contentsOf: corpus.appendingPathComponent("feuille-formules-pourcentages.xml"))
+        let saved = folder.appendingPathComponent("enregistre.xlsx"), recalculate = folder.appendingPathComponent("a-recalculer.xlsx")
+        try XLSXWriter.archive(saved, parts: FuzzHarness.workbookParts(sheet: sheet))
+        let workbook = try Data(contentsOf: corpus.appendingPathComponent("classeur-1904-recalcul.xml"))
+        try XLSXWriter.archive(recalculate, parts: FuzzHarness.workbookParts(sheet: sheet).map { part in
+            part.path == "xl/workbook.xml" ? (part.path, workbook) : part
+        })
+
+        let plain = try rows(saved, sheet: nil)
+        XCTAssertEqual(plain.map(\.number), [1, 2, 3, 4])
+        XCTAssertEqual(plain[1].cells, [.dateSerial(44_836), .percent(1), .formulaWithoutValue("SUM(B2:B3)")])
+        // A cached 0.5 is kept; a text formula whose cached result is empty is empty; a shared formula's follower has no value.
+        XCTAssertEqual(plain[2].cells, [.number(2), .percent(0.25), .number(0.5)])
+        XCTAssertEqual(plain[3].cells, [.empty, .empty, .formulaWithoutValue("(formule partagée)")])
+        XCTAssertEqual(Cell.percent(0.25).text, "25 %")
+
+        let mac = try rows(recalculate, sheet: nil)
+        // Serial 44836 counted from 1904-01-01 is 3 October 2026 (1,462 days later than from 1899-12-30).
+        XCTAssertEqual(mac[1].cells.first.flatMap { FrenchDate.parse($0) }, CivilDate(year: 2026, month: 10, day: 3))
+        XCTAssertEqual(plain[1].cells.first.flatMap { FrenchDate.parse($0) }, CivilDate(year: 2022, month: 10, day: 2))
+        // Nothing cached is trusted in a workbook to be recalculated on opening.
+        XCTAssertEqual(mac[2].cells[2], .formulaWithoutValue("B3*2"))
     }
 
     func testTwoSheetsReadingOnePartAreRefusedRatherThanReadTwice() throws {
