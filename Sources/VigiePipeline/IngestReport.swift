@@ -44,8 +44,11 @@ public struct IngestReport: Codable, Sendable {
     public var placeLevels: [String: Int]
     /// Natures loaded as « non classé », with their number of rows.
     public var unclassifiedNatures: [String: Int]
+    /// True for `vigie ingest --dry-run`: what would happen, nothing was stored.
+    public var dryRun: Bool
 
-    public init(_ result: IngestResult) {
+    public init(_ result: IngestResult, dryRun: Bool = false) {
+        self.dryRun = dryRun
         file = result.file
         partner = result.partner
         feed = result.feed
@@ -90,10 +93,10 @@ public struct IngestReport: Codable, Sendable {
         var lines: [String] = []
         switch status {
         case .loaded:
-            lines.append("✔ \(file) — \(partner)/\(feed) : chargé (dépôt n° \(submission ?? 0))")
+            lines.append("✔ \(file) — \(partner)/\(feed) : " + (dryRun ? "se chargerait (essai à blanc : rien n'a été enregistré)" : "chargé (dépôt n° \(submission ?? 0))"))
             if let layout { lines.append("  format reconnu : \(layout)") }
             lines.append("  période(s) : \(periods.joined(separator: ", "))")
-            lines.append("  lignes lues : \(rowsRead), chargées : \(rowsLoaded), rejetées : \(rowsRejected) ; valeurs enregistrées : \(valuesLoaded)")
+            lines.append("  lignes lues : \(rowsRead), chargées : \(rowsLoaded), rejetées : \(rowsRejected) ; valeurs \(dryRun ? "à enregistrer" : "enregistrées") : \(valuesLoaded)")
             if !placeLevels.isEmpty {
                 let total = placeLevels.values.reduce(0, +)
                 let order: [(String, String)] = [("quartier", "quartier nommé"), ("sector", "secteur seul"), ("address", "adresse ou lieu"),
@@ -112,7 +115,7 @@ public struct IngestReport: Codable, Sendable {
                 lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
             }
             if !rejects.isEmpty {
-                lines.append("  rejets (conservés dans la base, à faire corriger par le partenaire) :")
+                lines.append(dryRun ? "  rejets (à faire corriger par le partenaire) :" : "  rejets (conservés dans la base, à faire corriger par le partenaire) :")
                 for r in rejects.prefix(50) {
                     lines.append("    - " + Self.place(r) + " : " + r.reason.shown(limit: Self.lineLimit))
                 }
@@ -121,7 +124,7 @@ public struct IngestReport: Codable, Sendable {
         case .alreadyLoaded:
             lines.append("= \(file) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
         case .refused:
-            lines.append("✘ \(file) — \(partner)/\(feed) : fichier refusé, rien n'a été chargé")
+            lines.append("✘ \(file) — \(partner)/\(feed) : " + (dryRun ? "serait refusé (essai à blanc : rien n'a été enregistré)" : "fichier refusé, rien n'a été chargé"))
             lines.append(contentsOf: (message ?? "").split(separator: "\n").map { "  " + String($0).shown(limit: Self.lineLimit) })
         case .unreadable:
             lines.append("✘ \(file) — \(partner)/\(feed) : \(message ?? "fichier illisible")")

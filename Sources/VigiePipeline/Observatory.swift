@@ -33,9 +33,10 @@ public struct Observatory: Sendable {
 
     /// Loads one file for one feed, in one transaction, and says what became of it.
     /// Nothing is thrown for a bad file: a refusal is an outcome, recorded in the ledger. `force`
-    /// loads bytes already loaded for another partner (refused otherwise).
+    /// loads bytes already loaded for another partner (refused otherwise). `dryRun` reads and checks
+    /// everything and stores nothing (see `DryRun`).
     public func ingest(_ url: URL, partner: String, feed feedID: String, period: Period? = nil,
-                       displayName: String? = nil, force: Bool = false) throws -> IngestResult {
+                       displayName: String? = nil, force: Bool = false, dryRun: Bool = false) throws -> IngestResult {
         let feed = try config.feed(partner: partner, feed: feedID)
         if let period, let mismatch = feed.mismatch(period) {
             throw VigieError(.usage, mismatch, hint: "Donnez --period sous la forme de \(feed.cadence.expected).")
@@ -49,7 +50,7 @@ public struct Observatory: Sendable {
         }
         let adapter = FeedAdapters.adapter(for: feed, context: context, fileName: name, period: period,
                                            hmacKey: try Secrets.hmacKey(for: feed, configDirectory: config.directory))
-        let outcome = try store.load(received, feed: feed, force: force) { sink in
+        let outcome = try store.load(received, feed: feed, force: force, dryRun: dryRun) { sink in
             let reader = try TableFile.open(url, displayName: name, readHiddenSheets: feed.readHiddenSheets)
             var summary = try adapter.read(reader, into: sink)
             summary.notes.append(contentsOf: reader.skippedSheets.map(\.note))

@@ -30,20 +30,22 @@ extension Store {
     /// a period supersedes the earlier one for that period. `read` throwing a `VigieError` of kind
     /// `.input`, or more rejected rows than the feed tolerates, refuses the file. The same bytes
     /// already loaded for another partner refuse it too (one commune's file counted for another),
-    /// unless `force`.
-    public func load(_ file: ReceivedFile, feed: Feed, receivedAt: Date = Date(), force: Bool = false,
+    /// unless `force`. A `dryRun` does all of it, checks included, and rolls it back: the outcome
+    /// says what a load would do, and nothing is stored, not even a refusal.
+    public func load(_ file: ReceivedFile, feed: Feed, receivedAt: Date = Date(), force: Bool = false, dryRun: Bool = false,
                      read: (BatchSink) throws -> AdapterSummary) throws -> LoadOutcome {
         do {
             return try pool.writeWithoutTransaction { db in
                 var outcome: LoadOutcome?
                 try db.inTransaction(.immediate) {
                     outcome = try load(db, file, feed: feed, receivedAt: receivedAt, force: force, read: read)
-                    return .commit
+                    return dryRun ? .rollback : .commit
                 }
                 guard let outcome else { throw VigieError(.store, "chargement interrompu") }
                 return outcome
             }
         } catch let error as VigieError where error.kind == .input {
+            if dryRun { return .refused(Submission.refusal(file, feed: feed, receivedAt: receivedAt, error: error), error) }
             let refused = try recordRefusal(file, feed: feed, receivedAt: receivedAt, error: error)
             return .refused(refused, error)
         } catch let error as DatabaseError {
@@ -152,12 +154,8 @@ extension Store {
     }
 
     private func recordRefusal(_ file: ReceivedFile, feed: Feed, receivedAt: Date, error: VigieError) throws -> Submission {
-        let submission = Submission(
-            id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
-            size: file.size, receivedAt: Timestamp.utc(receivedAt), status: .refused, layout: nil,
-            rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: error.description)
-        return try write { db in
-            var inserted = submission
+        try write { db in
+            var inserted = Submission.refusal(file, feed: feed, receivedAt: receivedAt, error: error)
             try inserted.insert(db)
             return inserted
         }
@@ -252,5 +250,14 @@ final class StoreSink: BatchSink {
         try insertReject.run { v in
             v.add(submissionID); v.add(reject.sheet); v.add(reject.row); v.add(reject.column); v.add(reject.value); v.add(reject.reason)
         }
+    }
+}
+
+extension Submission {
+    /// The ledger entry of a refused file (not yet stored).
+    static func refusal(_ file: ReceivedFile, feed: Feed, receivedAt: Date, error: VigieError) -> Submission {
+        Submission(id: nil, partner: feed.partnerID, feed: feed.id, fileName: file.name, sha256: file.sha256,
+                   size: file.size, receivedAt: Timestamp.utc(receivedAt), status: .refused, layout: nil,
+                   rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, valuesLoaded: 0, message: error.description)
     }
 }

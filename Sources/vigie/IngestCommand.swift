@@ -26,6 +26,10 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Charge aussi un fichier déjà chargé pour un autre partenaire (mêmes octets), refusé sinon.")
     var force = false
 
+    @Flag(name: .customLong("dry-run"),
+          help: "Essai à blanc : lit et vérifie tout, n'enregistre rien ; montre l'en-tête trouvé face aux colonnes attendues, les natures non classées et les lignes rejetées.")
+    var dryRun = false
+
     @Argument(help: "Fichiers à charger (CSV ou XLSX).")
     var files: [String]
 
@@ -37,6 +41,12 @@ struct Ingest: ParsableCommand {
     func run() throws {
         let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
         let period = try parsePeriod(period, option: "--period")
+        if dryRun {
+            let reports = try files.map { try observatory.dryRun(URL(fileURLWithPath: $0), partner: partner, feed: feed, period: period, force: force) }
+            printOut(json ? try vigieJSON(reports) : reports.map(\.text).joined(separator: "\n"))
+            if !reports.allSatisfy({ $0.load.status == .loaded && $0.load.rejects.isEmpty }) { throw ExitCode(1) }
+            return
+        }
         var reports: [IngestReport] = []
         for file in files {
             let result = try observatory.ingest(URL(fileURLWithPath: file), partner: partner, feed: feed, period: period, force: force)

@@ -256,6 +256,41 @@ final class PartnerFileTrapsTests: XCTestCase {
         XCTAssertEqual(try cli.sql("SELECT group_concat(period || '=' || value) FROM count_value"), "2025=120")
     }
 
+    // MARK: - Dry run
+
+    func testADryRunChecksEverythingAndStoresNothing() throws {
+        let cli = try CLI()
+        let before = try storeWithSomething(cli)
+        let ledger = try cli.sql("SELECT COUNT(*) FROM submission")
+        let misnamed = cli.file("stats.csv"), good = cli.file("stats_affinees_2026-10.csv")
+        try "Mois;Communes;Theme;Nombre\n2026-10;Créteil;Violences routières;4\n".write(to: misnamed, atomically: true, encoding: .utf8)
+        try "Mois;Commune;Thème;Nombre\n2026-10;Créteil;Violences routières;4\n2026-10;Créteil;Vols de trottinettes;3\n2026-10;Paris;Violences routières;2\n"
+            .write(to: good, atomically: true, encoding: .utf8)
+
+        let refused = try ingest(cli, misnamed.path, "police-nationale", "statistiques-affinees", ["--dry-run"])
+        XCTAssertEqual(refused.status, 1, refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("serait refusé (essai à blanc : rien n'a été enregistré)"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("en-tête trouvé ligne 1 : A : Mois | B : Communes | C : Theme | D : Nombre"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("« Commune » (unit) : absente — la plus proche : « Communes »"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("« Thème » (nature) : colonne C"), refused.stdout)
+
+        let loads = try ingest(cli, good.path, "police-nationale", "statistiques-affinees", ["--dry-run"])
+        XCTAssertEqual(loads.status, 1, loads.stdout)
+        XCTAssertTrue(loads.stdout.contains("se chargerait (essai à blanc : rien n'a été enregistré)"), loads.stdout)
+        XCTAssertTrue(loads.stdout.contains("natures non classées (chargées « non classé », à ajouter dans partners.yaml) : « Vols de trottinettes » (1)"), loads.stdout)
+        XCTAssertTrue(loads.stdout.contains("ligne 4, colonne B, valeur « Paris » : commune hors du territoire"), loads.stdout)
+        XCTAssertTrue(loads.stdout.contains("lignes lues : 3, chargées : 2, rejetées : 1 ; valeurs à enregistrer : 2"), loads.stdout)
+
+        let formula = try ingest(cli, trap("etat4001-formule_2026-10.xlsx"), "police-nationale", "etat4001", ["--dry-run"])
+        XCTAssertTrue(formula.stdout.contains("serait refusé") && formula.stdout.contains("formule sans valeur calculée"), formula.stdout)
+
+        XCTAssertEqual(try dataDigest(cli), before)
+        XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM submission"), ledger, "a dry run recorded something in the ledger")
+        // The real load afterwards does what the dry run said.
+        let real = try ingest(cli, good.path, "police-nationale", "statistiques-affinees")
+        XCTAssertTrue(real.stdout.contains("lignes lues : 3, chargées : 2, rejetées : 1 ; valeurs enregistrées : 2"), real.stdout)
+    }
+
     // MARK: - 11. Messages point where the problem is
 
     func testATitleThatDisagreesWithPeriodIsNamedAtItsLine() throws {
