@@ -53,8 +53,9 @@ public struct RejectFact: Sendable, Equatable {
 /// inside the file's transaction; tests implement it to collect or to inject failures.
 public protocol BatchSink: AnyObject {
     func add(_ count: CountFact) throws
-    /// Takes back the count added from `source`: the file gave its key twice (see `duplicates`).
-    func withdraw(count source: SourceRef) throws
+    /// Takes back the count added from `source` (the file gave its key twice, see `duplicates`) and
+    /// returns its value, or nil when there was none.
+    func withdraw(count source: SourceRef) throws -> Int?
     func add(_ incident: IncidentFact) throws
     func reject(_ reject: RejectFact) throws
     /// The period the whole file covers, when the adapter knows it (an incident list for a week):

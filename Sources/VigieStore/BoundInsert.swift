@@ -1,7 +1,7 @@
 import GRDB
 import GRDBSQLite
 
-/// A prepared INSERT (or another one-row statement) run once per loaded row, its values bound straight through the SQLite C API.
+/// A prepared INSERT run once per loaded row, its values bound straight through the SQLite C API.
 /// The load writes a million rows per file: building GRDB `StatementArguments` for each row cost
 /// more than the insert itself. It promises the same as `Statement.execute`: one row, or a throw.
 struct BoundInsert {

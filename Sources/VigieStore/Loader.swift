@@ -176,7 +176,7 @@ final class StoreSink: BatchSink {
     private let insertCount: BoundInsert
     private let insertIncident: BoundInsert
     private let insertReject: BoundInsert
-    private let deleteCount: BoundInsert
+    private let db: Database
     private let submissionID: Int64
     private(set) var valuesLoaded = 0
     private(set) var incidentsLoaded = 0
@@ -197,9 +197,7 @@ final class StoreSink: BatchSink {
                                   sheet, source_row)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        deleteCount = try BoundInsert(db, sql: """
-            DELETE FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ?
-            """)
+        self.db = db
         insertReject = try BoundInsert(db, sql: """
             INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -219,11 +217,17 @@ final class StoreSink: BatchSink {
         valuesLoaded += 1
     }
 
-    func withdraw(count source: SourceRef) throws {
-        try deleteCount.run { v in
-            v.add(submissionID); v.add(source.sheet); v.add(source.row); v.add(source.column)
-        }
+    func withdraw(count source: SourceRef) throws -> Int? {
+        let arguments: StatementArguments = [submissionID, source.sheet, source.row, source.column]
+        let value = try Int.fetchOne(db, sql: """
+            SELECT value FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ?
+            """, arguments: arguments)
+        guard value != nil else { return nil }
+        try db.execute(sql: """
+            DELETE FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ?
+            """, arguments: arguments)
         valuesLoaded -= 1
+        return value
     }
 
     func add(_ incident: IncidentFact) throws {

@@ -180,7 +180,7 @@ final class PartnerFileTrapsTests: XCTestCase {
             .write(to: file, atomically: true, encoding: .utf8)
         let r = try ingest(cli, file.path, "police-nationale", "statistiques-affinees", config: config)
         XCTAssertEqual(r.status, 1, r.stdout)
-        XCTAssertTrue(r.stdout.contains("ligne 3, colonne D : 2026-10 × créteil × « violences routieres » est donné deux fois : ligne 2, colonne D (5) et ligne 3, colonne D (7)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("ligne 3, colonne D : 2026-10 × créteil × « violences routieres » est donné deux fois : ligne 2, colonne D et ligne 3, colonne D (7)"), r.stdout)
         XCTAssertEqual(try dataDigest(cli), before)
     }
 

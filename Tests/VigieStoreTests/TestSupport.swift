@@ -81,7 +81,7 @@ final class FailingSink: BatchSink {
         try wrapped.add(incident)
     }
 
-    func withdraw(count source: SourceRef) throws { try wrapped.withdraw(count: source) }
+    func withdraw(count source: SourceRef) throws -> Int? { try wrapped.withdraw(count: source) }
     func reject(_ reject: RejectFact) throws { try wrapped.reject(reject) }
     func declare(period: Period) throws { try wrapped.declare(period: period) }
 }
