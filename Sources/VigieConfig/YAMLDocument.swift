@@ -8,7 +8,7 @@ struct YAMLValue {
     let node: Node
     let file: String
 
-    /// Parses `url`; a YAML syntax error names the file and the line.
+    /// Parses `url`; a YAML syntax error names the file and the line, in French.
     static func load(_ url: URL) throws -> YAMLValue {
         let name = url.lastPathComponent
         let text: String
@@ -24,7 +24,7 @@ struct YAMLValue {
             }
             return YAMLValue(node: node, file: name)
         } catch let error as YamlError {
-            throw VigieError(.config, "YAML invalide : \(error)", at: SourceLocation(file: name))
+            throw YAMLSyntaxError.explained(error, text: text, file: name)
         }
     }
 

@@ -192,4 +192,33 @@ final class ConfigurationTests: XCTestCase {
         assertConfigError(list, file: "partners.yaml", line: try lineNumber(of: "<<: [*transport, autres]", in: "partners.yaml", dir: list),
                           contains: "la clé de fusion « << » attend une table ou une liste de tables")
     }
+
+    /// A YAML syntax error says « erreur de syntaxe YAML » in French, at the line to fix.
+    func testAYAMLSyntaxErrorIsToldInFrenchAtItsLine() throws {
+        let cases: [(file: String, from: String, to: String, line: String, says: String)] = [
+            ("partners.yaml", "        cadence: weekly\n", "\tcadence: weekly\n", "\tcadence: weekly", "tabulation dans l'indentation"),
+            ("partners.yaml", "name: RATP — Sûreté, département Val-de-Marne", "name: RATP : Sûreté: département Val-de-Marne",
+             "name: RATP : Sûreté: département", "deux-points inattendu"),
+            ("partners.yaml", "natures: *bailleurs", "natures: *bailleur", "natures: *bailleur", "alias « *bailleur » inconnu"),
+            ("settings.yaml", "sendmail: /usr/sbin/sendmail -t -oi", "sendmail: \"/usr/sbin/sendmail -t -oi", "sendmail: \"", "guillemet jamais fermé"),
+            ("settings.yaml", "sendmail: /usr/sbin", "sendmail /usr/sbin", "sendmail /usr/sbin", "« : » manquant après la clé"),
+            ("partners.yaml", "phone: \"01 45 13 30 00\" }", "phone: \"01 45 13 30 00\"", "phone: \"01 45 13 30 00\"", "table « { … } » mal fermée"),
+            ("partners.yaml", "name: RATP — Sûreté, département Val-de-Marne", "name: \"RATP\" — Sûreté", "name: \"RATP\" — Sûreté",
+             "texte inattendu après la fin de la valeur"),
+            ("partners.yaml", "          Incendie de poubelle", "         Incendie de poubelle", "         Incendie de poubelle",
+             "ligne mal indentée dans la table « clé: valeur »"),
+            ("settings.yaml", "retention_months: 12", "retention_months 12", "retention_months 12", "« : » manquant après la clé"),
+            ("territory.yaml", "    population: 44600", "   population: 44600", "   population: 44600", "ligne mal indentée dans la liste"),
+        ]
+        for c in cases {
+            let dir = try brokenConfig(c.file) { text in
+                XCTAssertTrue(text.contains(c.from), c.from)
+                return text.replacingOccurrences(of: c.from, with: c.to)
+            }
+            assertConfigError(dir, file: c.file, line: try lineNumber(of: c.line, in: c.file, dir: dir), contains: "erreur de syntaxe YAML : " + c.says)
+            XCTAssertThrowsError(try Configuration.load(from: dir)) { error in
+                XCTAssertFalse("\(error)".contains(" in line "), "no English text from Yams: \(error)")
+            }
+        }
+    }
 }
