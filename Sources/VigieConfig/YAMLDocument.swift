@@ -8,7 +8,7 @@ struct YAMLValue {
     let node: Node
     let file: String
 
-    /// Parses `url`; a YAML syntax error names the file and the line.
+    /// Parses `url`; a YAML syntax error names the file and the line, in French.
     static func load(_ url: URL) throws -> YAMLValue {
         let name = url.lastPathComponent
         let text: String
@@ -24,7 +24,7 @@ struct YAMLValue {
             }
             return YAMLValue(node: node, file: name)
         } catch let error as YamlError {
-            throw VigieError(.config, "YAML invalide : \(error)", at: SourceLocation(file: name))
+            throw YAMLSyntaxError.explained(error, text: text, file: name)
         }
     }
 
@@ -34,11 +34,11 @@ struct YAMLValue {
         VigieError(.config, message, at: SourceLocation(file: file, row: line), hint: hint)
     }
 
-    /// The mapping's entries; an error unless this node is a mapping whose keys are all in `allowed`.
+    /// The mapping's entries, merge keys resolved; an error unless this node is a mapping whose
+    /// keys are all in `allowed`.
     func mapping(allowed: Set<String>? = nil) throws -> [(key: String, value: YAMLValue)] {
-        guard case .mapping(let m) = node else { throw error("une table « clé: valeur » est attendue ici") }
         var out: [(String, YAMLValue)] = []
-        for (k, v) in m {
+        for (k, v) in try entries() {
             let key = k.string ?? ""
             if let allowed, !allowed.contains(key) {
                 throw YAMLValue(node: k, file: file).error("clé inconnue « \(key) »",
@@ -51,18 +51,48 @@ struct YAMLValue {
 
     /// The key itself of an entry of this mapping, to point an error at the key's line.
     func keyNode(_ key: String) -> YAMLValue? {
-        guard case .mapping(let m) = node else { return nil }
-        return m.keys.first { $0.string == key }.map { YAMLValue(node: $0, file: file) }
+        guard let entries = try? entries() else { return nil }
+        return entries.first { $0.key.string == key }.map { YAMLValue(node: $0.key, file: file) }
     }
 
     func optional(_ key: String) throws -> YAMLValue? {
-        guard case .mapping(let m) = node else { throw error("une table « clé: valeur » est attendue ici") }
-        return m[key].map { YAMLValue(node: $0, file: file) }
+        try entries().first { $0.key.string == key }.map { YAMLValue(node: $0.value, file: file) }
     }
 
     func required(_ key: String) throws -> YAMLValue {
         guard let v = try optional(key) else { throw error("la clé « \(key) » manque") }
         return v
+    }
+
+    /// This mapping's entries in order, each merge key (`<<: *anchor`, `<<: [*a, *b]`) replaced by
+    /// the entries it merges, per the YAML merge-key spec: a key written in the mapping wins over a
+    /// merged one, and a mapping earlier in a merge list wins over a later one.
+    private func entries() throws -> [(key: Node, value: Node)] {
+        guard case .mapping(let m) = node else { throw error("une table « clé: valeur » est attendue ici") }
+        var seen = Set(m.filter { !Self.isMergeKey($0.key) }.map { $0.key.string ?? "" })
+        var out: [(key: Node, value: Node)] = []
+        for (k, v) in m {
+            guard Self.isMergeKey(k) else { out.append((k, v)); continue }
+            let merged: [Node]
+            switch v {
+            case .mapping: merged = [v]
+            case .sequence(let s) where s.allSatisfy({ $0.mapping != nil }): merged = Array(s)
+            default:
+                throw YAMLValue(node: k, file: file).error("la clé de fusion « << » attend une table ou une liste de tables",
+                    hint: "Écrivez par exemple « <<: *transport » ou « <<: [*transport, *bailleurs] », l'ancre (&transport) étant posée sur une table « clé: valeur ».")
+            }
+            for mapping in merged {
+                for entry in try YAMLValue(node: mapping, file: file).entries() where seen.insert(entry.key.string ?? "").inserted {
+                    out.append(entry)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The YAML merge key `<<` (a plain scalar, resolved by Yams to the merge tag).
+    private static func isMergeKey(_ key: Node) -> Bool {
+        key.tag.description == Tag.Name.merge.rawValue
     }
 
     func array() throws -> [YAMLValue] {

@@ -91,7 +91,7 @@ public struct LedgerStatus: Codable, Sendable {
         lines.append(completeness.text)
         if !unclassifiedNatures.isEmpty {
             lines.append("")
-            lines.append("Natures non classées (à ajouter sous « natures » du flux dans partners.yaml) :")
+            lines.append("Natures non classées (à ajouter sous « natures » du flux dans partners.yaml, puis lancer vigie reclassify) :")
             for n in unclassifiedNatures { lines.append("  \(n.partner)/\(n.feed) : « \(n.nature) » (\(n.rows) ligne(s))") }
         }
         return lines.joined(separator: "\n")

@@ -269,6 +269,23 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v7: reclassifications") { db in
+            try db.execute(sql: """
+                -- What vigie reclassify changed: per feed and nature, how many rows loaded « non
+                -- classé » (incidents or counted values, in every file of the feed) took the
+                -- category partners.yaml now gives the nature, and when.
+                CREATE TABLE reclassification (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    partner TEXT NOT NULL,
+                    feed TEXT NOT NULL,
+                    nature TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    rows_changed INTEGER NOT NULL
+                );
+                """)
+        }
+
         return migrator
     }
 }

@@ -129,4 +129,96 @@ final class ConfigurationTests: XCTestCase {
                               contains: "adresse électronique invalide « \(bad) »")
         }
     }
+
+    /// The entries of the block mapping under the line holding `header` in `file` (comments aside),
+    /// read from the file's text (« label: category », one per more indented line).
+    func blockEntries(under header: String, in file: String, dir: URL) throws -> [String: String] {
+        let lines = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex { $0.contains(header) && !$0.hasPrefix("#") })
+        let indent = lines[start].prefix { $0 == " " }.count
+        var entries: [String: String] = [:]
+        for line in lines[(start + 1)...] {
+            guard line.prefix(while: { $0 == " " }).count > indent, let colon = line.range(of: ": ") else { break }
+            entries[line[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)] = line[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+        }
+        return entries
+    }
+
+    /// A merge key adds one nature to a feed sharing an anchor's natures; a key written in the
+    /// mapping wins over a merged one, and in a merge list an earlier mapping over a later one.
+    func testAMergeKeyAddsANatureToAnAnchorsNatures() throws {
+        let transport = try blockEntries(under: "natures: &transport", in: "partners.yaml", dir: Self.config)
+        XCTAssertEqual(transport["Incivilité"], "troubles-tranquillite", "the anchor this test relies on")
+        XCTAssertNil(transport["Jet de projectile"])
+        // Block form on STRAV's feed (adds one nature, overrides one); flow form with a merge list on
+        // OGIF's, where the inline mapping after *transport must not override it.
+        let dir = try brokenConfig("partners.yaml") {
+            $0.replacingOccurrences(of: """
+                        columns: { date: Date de l'incident, line: Ligne, place: Arrêt, commune: Ville, nature: Type d'incident, target: Atteinte, follow_up: Suites }
+                        natures: *transport
+                """, with: """
+                        columns: { date: Date de l'incident, line: Ligne, place: Arrêt, commune: Ville, nature: Type d'incident, target: Atteinte, follow_up: Suites }
+                        natures:
+                          <<: *transport
+                          Jet de projectile: destructions-degradations
+                          Incivilité: autres
+                """).replacingOccurrences(of: """
+                        columns: { period: Période, unit: Groupe, nature: Type d'incident, value: Nb }
+                        natures: *bailleurs
+                """, with: """
+                        columns: { period: Période, unit: Groupe, nature: Type d'incident, value: Nb }
+                        natures: { <<: [*transport, { Incivilité: autres, Squat: occupations-halls }], Dégradation: destructions-degradations }
+                """)
+        }
+        let c = try Configuration.load(from: dir)
+        var expected = transport
+        expected["Jet de projectile"] = "destructions-degradations"
+        expected["Incivilité"] = "autres"
+        XCTAssertEqual(try c.feed(partner: "strav", feed: "incidents-transport").natures, expected)
+        XCTAssertEqual(try c.feed(partner: "ratp", feed: "incidents-transport").natures, transport, "the anchor itself is unchanged")
+        var merged = transport
+        merged["Squat"] = "occupations-halls"
+        merged["Dégradation"] = "destructions-degradations"
+        XCTAssertEqual(try c.feed(partner: "ogif", feed: "incidents-residences").natures, merged)
+    }
+
+    func testAMergeKeyOnAScalarIsRefusedWithItsLine() throws {
+        let dir = try brokenConfig("partners.yaml") {
+            $0.replacingOccurrences(of: "        natures: *transport", with: "        natures:\n          <<: vols-cambriolages\n          Jet de projectile: autres")
+        }
+        assertConfigError(dir, file: "partners.yaml", line: try lineNumber(of: "<<: vols-cambriolages", in: "partners.yaml", dir: dir),
+                          contains: "la clé de fusion « << » attend une table ou une liste de tables")
+        let list = try brokenConfig("partners.yaml") { $0.replacingOccurrences(of: "        natures: *transport", with: "        natures: { <<: [*transport, autres] }") }
+        assertConfigError(list, file: "partners.yaml", line: try lineNumber(of: "<<: [*transport, autres]", in: "partners.yaml", dir: list),
+                          contains: "la clé de fusion « << » attend une table ou une liste de tables")
+    }
+
+    /// A YAML syntax error says « erreur de syntaxe YAML » in French, at the line to fix.
+    func testAYAMLSyntaxErrorIsToldInFrenchAtItsLine() throws {
+        let cases: [(file: String, from: String, to: String, line: String, says: String)] = [
+            ("partners.yaml", "        cadence: weekly\n", "\tcadence: weekly\n", "\tcadence: weekly", "tabulation dans l'indentation"),
+            ("partners.yaml", "name: RATP — Sûreté, département Val-de-Marne", "name: RATP : Sûreté: département Val-de-Marne",
+             "name: RATP : Sûreté: département", "deux-points inattendu"),
+            ("partners.yaml", "natures: *bailleurs", "natures: *bailleur", "natures: *bailleur", "alias « *bailleur » inconnu"),
+            ("settings.yaml", "sendmail: /usr/sbin/sendmail -t -oi", "sendmail: \"/usr/sbin/sendmail -t -oi", "sendmail: \"", "guillemet jamais fermé"),
+            ("settings.yaml", "sendmail: /usr/sbin", "sendmail /usr/sbin", "sendmail /usr/sbin", "« : » manquant après la clé"),
+            ("partners.yaml", "phone: \"01 45 13 30 00\" }", "phone: \"01 45 13 30 00\"", "phone: \"01 45 13 30 00\"", "table « { … } » mal fermée"),
+            ("partners.yaml", "name: RATP — Sûreté, département Val-de-Marne", "name: \"RATP\" — Sûreté", "name: \"RATP\" — Sûreté",
+             "texte inattendu après la fin de la valeur"),
+            ("partners.yaml", "          Incendie de poubelle", "         Incendie de poubelle", "         Incendie de poubelle",
+             "ligne mal indentée dans la table « clé: valeur »"),
+            ("settings.yaml", "retention_months: 12", "retention_months 12", "retention_months 12", "« : » manquant après la clé"),
+            ("territory.yaml", "    population: 44600", "   population: 44600", "   population: 44600", "ligne mal indentée dans la liste"),
+        ]
+        for c in cases {
+            let dir = try brokenConfig(c.file) { text in
+                XCTAssertTrue(text.contains(c.from), c.from)
+                return text.replacingOccurrences(of: c.from, with: c.to)
+            }
+            assertConfigError(dir, file: c.file, line: try lineNumber(of: c.line, in: c.file, dir: dir), contains: "erreur de syntaxe YAML : " + c.says)
+            XCTAssertThrowsError(try Configuration.load(from: dir)) { error in
+                XCTAssertFalse("\(error)".contains(" in line "), "no English text from Yams: \(error)")
+            }
+        }
+    }
 }
