@@ -78,34 +78,11 @@ enum UTF8Check {
                 i += 8
             }
             guard i < n else { break }
-            let lead = bytes[i]
-            if lead < 0x80 {
-                i += 1
-                continue
+            switch sequenceLength(bytes, at: i) {
+            case .some(0): return .incomplete(at: i)
+            case .some(let length): i += length
+            case .none: return .invalid(at: i)
             }
-            let trailing: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: trailing = 1
-            case 0xE0: trailing = 2; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: trailing = 2
-            case 0xED: trailing = 2; high = 0x9F
-            case 0xF0: trailing = 3; low = 0x90
-            case 0xF1...0xF3: trailing = 3
-            case 0xF4: trailing = 3; high = 0x8F
-            default: return .invalid(at: i)
-            }
-            for k in 1...trailing {
-                guard i + k < n else { return .incomplete(at: i) }
-                let byte = bytes[i + k]
-                if k == 1 {
-                    guard byte >= low, byte <= high else { return .invalid(at: i) }
-                } else {
-                    guard byte & 0xC0 == 0x80 else { return .invalid(at: i) }
-                }
-            }
-            i += trailing + 1
         }
         return .valid
     }
