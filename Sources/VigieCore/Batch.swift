@@ -1,5 +1,5 @@
 /// Where one value came from in a partner's file: sheet (XLSX), row, column letter.
-public struct SourceRef: Sendable, Equatable {
+public struct SourceRef: Sendable, Hashable {
     public var sheet: String?
     public var row: Int
     public var column: String

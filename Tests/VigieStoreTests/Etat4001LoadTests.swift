@@ -242,12 +242,15 @@ final class Etat4001LoadTests: XCTestCase {
         XCTAssertEqual(sums["94|2026-08"], (1...107).filter { ![96, 97, 99, 100].contains($0) }.reduce(0) { $0 + $1 % 5 })
     }
 
-    func testADuplicatedIndexRowIsRejected() throws {
+    func testADuplicatedIndexRowIsRejectedWithTheRowItRepeats() throws {
         var rows = Fixture.localMonthly { _, _ in 1 }
         rows.append(["7", "encore l'index 7", "5", "5", "5", "15"])
         let r = try XCTUnwrap(report(try load(MemoryTable(rows), feed: try feed(maxRejected: .some(nil)))))
-        XCTAssertEqual(r.rejects.count, 1)
-        XCTAssertTrue(r.rejects.first?.reason.contains("index 7 déjà donné ligne 10") == true)
-        XCTAssertEqual(try totals([.period])["2026-10"], 103 * 3)
+        // Index 7 is row 10 and row 111: each of its three values is rejected on both rows, neither 1 nor 5 is kept.
+        XCTAssertEqual(r.rejects.count, 6)
+        XCTAssertEqual(Set(r.rejects.map { $0.sourceRow ?? 0 }), [10, 111])
+        XCTAssertTrue(r.rejects.contains { $0.sourceRow == 111 && $0.sourceColumn == "C" && $0.reason.contains("« 4001-07 » est déjà donné ligne 10, colonne C (1)") })
+        XCTAssertEqual(r.submission.rowsRejected, 2)
+        XCTAssertEqual(try totals([.period])["2026-10"], 103 * 3 - 3)
     }
 }

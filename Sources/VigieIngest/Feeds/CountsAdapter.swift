@@ -51,7 +51,7 @@ public struct CountsAdapter: FeedAdapter {
                              hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
                                  + reader.delimiterHint)
         }
-        summary.rowsRejected = rejectedRows.union(keys.rejectedRows).count
+        summary.rowsRejected = rejectedRows.union(keys.duplicates.rejectedRows).count
         return summary
     }
 

@@ -18,17 +18,16 @@ public struct Etat4001Adapter: FeedAdapter {
 
     public func read(_ reader: TableReader, into sink: BatchSink) throws -> AdapterSummary {
         var rowsRead = 0
-        // The same index, unit and period in two sheets (a copy of a sheet) is never summed.
-        var keys = CountKeys(policy: feed.duplicates, fileName: fileName)
-        var rejectedRows: Set<RowKey> = []
+        var file = FileState(duplicates: Duplicates(policy: feed.duplicates, fileName: fileName))
         var layouts: [String] = []
         var sheetsWithoutHeader: [String] = []
-        for sheet in try reader.sheetNames() {
-            var state = SheetState(sheet: sheet)
+        for (ordinal, sheet) in try reader.sheetNames().enumerated() {
+            var state = SheetState(sheet: sheet, ordinal: ordinal)
             try reader.forEachRow(inSheet: sheet) { row in
-                try consume(row, state: &state, keys: &keys, rejectedRows: &rejectedRows, sink: sink)
+                try consume(row, state: &state, file: &file, sink: sink)
             }
             try finish(&state, sink: sink)
+            file.rowOfIndex[ordinal] = state.rowOfIndex
             if let layout = state.layout {
                 rowsRead += state.rowsRead
                 if !layouts.contains(layout.description) { layouts.append(layout.description) }
@@ -46,7 +45,7 @@ public struct Etat4001Adapter: FeedAdapter {
         if !sheetsWithoutHeader.isEmpty, sheetsWithoutHeader != [fileName] {
             layout += " — feuilles sans tableau 4001, ignorées : " + sheetsWithoutHeader.map { "« \($0.shown()) »" }.joined(separator: ", ")
         }
-        return AdapterSummary(rowsRead: rowsRead, rowsRejected: rejectedRows.union(keys.rejectedRows).count, layout: layout)
+        return AdapterSummary(rowsRead: rowsRead, rowsRejected: file.rejectedRows.union(file.duplicates.rejectedRows).count, layout: layout)
     }
 
     // MARK: - One sheet
@@ -70,31 +69,59 @@ public struct Etat4001Adapter: FeedAdapter {
         case unnamed
     }
 
+    /// Where a value column was first given, for a unit and a period.
+    struct ColumnKey: Hashable {
+        var unit: String
+        var period: Period
+    }
+    struct ColumnPlace {
+        var sheet: String?
+        var ordinal: Int
+        var column: Int
+    }
+
+    /// What the whole file has given so far. A value is given twice when its index comes twice in a sheet,
+    /// or when its column's unit and period were given by an earlier column (a copy of a sheet, an alias):
+    /// found this way, column by column, a workbook of a million values needs no table of every value.
+    struct FileState {
+        var duplicates: Duplicates
+        var rejectedRows: Set<RowKey> = []
+        var firstColumn: [ColumnKey: ColumnPlace] = [:]
+        /// Per finished sheet (by ordinal): the row of each index.
+        var rowOfIndex: [Int: [Int: Int]] = [:]
+    }
+
     struct SheetState {
         let sheet: String?
+        let ordinal: Int
+        /// The row where each index was first given in this sheet.
+        var rowOfIndex: [Int: Int] = [:]
+        /// For a value column whose unit and period an earlier column gave: that column.
+        var repeats: [Int: ColumnPlace] = [:]
         /// The rows above the header (a title, a date), with their numbers, to find the period in.
         var rowsBeforeHeader: [(row: Int, text: String)] = []
         var layout: Layout?
         var columns: [ColumnRole] = []
         var headerNames: [String] = []
-        var seenIndex: [Int: Int] = [:]
         var rowsRead = 0
         /// Sum of each value column over the data rows, to check a Total row.
         var columnSums: [Int] = []
         var totalRows: [SourceRow] = []
 
-        init(sheet: String?) { self.sheet = sheet }
+        init(sheet: String?, ordinal: Int) {
+            self.sheet = sheet
+            self.ordinal = ordinal
+        }
     }
 
     private func location(_ state: SheetState, row: Int? = nil, column: Int? = nil) -> SourceLocation {
         SourceLocation(file: fileName, sheet: state.sheet, row: row, column: column.map(columnLetters))
     }
 
-    private func consume(_ row: SourceRow, state: inout SheetState, keys: inout CountKeys, rejectedRows: inout Set<RowKey>,
-                         sink: BatchSink) throws {
+    private func consume(_ row: SourceRow, state: inout SheetState, file: inout FileState, sink: BatchSink) throws {
         guard state.layout != nil else {
             if Etat4001Adapter.isHeader(row) {
-                try readHeader(row, state: &state)
+                try readHeader(row, state: &state, file: &file)
             } else if state.rowsBeforeHeader.count < Etat4001Adapter.headerSearchRows {
                 state.rowsBeforeHeader.append((row.number, row.cells.prefix(2).map(\.text).joined(separator: " ")))
             }
@@ -112,7 +139,7 @@ public struct Etat4001Adapter: FeedAdapter {
             try sink.reject(RejectFact(sheet: state.sheet, row: row.number, column: column.map(columnLetters),
                                        value: value, reason: reason))
         }
-        defer { if rejectedHere { rejectedRows.insert(RowKey(sheet: row.sheet, row: row.number)) } }
+        defer { if rejectedHere { file.rejectedRows.insert(RowKey(sheet: row.sheet, row: row.number)) } }
 
         if let beyond = row.rejectBeyondHeader(width: state.columns.count + 2) {
             rejectedHere = true
@@ -130,11 +157,9 @@ public struct Etat4001Adapter: FeedAdapter {
             try reject(0, first.text, "index \(index) hors de 1 à 107 : ligne non chargée")
             return
         }
-        if let earlier = state.seenIndex[index] {
-            try reject(0, first.text, "index \(index) déjà donné ligne \(earlier) : ligne non chargée")
-            return
-        }
-        state.seenIndex[index] = row.number
+        // An index given twice: neither row's values count (see `Duplicates`).
+        let earlierRow = state.rowOfIndex[index]
+        if earlierRow == nil { state.rowOfIndex[index] = row.number }
         let code = Nomenclature.code4001(index)
         let category = nomenclature.categoryOf4001[index]
 
@@ -159,17 +184,25 @@ public struct Etat4001Adapter: FeedAdapter {
                     }
                     let fact = CountFact(period: period, unit: unit, code: code, category: category, value: value,
                                          source: SourceRef(sheet: state.sheet, row: row.number, column: columnLetters(column)))
-                    guard try keys.add(fact, code: code, shown: cell.text, unitName: state.headerNames[i], into: sink) else {
+                    var earlier: SourceRef?
+                    if let earlierRow {
+                        earlier = SourceRef(sheet: state.sheet, row: earlierRow, column: columnLetters(column))
+                    } else if let first = state.repeats[i],
+                              let firstRow = first.ordinal == state.ordinal ? row.number : file.rowOfIndex[first.ordinal]?[index] {
+                        earlier = SourceRef(sheet: first.sheet, row: firstRow, column: columnLetters(first.column))
+                    }
+                    if let earlier, try file.duplicates.reject(fact, shown: cell.text, unitName: state.headerNames[i], earlier: earlier, into: sink) {
                         rejectedHere = true
                         continue
                     }
+                    try sink.add(fact)
                     rowValues[i] = value
                     state.columnSums[i] += value
                 }
             }
         }
-        // A Total column must equal the sum of the row's values.
-        for (i, role) in state.columns.enumerated() {
+        // A Total column must equal the sum of the row's values (not checked on a row already rejected).
+        for (i, role) in state.columns.enumerated() where !rejectedHere {
             guard case .total = role else { continue }
             let cell = row[i + 2]
             guard !cell.isBlank, case .success(let total) = FrenchNumber.count(cell) else { continue }
@@ -210,7 +243,7 @@ public struct Etat4001Adapter: FeedAdapter {
         }
     }
 
-    private func readHeader(_ row: SourceRow, state: inout SheetState) throws {
+    private func readHeader(_ row: SourceRow, state: inout SheetState, file: inout FileState) throws {
         let headers = row.cells.dropFirst(2).map { $0.text.trimmingSpaces }
         let named = headers.filter { !$0.isEmpty }
         guard !named.isEmpty else {
@@ -244,6 +277,12 @@ public struct Etat4001Adapter: FeedAdapter {
                 else { roles.append(.value(try resolveUnit(h, at: location(state, row: row.number, column: i + 2)), period)) }
             }
             try checkDuplicates(headers, row: row, state: state)
+        }
+        for (i, role) in roles.enumerated() {
+            guard case .value(let unit, let period) = role else { continue }
+            let key = ColumnKey(unit: unit.id, period: period)
+            if let first = file.firstColumn[key] { state.repeats[i] = first }
+            else { file.firstColumn[key] = ColumnPlace(sheet: state.sheet, ordinal: state.ordinal, column: i + 2) }
         }
         state.columns = roles
         state.headerNames = headers
