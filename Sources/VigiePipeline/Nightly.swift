@@ -28,6 +28,8 @@ public struct Nightly: Sendable {
     public struct FileLine: Codable, Sendable {
         public enum Fate: String, Codable, Sendable {
             case loaded, alreadyLoaded = "already-loaded", refused, unreadable, unrecognized, beingWritten = "being-written"
+            /// A symbolic link or a special file (FIFO, socket, device): moved as it is to the quarantine, never opened.
+            case notAFile = "not-a-file"
             /// The configuration cannot load this feed (a missing HMAC key…): the file stays in the inbox.
             case leftForConfig = "left-config"
         }
@@ -54,7 +56,7 @@ public struct Nightly: Sendable {
             var lines = ["Vigie — chargement de nuit du \(started)"]
             if let lockTakenOver { lines.append("verrou d'une exécution interrompue repris (\(lockTakenOver))") }
             let count = { (fate: FileLine.Fate) in files.filter { $0.fate == fate }.count }
-            lines.append("Fichiers : \(count(.loaded)) chargé(s), \(count(.alreadyLoaded)) déjà intégré(s), \(count(.refused) + count(.unreadable)) refusé(s), \(count(.unrecognized)) non reconnu(s), \(count(.beingWritten)) en cours d'écriture (repris la nuit prochaine), \(count(.leftForConfig)) laissé(s) faute de configuration.")
+            lines.append("Fichiers : \(count(.loaded)) chargé(s), \(count(.alreadyLoaded)) déjà intégré(s), \(count(.refused) + count(.unreadable)) refusé(s), \(count(.unrecognized)) non reconnu(s), \(count(.notAFile)) lien(s) ou fichier(s) spécial(aux) écarté(s), \(count(.beingWritten)) en cours d'écriture (repris la nuit prochaine), \(count(.leftForConfig)) laissé(s) faute de configuration.")
             lines.append("Lignes rejetées : \(files.map(\.rowsRejected).reduce(0, +)). Résumés effacés (durée de conservation) : \(purgedDescriptions).")
             for f in files where f.fate != .loaded && f.fate != .alreadyLoaded || f.rowsRejected > 0 {
                 let what = f.fate == .loaded ? "\(f.rowsRejected) ligne(s) rejetée(s)" : f.fate.rawValue
@@ -89,7 +91,7 @@ public struct Nightly: Sendable {
         for late in completeness.lateFeeds {
             log("en retard : \(late.partnerName) — \(late.feed) : \(late.late.map(\.period).joined(separator: ", "))\(late.contact?.email.map { " (relancer : \($0))" } ?? "")")
         }
-        let troubled = lines.contains { $0.fate == .refused || $0.fate == .unreadable || $0.fate == .unrecognized || $0.rowsRejected > 0 }
+        let troubled = lines.contains { [.refused, .unreadable, .unrecognized, .notAFile].contains($0.fate) || $0.rowsRejected > 0 }
         let unconfigured = lines.contains { $0.fate == .leftForConfig }
         withExtendedLifetime(lock) {}
         return Report(started: started, finished: Timestamp.utc(Date()), lockTakenOver: lock.takenOver,
@@ -103,6 +105,18 @@ public struct Nightly: Sendable {
         let name = url.lastPathComponent
         var line = FileLine(file: relativePath(url), partner: candidate.feed?.partnerID, feed: candidate.feed?.id, fate: .loaded,
                             rowsRejected: 0, movedTo: nil, reason: nil)
+        if let what = candidate.notAFile {
+            // Never opened nor followed: a link could lead out of the inbox, a FIFO would block the run.
+            line.fate = .notAFile
+            line.reason = what
+            do {
+                line.movedTo = try quarantine(url, partner: candidate.feed?.partnerID, feed: candidate.feed?.id, reason: what, now: now)
+            } catch {
+                line.reason = what + " ; laissé dans la boîte, impossible à déplacer (\(error))"
+            }
+            log("écarté, ce n'est pas un fichier : \(line.file) — \(line.reason ?? "")\(line.movedTo.map { " → \($0)" } ?? "")")
+            return line
+        }
         guard let feed = candidate.feed else {
             line.fate = .unrecognized
             line.reason = candidate.problem ?? "fichier non reconnu"
@@ -110,7 +124,7 @@ public struct Nightly: Sendable {
             log("non reconnu : \(line.file) → \(line.movedTo ?? "")")
             return line
         }
-        let before = FileStamp(url)
+        let before = FileStamp(path: url.path)
         guard let stamp = before, stamp.modified.timeIntervalSince(now) < -options.settleSeconds else {
             line.fate = .beingWritten
             line.reason = "modifié il y a moins de \(Int(options.settleSeconds)) s : repris la prochaine fois"
@@ -130,7 +144,7 @@ public struct Nightly: Sendable {
         }
         let report = IngestReport(result)
         line.rowsRejected = report.rowsRejected
-        guard FileStamp(url) == stamp else {
+        guard FileStamp(path: url.path) == stamp else {
             // Changed while it was read: what was loaded may be partial. The file stays; the
             // complete version will load next time and supersede this one for its period.
             line.fate = .beingWritten
@@ -161,7 +175,7 @@ public struct Nightly: Sendable {
         if FileManager.default.fileExists(atPath: target.path) {
             try FileManager.default.removeItem(at: url)
         } else {
-            try FileManager.default.moveItem(at: url, to: target)
+            try Nightly.move(url, to: target)
             Nightly.makePrivate(target)
         }
         return target.path
@@ -174,21 +188,41 @@ public struct Nightly: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var target = folder.appendingPathComponent(url.lastPathComponent)
         var n = 2
-        while FileManager.default.fileExists(atPath: target.path) {
+        while FileKind(atPath: target.path) != .missing {
             target = folder.appendingPathComponent("\(n)-\(url.lastPathComponent)")
             n += 1
         }
-        try FileManager.default.moveItem(at: url, to: target)
+        try Nightly.move(url, to: target)
         Nightly.makePrivate(target)
         let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(Timestamp.utc(now)).\n\n\(reason)\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
         return target.path
     }
 
+    /// Moves the entry itself, whatever it is: rename(2) follows no link. Across file systems a plain
+    /// file or a link is moved by FileManager (which copies a link as a link); anything else cannot
+    /// be, as copying it would open it.
+    static func move(_ url: URL, to target: URL) throws {
+        guard rename(url.path, target.path) != 0 else { return }
+        let error = errno
+        let kind = FileKind(atPath: url.path)
+        guard error == EXDEV, kind == .regular || kind == .symbolicLink else {
+            throw VigieError(.store, "impossible de déplacer « \(url.path.shown()) » vers « \(target.path.shown()) » : \(String(cString: strerror(error)))",
+                             hint: "Vérifiez les droits sur la boîte de dépôt, l'archive et la quarantaine.")
+        }
+        try FileManager.default.moveItem(at: url, to: target)
+    }
+
     /// A moved file keeps the mode its sender gave it (often 0644): made 0600 like everything Vigie
-    /// keeps. Best effort: a file Vigie does not own cannot be changed, and its 0700 folder still guards it.
+    /// keeps. Only a plain file is changed, through a descriptor opened without following a link
+    /// (chmod would follow one). Best effort: a file Vigie does not own keeps its mode, and its 0700
+    /// folder still guards it.
     static func makePrivate(_ url: URL) {
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        guard FileKind(atPath: url.path) == .regular else { return }
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        if FileStamp(descriptor: descriptor) != nil { _ = fchmod(descriptor, 0o600) }
     }
 
     func relativePath(_ url: URL) -> String {
@@ -202,18 +236,5 @@ public struct Nightly: Sendable {
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
         let c = calendar.dateComponents([.year, .month], from: date)
         return (String(c.year ?? 1970), (c.month ?? 1) < 10 ? "0\(c.month ?? 1)" : "\(c.month ?? 1)")
-    }
-}
-
-/// A file's size and modification time: when they change, someone is writing it.
-struct FileStamp: Equatable {
-    var size: Int
-    var modified: Date
-
-    init?(_ url: URL) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
-        self.size = size
-        self.modified = modified
     }
 }
