@@ -74,7 +74,7 @@ public struct IngestReport: Codable, Sendable {
         case .alreadyLoaded(let earlier):
             status = .alreadyLoaded
             submission = earlier.id
-            message = "déjà intégré le \(earlier.receivedAt) (dépôt n° \(earlier.id ?? 0), fichier « \(earlier.fileName) ») : rien n'a changé"
+            message = "déjà intégré le \(earlier.receivedAt) (dépôt n° \(earlier.id ?? 0), fichier « \(earlier.fileName.shown()) ») : rien n'a changé"
         case .refused(let refused, let error):
             status = .refused
             submission = refused.id
@@ -90,7 +90,7 @@ public struct IngestReport: Codable, Sendable {
         var lines: [String] = []
         switch status {
         case .loaded:
-            lines.append("✔ \(file) — \(partner)/\(feed) : chargé (dépôt n° \(submission ?? 0))")
+            lines.append("✔ \(file.shown()) — \(partner)/\(feed) : chargé (dépôt n° \(submission ?? 0))")
             if let layout { lines.append("  format reconnu : \(layout)") }
             lines.append("  période(s) : \(periods.joined(separator: ", "))")
             lines.append("  lignes lues : \(rowsRead), chargées : \(rowsLoaded), rejetées : \(rowsRejected) ; valeurs enregistrées : \(valuesLoaded)")
@@ -105,11 +105,11 @@ public struct IngestReport: Codable, Sendable {
             }
             if !unclassifiedNatures.isEmpty {
                 lines.append("  natures non classées (chargées « non classé », à ajouter dans partners.yaml) : "
-                    + unclassifiedNatures.sorted { $0.key < $1.key }.map { "« \($0.key) » (\($0.value))" }.joined(separator: ", "))
+                    + unclassifiedNatures.sorted { $0.key < $1.key }.map { "« \($0.key.shown()) » (\($0.value))" }.joined(separator: ", "))
             }
             for note in notes { lines.append("  note : \(note)") }
             for s in superseded {
-                lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
+                lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file.shown()) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
             }
             if !rejects.isEmpty {
                 lines.append("  rejets (conservés dans la base, à faire corriger par le partenaire) :")
@@ -119,22 +119,22 @@ public struct IngestReport: Codable, Sendable {
                 if rejects.count > 50 { lines.append("    … et \(rejects.count - 50) autres (vigie status --json les donne tous)") }
             }
         case .alreadyLoaded:
-            lines.append("= \(file) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
+            lines.append("= \(file.shown()) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
         case .refused:
-            lines.append("✘ \(file) — \(partner)/\(feed) : fichier refusé, rien n'a été chargé")
+            lines.append("✘ \(file.shown()) — \(partner)/\(feed) : fichier refusé, rien n'a été chargé")
             lines.append("  " + (message ?? "").replacingOccurrences(of: "\n", with: "\n  "))
         case .unreadable:
-            lines.append("✘ \(file) — \(partner)/\(feed) : \(message ?? "fichier illisible")")
+            lines.append("✘ \(file.shown()) — \(partner)/\(feed) : \(message ?? "fichier illisible")")
         }
         return lines.joined(separator: "\n")
     }
 
     static func place(_ r: Reject) -> String {
         var parts: [String] = []
-        if let sheet = r.sheet { parts.append("feuille « \(sheet) »") }
+        if let sheet = r.sheet { parts.append("feuille « \(sheet.shown()) »") }
         if let row = r.row { parts.append("ligne \(row)") }
         if let column = r.column { parts.append("colonne \(column)") }
-        if let value = r.value, !value.isEmpty { parts.append("valeur « \(value) »") }
+        if let value = r.value, !value.isEmpty { parts.append("valeur « \(value.shown()) »") }
         return parts.joined(separator: ", ")
     }
 }

@@ -60,7 +60,7 @@ public struct Nightly: Sendable {
             lines.append("Lignes rejetées : \(files.map(\.rowsRejected).reduce(0, +)). Résumés effacés (durée de conservation) : \(purgedDescriptions).")
             for f in files where f.fate != .loaded && f.fate != .alreadyLoaded || f.rowsRejected > 0 {
                 let what = f.fate == .loaded ? "\(f.rowsRejected) ligne(s) rejetée(s)" : f.fate.rawValue
-                lines.append("  ✘ \(f.file) (\(f.partner ?? "?")/\(f.feed ?? "?")) : \(what)\(f.reason.map { " — \($0)" } ?? "")\(f.movedTo.map { " → \($0)" } ?? "")")
+                lines.append("  ✘ \(f.file.shownPath) (\(f.partner ?? "?")/\(f.feed ?? "?")) : \(what)\(f.reason.map { " — \($0.oneLine)" } ?? "")\(f.movedTo.map { " → \($0.shownPath)" } ?? "")")
             }
             lines.append(completeness.text)
             return lines.joined(separator: "\n")
@@ -75,8 +75,10 @@ public struct Nightly: Sendable {
         self.options = options
     }
 
-    /// Runs once under the store's lock. Throws `RunLock.Busy` when another run holds it.
-    public func run(now: Date = Date(), log: (String) -> Void) throws -> Report {
+    /// Runs once under the store's lock. Throws `RunLock.Busy` when another run holds it. `log` gets
+    /// one line per event, file names escaped (`String.shown`).
+    public func run(now: Date = Date(), log printLine: (String) -> Void) throws -> Report {
+        func log(_ event: String) { printLine(event.oneLine) }
         let lock = try RunLock(path: observatory.store.path + ".lock")
         if let previous = lock.takenOver { log("verrou laissé par une exécution interrompue (\(previous)) : repris") }
         let started = Timestamp.utc(now)
@@ -114,21 +116,21 @@ public struct Nightly: Sendable {
             } catch {
                 line.reason = what + " ; laissé dans la boîte, impossible à déplacer (\(error))"
             }
-            log("écarté, ce n'est pas un fichier : \(line.file) — \(line.reason ?? "")\(line.movedTo.map { " → \($0)" } ?? "")")
+            log("écarté, ce n'est pas un fichier : \(line.file.shownPath) — \(line.reason ?? "")\(line.movedTo.map { " → \($0.shownPath)" } ?? "")")
             return line
         }
         guard let feed = candidate.feed else {
             line.fate = .unrecognized
             line.reason = candidate.problem ?? "fichier non reconnu"
             line.movedTo = try quarantine(url, partner: nil, feed: nil, reason: line.reason ?? "", now: now)
-            log("non reconnu : \(line.file) → \(line.movedTo ?? "")")
+            log("non reconnu : \(line.file.shownPath) → \(line.movedTo?.shownPath ?? "")")
             return line
         }
         let before = FileStamp(path: url.path)
         guard let stamp = before, stamp.modified.timeIntervalSince(now) < -options.settleSeconds else {
             line.fate = .beingWritten
             line.reason = "modifié il y a moins de \(Int(options.settleSeconds)) s : repris la prochaine fois"
-            log("en cours d'écriture, laissé : \(line.file)")
+            log("en cours d'écriture, laissé : \(line.file.shownPath)")
             return line
         }
         let result: IngestResult
@@ -139,7 +141,7 @@ public struct Nightly: Sendable {
             // and the run ends with 2 so that the administrator sees it.
             line.fate = .leftForConfig
             line.reason = error.message + (error.hint.map { " — \($0)" } ?? "")
-            log("laissé dans la boîte (configuration) : \(line.file) — \(line.reason ?? "")")
+            log("laissé dans la boîte (configuration) : \(line.file.shownPath) — \(line.reason ?? "")")
             return line
         }
         let report = IngestReport(result)
@@ -149,19 +151,19 @@ public struct Nightly: Sendable {
             // complete version will load next time and supersede this one for its period.
             line.fate = .beingWritten
             line.reason = "modifié pendant le chargement : laissé dans la boîte, rechargé la prochaine fois"
-            log("modifié pendant le chargement, laissé : \(line.file)")
+            log("modifié pendant le chargement, laissé : \(line.file.shownPath)")
             return line
         }
         switch report.status {
         case .loaded, .alreadyLoaded:
             line.fate = report.status == .loaded ? .loaded : .alreadyLoaded
             line.movedTo = try archive(url, sha256: result.sha256 ?? "inconnu", now: now)
-            log("\(line.fate == .loaded ? "chargé" : "déjà intégré") : \(line.file)\(line.rowsRejected > 0 ? " (\(line.rowsRejected) ligne(s) rejetée(s))" : "") → \(line.movedTo ?? "")")
+            log("\(line.fate == .loaded ? "chargé" : "déjà intégré") : \(line.file.shownPath)\(line.rowsRejected > 0 ? " (\(line.rowsRejected) ligne(s) rejetée(s))" : "") → \(line.movedTo?.shownPath ?? "")")
         case .refused, .unreadable:
             line.fate = report.status == .refused ? .refused : .unreadable
             line.reason = report.message ?? "refusé"
             line.movedTo = try quarantine(url, partner: feed.partnerID, feed: feed.id, reason: report.text, now: now)
-            log("refusé : \(line.file) — \(line.reason ?? "") → \(line.movedTo ?? "")")
+            log("refusé : \(line.file.shownPath) — \(line.reason ?? "") → \(line.movedTo?.shownPath ?? "")")
         }
         return line
     }
@@ -194,7 +196,7 @@ public struct Nightly: Sendable {
         }
         try Nightly.move(url, to: target)
         Nightly.makePrivate(target)
-        let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(Timestamp.utc(now)).\n\n\(reason)\n"
+        let note = "Fichier : \(relativePath(url).shownPath)\nReçu dans la boîte et mis de côté le \(Timestamp.utc(now)).\n\n\(reason)\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
         return target.path
     }
@@ -236,5 +238,16 @@ public struct Nightly: Sendable {
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
         let c = calendar.dateComponents([.year, .month], from: date)
         return (String(c.year ?? 1970), (c.month ?? 1) < 10 ? "0\(c.month ?? 1)" : "\(c.month ?? 1)")
+    }
+}
+
+extension String {
+    /// A path escaped as `shown()` escapes a name, but whole (up to PATH_MAX): the file name at its
+    /// end is what people look for.
+    var shownPath: String { shown(limit: Int(PATH_MAX)) }
+
+    /// Our own multi-line text (a reason and its hint) on one line, for a log line or a report line.
+    var oneLine: String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

@@ -91,4 +91,65 @@ final class InboxSafetyTests: XCTestCase {
         XCTAssertTrue(text.contains("4 lien(s) ou fichier(s) spécial(aux) écarté(s)"), text)
         XCTAssertTrue(text.contains("✘ police-nationale/etat4001/etat4001_2026-05.csv (police-nationale/etat4001) : not-a-file — tube nommé (FIFO)"), text)
     }
+
+    /// A file name holding a newline, a tab and a right-to-left override (U+202E) is printed escaped
+    /// wherever it appears: one journal line per event, the report, the quarantine's note, the ledger
+    /// (`vigie status`) and `vigie ingest`'s report. The JSON report keeps the name as it is.
+    func testFileNamesWithControlAndBidiCharactersArePrintedEscaped() throws {
+        let cli = try CLI()
+        let feed = cli.file("inbox/police-nationale/etat4001")
+        try FileManager.default.createDirectory(at: feed, withIntermediateDirectories: true)
+        // One loads (a real état 4001); the other is refused (another feed's file in this feed's folder).
+        let loaded = "etat4001 septembre\n2026\t\u{202E}vsc.csv"
+        let refused = "stats\naffinées\t\u{202E}vsc.csv"
+        try FileManager.default.copyItem(at: Self.etat4001.appendingPathComponent("etat4001_2026-09.csv"),
+                                         to: feed.appendingPathComponent(loaded))
+        try FileManager.default.copyItem(at: CLI.repo.appendingPathComponent("SampleData/police-nationale/statistiques-affinees/stats_affinees_2026-09.csv"),
+                                         to: feed.appendingPathComponent(refused))
+        let shownLoaded = #"etat4001 septembre\n2026\t<U+202E>vsc.csv"#
+        let shownRefused = #"stats\naffinées\t<U+202E>vsc.csv"#
+
+        let report = cli.file("rapport.txt")
+        let night = try cli.run(["nightly", "--inbox", cli.file("inbox").path, "--settle", "0", "--report", report.path])
+        XCTAssertEqual(night.status, 1, night.stderr)
+        XCTAssertEqual(try cli.sql("SELECT status FROM submission ORDER BY id"), "loaded\nrefused")
+
+        // The journal: every line is one event of the night, the names escaped.
+        let journal = night.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertFalse(journal.isEmpty)
+        for line in journal { XCTAssertTrue(line.hasPrefix("vigie nightly: "), "a line of its own: \(line)") }
+        XCTAssertTrue(night.stderr.contains("vigie nightly: chargé : police-nationale/etat4001/\(shownLoaded) → "), night.stderr)
+        XCTAssertTrue(night.stderr.contains("vigie nightly: refusé : police-nationale/etat4001/\(shownRefused) — "), night.stderr)
+
+        // The report, as printed and as written; the quarantine's note.
+        let text = try String(contentsOf: report, encoding: .utf8)
+        XCTAssertEqual(night.stdout.trimmingCharacters(in: .newlines), text.trimmingCharacters(in: .newlines))
+        XCTAssertTrue(text.contains("  ✘ police-nationale/etat4001/\(shownRefused) (police-nationale/etat4001) : refused — "), text)
+        let note = try String(contentsOfFile: cli.file("quarantine/police-nationale/etat4001/" + refused).path + ".reason.txt", encoding: .utf8)
+        XCTAssertTrue(note.hasPrefix("Fichier : police-nationale/etat4001/\(shownRefused)\n"), note)
+        XCTAssertTrue(note.contains("✘ \(shownRefused) — police-nationale/etat4001 : fichier refusé"), note)
+
+        // The ledger.
+        let status = try cli.run(["status"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("« \(shownLoaded) » : chargé"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("« \(shownRefused) » : REFUSÉ"), status.stdout)
+
+        // `vigie ingest` of the archived bytes under the same name: already loaded, both names escaped.
+        let archived = try XCTUnwrap(NightlyCommandTests.files(in: cli.file("archive")).first)
+        let again = feed.appendingPathComponent(loaded)
+        try FileManager.default.copyItem(at: archived, to: again)
+        let ingest = try cli.run(["ingest", "--partner", "police-nationale", "--feed", "etat4001", again.path])
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        XCTAssertTrue(ingest.stdout.hasPrefix("= \(shownLoaded) — police-nationale/etat4001 : déjà intégré"), ingest.stdout)
+        XCTAssertTrue(ingest.stdout.contains("fichier « \(shownLoaded) »"), ingest.stdout)
+
+        // Nothing printed holds the raw characters; the JSON report keeps the names as they are.
+        for output in [night.stdout, night.stderr, text, note, status.stdout, ingest.stdout] {
+            XCTAssertFalse(output.contains("\u{202E}") || output.contains("\t"), output)
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.file("rapport.json"))) as? [String: Any]
+        let files = (json?["files"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String }.sorted()
+        XCTAssertEqual(files, ["police-nationale/etat4001/" + loaded, "police-nationale/etat4001/" + refused])
+    }
 }

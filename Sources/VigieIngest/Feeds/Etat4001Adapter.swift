@@ -43,7 +43,7 @@ public struct Etat4001Adapter: FeedAdapter {
         }
         var layout = layouts.joined(separator: " ; ")
         if !sheetsWithoutHeader.isEmpty, sheetsWithoutHeader != [fileName] {
-            layout += " — feuilles sans tableau 4001, ignorées : " + sheetsWithoutHeader.map { "« \($0) »" }.joined(separator: ", ")
+            layout += " — feuilles sans tableau 4001, ignorées : " + sheetsWithoutHeader.map { "« \($0.shown()) »" }.joined(separator: ", ")
         }
         return AdapterSummary(rowsRead: rowsRead, rowsRejected: rowsRejected, layout: layout)
     }
@@ -225,7 +225,7 @@ public struct Etat4001Adapter: FeedAdapter {
                 if h.isEmpty { roles.append(.unnamed) }
                 else if h.matchKey == "total" { roles.append(.total) }
                 else if let month = PeriodFinder.monthColumn(h) { roles.append(.value(unit, month)) }
-                else { throw VigieError(.input, "colonne « \(h) » : un mois _AAAA_MM est attendu", at: location(state, row: row.number, column: i + 2)) }
+                else { throw VigieError(.input, "colonne « \(h.shown()) » : un mois _AAAA_MM est attendu", at: location(state, row: row.number, column: i + 2)) }
             }
             try checkDuplicates(headers, row: row, state: state)
         } else {
@@ -249,7 +249,7 @@ public struct Etat4001Adapter: FeedAdapter {
         for (i, h) in headers.enumerated() where !h.isEmpty {
             let key = h.matchKey
             if let first = seen[key] {
-                throw VigieError(.input, "la colonne « \(h) » apparaît deux fois (colonnes \(columnLetters(first + 2)) et \(columnLetters(i + 2)))",
+                throw VigieError(.input, "la colonne « \(h.shown()) » apparaît deux fois (colonnes \(columnLetters(first + 2)) et \(columnLetters(i + 2)))",
                                  at: location(state, row: row.number, column: i + 2),
                                  hint: "Chaque commune ou service ne doit avoir qu'une colonne.")
             }
@@ -264,7 +264,7 @@ public struct Etat4001Adapter: FeedAdapter {
             return ReportingUnit(id: name.trimmingSpaces, commune: nil)
         case .territory:
             let known = territory.communes.map(\.name) + territory.services.map(\.name)
-            throw VigieError(.input, "« \(name) » n'est ni une commune ni un service du territoire",
+            throw VigieError(.input, "« \(name.shown()) » n'est ni une commune ni un service du territoire",
                              at: location,
                              hint: "Unités connues : \(known.joined(separator: ", ")). Ajoutez un alias dans territory.yaml si c'est la même.")
         }

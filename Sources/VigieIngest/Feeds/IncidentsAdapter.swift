@@ -111,7 +111,7 @@ public struct IncidentsAdapter: FeedAdapter {
             let dropped = Set(feed.drop.map(\.matchKey))
             let ignored = row.cells.enumerated().filter { !$0.element.isBlank && !used.contains($0.offset) && !dropped.contains($0.element.text.matchKey) }
             if !ignored.isEmpty {
-                notes.append("colonnes non retenues (ni lues ni stockées) : " + ignored.map { "« \($0.element.text) »" }.joined(separator: ", "))
+                notes.append("colonnes non retenues (ni lues ni stockées) : " + ignored.map { "« \($0.element.text.shown()) »" }.joined(separator: ", "))
             }
         }
     }

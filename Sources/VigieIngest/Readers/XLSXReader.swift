@@ -65,12 +65,12 @@ public struct XLSXReader: TableReader {
         var paths: Set<String> = []
         for sheet in workbook.sheets {
             guard let target = relations[sheet.relation] else {
-                throw VigieError(.input, "la feuille « \(sheet.name) » ne renvoie à aucune partie du classeur",
+                throw VigieError(.input, "la feuille « \(sheet.name.shown()) » ne renvoie à aucune partie du classeur",
                                  at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
             }
             // Each part is read once: sheets sharing a part would multiply what a small archive makes us decompress.
             guard paths.insert(target).inserted else {
-                throw VigieError(.input, "la feuille « \(sheet.name) » renvoie à une partie déjà lue pour une autre feuille (\(target))",
+                throw VigieError(.input, "la feuille « \(sheet.name.shown()) » renvoie à une partie déjà lue pour une autre feuille (\(target.shown()))",
                                  at: SourceLocation(file: name), hint: "Réenregistrez le classeur depuis Excel ou LibreOffice.")
             }
             sheets.append((sheet.name, target))
@@ -103,7 +103,7 @@ public struct XLSXReader: TableReader {
 
     public func forEachRow(inSheet sheet: String?, _ body: (SourceRow) throws -> Void) throws {
         guard let part = sheets.first(where: { $0.name == sheet }) ?? (sheet == nil ? sheets.first : nil) else {
-            throw VigieError(.input, "feuille « \(sheet ?? "") » absente du classeur", at: SourceLocation(file: displayName),
+            throw VigieError(.input, "feuille « \((sheet ?? "").shown()) » absente du classeur", at: SourceLocation(file: displayName),
                              hint: "Feuilles présentes : \(sheets.map(\.name).joined(separator: ", ")).")
         }
         try withoutActuallyEscaping(body) { body in
