@@ -126,7 +126,15 @@ public struct Nightly: Sendable {
             log("non reconnu : \(line.file.shownPath) → \(line.movedTo?.shownPath ?? "")")
             return line
         }
-        let before = FileStamp(path: url.path)
+        // Opened once without following a link (O_NOFOLLOW; O_NONBLOCK so that a FIFO swapped in
+        // cannot block), and read through that descriptor (/proc/self/fd/N reopens the same file):
+        // what loads is the plain file found in the inbox, even if a link replaces it meanwhile.
+        // A file that cannot be opened is read by its path and refused as unreadable, as before.
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        let pinned = "/proc/self/fd/\(descriptor)"
+        let source = descriptor >= 0 && access(pinned, R_OK) == 0 ? URL(fileURLWithPath: pinned) : url
+        let before = descriptor >= 0 ? FileStamp(descriptor: descriptor) : FileStamp(path: url.path)
         guard let stamp = before, stamp.modified.timeIntervalSince(now) < -options.settleSeconds else {
             line.fate = .beingWritten
             line.reason = "modifié il y a moins de \(Int(options.settleSeconds)) s : repris la prochaine fois"
@@ -135,7 +143,7 @@ public struct Nightly: Sendable {
         }
         let result: IngestResult
         do {
-            result = try observatory.ingest(url, partner: feed.partnerID, feed: feed.id, period: candidate.period, displayName: name)
+            result = try observatory.ingest(source, partner: feed.partnerID, feed: feed.id, period: candidate.period, displayName: name)
         } catch let error as VigieError where error.kind == .config {
             // Not the partner's fault: the file waits in the inbox, the other feeds still load,
             // and the run ends with 2 so that the administrator sees it.
@@ -146,7 +154,7 @@ public struct Nightly: Sendable {
         }
         let report = IngestReport(result)
         line.rowsRejected = report.rowsRejected
-        guard FileStamp(path: url.path) == stamp else {
+        guard FileStamp(path: url.path) == stamp, descriptor < 0 || FileStamp(descriptor: descriptor) == stamp else {
             // Changed while it was read: what was loaded may be partial. The file stays; the
             // complete version will load next time and supersede this one for its period.
             line.fate = .beingWritten
