@@ -12,30 +12,42 @@ struct InboxScanner {
         var period: Period?
         /// Why no feed was found, when none was.
         var problem: String?
+        /// Set for a symbolic link or a special file (FIFO, socket, device): what it is, in French.
+        /// Such an entry is never opened nor followed, only moved as it is to the quarantine.
+        var notAFile: String?
     }
 
     let config: Configuration
     let inbox: URL
 
-    /// Every file under the inbox, in path order. Hidden files, `*.reason.txt` and partial
-    /// downloads (`.part`, `.tmp`, `.crdownload`, `~`) are skipped.
+    /// Every entry under the inbox but folders, in path order. Hidden entries, `*.reason.txt` and
+    /// partial downloads (`.part`, `.tmp`, `.crdownload`, `~`) are skipped. The walk uses lstat:
+    /// it never enters a link to a folder, and reports links and special files as `notAFile`.
     func scan() throws -> [Candidate] {
         guard FileManager.default.fileExists(atPath: inbox.path) else {
             throw VigieError(.usage, "boîte de dépôt introuvable : \(inbox.path)", hint: "Donnez le dossier avec --inbox.")
         }
         let root = inbox.standardizedFileURL.path
-        var candidates: [Candidate] = []
-        let paths = (FileManager.default.subpaths(atPath: root) ?? []).sorted()
-        for relative in paths {
+        var entries: [(relative: String, kind: FileKind)] = []
+        walk(root, relative: nil, into: &entries)
+        return entries.sorted { $0.relative < $1.relative }.compactMap { relative, kind in
             let parts = relative.split(separator: "/").map(String.init)
-            guard let name = parts.last, !parts.contains(where: { $0.hasPrefix(".") }),
-                  !InboxScanner.skipped.contains(where: { name.lowercased().hasSuffix($0) }) else { continue }
-            let url = URL(fileURLWithPath: root).appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            candidates.append(candidate(url, parts: parts))
+            guard let name = parts.last, !InboxScanner.skipped.contains(where: { name.lowercased().hasSuffix($0) }) else { return nil }
+            let path = root + "/" + relative
+            var found = candidate(URL(fileURLWithPath: path), parts: parts)
+            found.notAFile = kind.refusal(atPath: path)
+            return found
         }
-        return candidates
+    }
+
+    /// Collects the entries under `root/relative` (hidden ones left out), entering real folders only.
+    private func walk(_ root: String, relative: String?, into entries: inout [(relative: String, kind: FileKind)]) {
+        let folder = relative.map { root + "/" + $0 } ?? root
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where !name.hasPrefix(".") {
+            let path = relative.map { $0 + "/" + name } ?? name
+            let kind = FileKind(atPath: root + "/" + path)
+            if kind == .directory { walk(root, relative: path, into: &entries) } else if kind != .missing { entries.append((path, kind)) }
+        }
     }
 
     static let skipped = [".reason.txt", ".part", ".tmp", ".crdownload", "~"]

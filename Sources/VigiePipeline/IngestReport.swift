@@ -77,7 +77,7 @@ public struct IngestReport: Codable, Sendable {
         case .alreadyLoaded(let earlier):
             status = .alreadyLoaded
             submission = earlier.id
-            message = "déjà intégré le \(earlier.receivedAt) (dépôt n° \(earlier.id ?? 0), fichier « \(earlier.fileName) ») : rien n'a changé"
+            message = "déjà intégré le \(earlier.receivedAt) (dépôt n° \(earlier.id ?? 0), fichier « \(earlier.fileName.shown()) ») : rien n'a changé"
         case .refused(let refused, let error):
             status = .refused
             submission = refused.id
@@ -93,7 +93,7 @@ public struct IngestReport: Codable, Sendable {
         var lines: [String] = []
         switch status {
         case .loaded:
-            lines.append("✔ \(file) — \(partner)/\(feed) : " + (dryRun ? "se chargerait (essai à blanc : rien n'a été enregistré)" : "chargé (dépôt n° \(submission ?? 0))"))
+            lines.append("✔ \(file.shown()) — \(partner)/\(feed) : " + (dryRun ? "se chargerait (essai à blanc : rien n'a été enregistré)" : "chargé (dépôt n° \(submission ?? 0))"))
             if let layout { lines.append("  format reconnu : \(layout)") }
             lines.append("  période(s) : \(periods.joined(separator: ", "))")
             lines.append("  lignes lues : \(rowsRead), chargées : \(rowsLoaded), rejetées : \(rowsRejected) ; valeurs \(dryRun ? "à enregistrer" : "enregistrées") : \(valuesLoaded)")
@@ -112,7 +112,7 @@ public struct IngestReport: Codable, Sendable {
             }
             for note in notes { lines.append("  note : \(note.shown(limit: Self.lineLimit))") }
             for s in superseded {
-                lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
+                lines.append("  remplace le dépôt n° \(s.submission) (« \(s.file.shown()) », reçu le \(s.receivedAt)) pour ces périodes : ses chiffres ne comptent plus")
             }
             if !rejects.isEmpty {
                 lines.append(dryRun ? "  rejets (à faire corriger par le partenaire) :" : "  rejets (conservés dans la base, à faire corriger par le partenaire) :")
@@ -122,12 +122,12 @@ public struct IngestReport: Codable, Sendable {
                 if rejects.count > 50 { lines.append("    … et \(rejects.count - 50) autres (vigie status --json les donne tous)") }
             }
         case .alreadyLoaded:
-            lines.append("= \(file) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
+            lines.append("= \(file.shown()) — \(partner)/\(feed) : \(message ?? "déjà intégré")")
         case .refused:
-            lines.append("✘ \(file) — \(partner)/\(feed) : " + (dryRun ? "serait refusé (essai à blanc : rien n'a été enregistré)" : "fichier refusé, rien n'a été chargé"))
+            lines.append("✘ \(file.shown()) — \(partner)/\(feed) : " + (dryRun ? "serait refusé (essai à blanc : rien n'a été enregistré)" : "fichier refusé, rien n'a été chargé"))
             lines.append(contentsOf: (message ?? "").split(separator: "\n").map { "  " + String($0).shown(limit: Self.lineLimit) })
         case .unreadable:
-            lines.append("✘ \(file) — \(partner)/\(feed) : \(message ?? "fichier illisible")")
+            lines.append("✘ \(file.shown()) — \(partner)/\(feed) : \(message ?? "fichier illisible")")
         }
         return lines.joined(separator: "\n")
     }

@@ -76,7 +76,7 @@ public struct LedgerStatus: Codable, Sendable {
                 case "superseded": state = "remplacé par un envoi plus récent"
                 default: state = "REFUSÉ"
                 }
-                var line = "  n° \(s.id) \(s.receivedAt) « \(s.file) » : \(state)"
+                var line = "  n° \(s.id) \(s.receivedAt) « \(s.file.shown()) » : \(state)"
                 if !s.periods.isEmpty { line += " — \(Self.periodSummary(s.periods))" }
                 if s.status != "refused" {
                     line += " — \(s.rowsRead) lignes, \(s.valuesLoaded) valeurs, \(s.rowsRejected) ligne(s) rejetée(s)"
@@ -92,7 +92,7 @@ public struct LedgerStatus: Codable, Sendable {
         if !unclassifiedNatures.isEmpty {
             lines.append("")
             lines.append("Natures non classées (à ajouter sous « natures » du flux dans partners.yaml, puis lancer vigie reclassify) :")
-            for n in unclassifiedNatures { lines.append("  \(n.partner)/\(n.feed) : « \(n.nature) » (\(n.rows) ligne(s))") }
+            for n in unclassifiedNatures { lines.append("  \(n.partner)/\(n.feed) : « \(n.nature.shown()) » (\(n.rows) ligne(s))") }
         }
         return lines.joined(separator: "\n")
     }

@@ -28,6 +28,8 @@ public struct Nightly: Sendable {
     public struct FileLine: Codable, Sendable {
         public enum Fate: String, Codable, Sendable {
             case loaded, alreadyLoaded = "already-loaded", refused, unreadable, unrecognized, beingWritten = "being-written"
+            /// A symbolic link or a special file (FIFO, socket, device): moved as it is to the quarantine, never opened.
+            case notAFile = "not-a-file"
             /// The configuration cannot load this feed (a missing HMAC key…): the file stays in the inbox.
             case leftForConfig = "left-config"
         }
@@ -54,11 +56,11 @@ public struct Nightly: Sendable {
             var lines = ["Vigie — chargement de nuit du \(started)"]
             if let lockTakenOver { lines.append("verrou d'une exécution interrompue repris (\(lockTakenOver))") }
             let count = { (fate: FileLine.Fate) in files.filter { $0.fate == fate }.count }
-            lines.append("Fichiers : \(count(.loaded)) chargé(s), \(count(.alreadyLoaded)) déjà intégré(s), \(count(.refused) + count(.unreadable)) refusé(s), \(count(.unrecognized)) non reconnu(s), \(count(.beingWritten)) en cours d'écriture (repris la nuit prochaine), \(count(.leftForConfig)) laissé(s) faute de configuration.")
+            lines.append("Fichiers : \(count(.loaded)) chargé(s), \(count(.alreadyLoaded)) déjà intégré(s), \(count(.refused) + count(.unreadable)) refusé(s), \(count(.unrecognized)) non reconnu(s), \(count(.notAFile)) lien(s) ou fichier(s) spécial(aux) écarté(s), \(count(.beingWritten)) en cours d'écriture (repris la nuit prochaine), \(count(.leftForConfig)) laissé(s) faute de configuration.")
             lines.append("Lignes rejetées : \(files.map(\.rowsRejected).reduce(0, +)). Résumés effacés (durée de conservation) : \(purgedDescriptions).")
             for f in files where f.fate != .loaded && f.fate != .alreadyLoaded || f.rowsRejected > 0 {
                 let what = f.fate == .loaded ? "\(f.rowsRejected) ligne(s) rejetée(s)" : f.fate.rawValue
-                lines.append("  ✘ \(f.file) (\(f.partner ?? "?")/\(f.feed ?? "?")) : \(what)\(f.reason.map { " — \($0)" } ?? "")\(f.movedTo.map { " → \($0)" } ?? "")")
+                lines.append("  ✘ \(f.file.shownPath) (\(f.partner ?? "?")/\(f.feed ?? "?")) : \(what)\(f.reason.map { " — \($0.oneLine)" } ?? "")\(f.movedTo.map { " → \($0.shownPath)" } ?? "")")
             }
             lines.append(completeness.text)
             return lines.joined(separator: "\n")
@@ -73,8 +75,10 @@ public struct Nightly: Sendable {
         self.options = options
     }
 
-    /// Runs once under the store's lock. Throws `RunLock.Busy` when another run holds it.
-    public func run(now: Date = Date(), log: (String) -> Void) throws -> Report {
+    /// Runs once under the store's lock. Throws `RunLock.Busy` when another run holds it. `log` gets
+    /// one line per event, file names escaped (`String.shown`).
+    public func run(now: Date = Date(), log printLine: (String) -> Void) throws -> Report {
+        func log(_ event: String) { printLine(event.oneLine) }
         let lock = try RunLock(path: observatory.store.path + ".lock")
         if let previous = lock.takenOver { log("verrou laissé par une exécution interrompue (\(previous)) : repris") }
         let started = Timestamp.utc(now)
@@ -89,7 +93,7 @@ public struct Nightly: Sendable {
         for late in completeness.lateFeeds {
             log("en retard : \(late.partnerName) — \(late.feed) : \(late.late.map(\.period).joined(separator: ", "))\(late.contact?.email.map { " (relancer : \($0))" } ?? "")")
         }
-        let troubled = lines.contains { $0.fate == .refused || $0.fate == .unreadable || $0.fate == .unrecognized || $0.rowsRejected > 0 }
+        let troubled = lines.contains { [.refused, .unreadable, .unrecognized, .notAFile].contains($0.fate) || $0.rowsRejected > 0 }
         let unconfigured = lines.contains { $0.fate == .leftForConfig }
         withExtendedLifetime(lock) {}
         return Report(started: started, finished: Timestamp.utc(Date()), lockTakenOver: lock.takenOver,
@@ -103,51 +107,71 @@ public struct Nightly: Sendable {
         let name = url.lastPathComponent
         var line = FileLine(file: relativePath(url), partner: candidate.feed?.partnerID, feed: candidate.feed?.id, fate: .loaded,
                             rowsRejected: 0, movedTo: nil, reason: nil)
+        if let what = candidate.notAFile {
+            // Never opened nor followed: a link could lead out of the inbox, a FIFO would block the run.
+            line.fate = .notAFile
+            line.reason = what
+            do {
+                line.movedTo = try quarantine(url, partner: candidate.feed?.partnerID, feed: candidate.feed?.id, reason: what, now: now)
+            } catch {
+                line.reason = what + " ; laissé dans la boîte, impossible à déplacer (\(error))"
+            }
+            log("écarté, ce n'est pas un fichier : \(line.file.shownPath) — \(line.reason ?? "")\(line.movedTo.map { " → \($0.shownPath)" } ?? "")")
+            return line
+        }
         guard let feed = candidate.feed else {
             line.fate = .unrecognized
             line.reason = candidate.problem ?? "fichier non reconnu"
             line.movedTo = try quarantine(url, partner: nil, feed: nil, reason: line.reason ?? "", now: now)
-            log("non reconnu : \(line.file) → \(line.movedTo ?? "")")
+            log("non reconnu : \(line.file.shownPath) → \(line.movedTo?.shownPath ?? "")")
             return line
         }
-        let before = FileStamp(url)
+        // Opened once without following a link (O_NOFOLLOW; O_NONBLOCK so that a FIFO swapped in
+        // cannot block), and read through that descriptor (/proc/self/fd/N reopens the same file):
+        // what loads is the plain file found in the inbox, even if a link replaces it meanwhile.
+        // A file that cannot be opened is read by its path and refused as unreadable, as before.
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        let pinned = "/proc/self/fd/\(descriptor)"
+        let source = descriptor >= 0 && access(pinned, R_OK) == 0 ? URL(fileURLWithPath: pinned) : url
+        let before = descriptor >= 0 ? FileStamp(descriptor: descriptor) : FileStamp(path: url.path)
         guard let stamp = before, stamp.modified.timeIntervalSince(now) < -options.settleSeconds else {
             line.fate = .beingWritten
             line.reason = "modifié il y a moins de \(Int(options.settleSeconds)) s : repris la prochaine fois"
-            log("en cours d'écriture, laissé : \(line.file)")
+            log("en cours d'écriture, laissé : \(line.file.shownPath)")
             return line
         }
         let result: IngestResult
         do {
-            result = try observatory.ingest(url, partner: feed.partnerID, feed: feed.id, period: candidate.period, displayName: name)
+            result = try observatory.ingest(source, partner: feed.partnerID, feed: feed.id, period: candidate.period, displayName: name)
         } catch let error as VigieError where error.kind == .config {
             // Not the partner's fault: the file waits in the inbox, the other feeds still load,
             // and the run ends with 2 so that the administrator sees it.
             line.fate = .leftForConfig
             line.reason = error.message + (error.hint.map { " — \($0)" } ?? "")
-            log("laissé dans la boîte (configuration) : \(line.file) — \(line.reason ?? "")")
+            log("laissé dans la boîte (configuration) : \(line.file.shownPath) — \(line.reason ?? "")")
             return line
         }
         let report = IngestReport(result)
         line.rowsRejected = report.rowsRejected
-        guard FileStamp(url) == stamp else {
+        guard FileStamp(path: url.path) == stamp, descriptor < 0 || FileStamp(descriptor: descriptor) == stamp else {
             // Changed while it was read: what was loaded may be partial. The file stays; the
             // complete version will load next time and supersede this one for its period.
             line.fate = .beingWritten
             line.reason = "modifié pendant le chargement : laissé dans la boîte, rechargé la prochaine fois"
-            log("modifié pendant le chargement, laissé : \(line.file)")
+            log("modifié pendant le chargement, laissé : \(line.file.shownPath)")
             return line
         }
         switch report.status {
         case .loaded, .alreadyLoaded:
             line.fate = report.status == .loaded ? .loaded : .alreadyLoaded
             line.movedTo = try archive(url, sha256: result.sha256 ?? "inconnu", now: now)
-            log("\(line.fate == .loaded ? "chargé" : "déjà intégré") : \(line.file)\(line.rowsRejected > 0 ? " (\(line.rowsRejected) ligne(s) rejetée(s))" : "") → \(line.movedTo ?? "")")
+            log("\(line.fate == .loaded ? "chargé" : "déjà intégré") : \(line.file.shownPath)\(line.rowsRejected > 0 ? " (\(line.rowsRejected) ligne(s) rejetée(s))" : "") → \(line.movedTo?.shownPath ?? "")")
         case .refused, .unreadable:
             line.fate = report.status == .refused ? .refused : .unreadable
             line.reason = report.message ?? "refusé"
             line.movedTo = try quarantine(url, partner: feed.partnerID, feed: feed.id, reason: report.text, now: now)
-            log("refusé : \(line.file) — \(line.reason ?? "") → \(line.movedTo ?? "")")
+            log("refusé : \(line.file.shownPath) — \(line.reason ?? "") → \(line.movedTo?.shownPath ?? "")")
         }
         return line
     }
@@ -161,7 +185,7 @@ public struct Nightly: Sendable {
         if FileManager.default.fileExists(atPath: target.path) {
             try FileManager.default.removeItem(at: url)
         } else {
-            try FileManager.default.moveItem(at: url, to: target)
+            try Nightly.move(url, to: target)
             Nightly.makePrivate(target)
         }
         return target.path
@@ -174,21 +198,41 @@ public struct Nightly: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var target = folder.appendingPathComponent(url.lastPathComponent)
         var n = 2
-        while FileManager.default.fileExists(atPath: target.path) {
+        while FileKind(atPath: target.path) != .missing {
             target = folder.appendingPathComponent("\(n)-\(url.lastPathComponent)")
             n += 1
         }
-        try FileManager.default.moveItem(at: url, to: target)
+        try Nightly.move(url, to: target)
         Nightly.makePrivate(target)
-        let note = "Fichier : \(relativePath(url))\nReçu dans la boîte et mis de côté le \(Timestamp.utc(now)).\n\n\(reason)\n"
+        let note = "Fichier : \(relativePath(url).shownPath)\nReçu dans la boîte et mis de côté le \(Timestamp.utc(now)).\n\n\(reason)\n"
         try Data(note.utf8).write(to: URL(fileURLWithPath: target.path + ".reason.txt"), options: .atomic)
         return target.path
     }
 
+    /// Moves the entry itself, whatever it is: rename(2) follows no link. Across file systems a plain
+    /// file or a link is moved by FileManager (which copies a link as a link); anything else cannot
+    /// be, as copying it would open it.
+    static func move(_ url: URL, to target: URL) throws {
+        guard rename(url.path, target.path) != 0 else { return }
+        let error = errno
+        let kind = FileKind(atPath: url.path)
+        guard error == EXDEV, kind == .regular || kind == .symbolicLink else {
+            throw VigieError(.store, "impossible de déplacer « \(url.path.shown()) » vers « \(target.path.shown()) » : \(String(cString: strerror(error)))",
+                             hint: "Vérifiez les droits sur la boîte de dépôt, l'archive et la quarantaine.")
+        }
+        try FileManager.default.moveItem(at: url, to: target)
+    }
+
     /// A moved file keeps the mode its sender gave it (often 0644): made 0600 like everything Vigie
-    /// keeps. Best effort: a file Vigie does not own cannot be changed, and its 0700 folder still guards it.
+    /// keeps. Only a plain file is changed, through a descriptor opened without following a link
+    /// (chmod would follow one). Best effort: a file Vigie does not own keeps its mode, and its 0700
+    /// folder still guards it.
     static func makePrivate(_ url: URL) {
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        guard FileKind(atPath: url.path) == .regular else { return }
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        if FileStamp(descriptor: descriptor) != nil { _ = fchmod(descriptor, 0o600) }
     }
 
     func relativePath(_ url: URL) -> String {
@@ -205,15 +249,13 @@ public struct Nightly: Sendable {
     }
 }
 
-/// A file's size and modification time: when they change, someone is writing it.
-struct FileStamp: Equatable {
-    var size: Int
-    var modified: Date
+extension String {
+    /// A path escaped as `shown()` escapes a name, but whole (up to PATH_MAX): the file name at its
+    /// end is what people look for.
+    var shownPath: String { shown(limit: Int(PATH_MAX)) }
 
-    init?(_ url: URL) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
-        self.size = size
-        self.modified = modified
+    /// Our own multi-line text (a reason and its hint) on one line, for a log line or a report line.
+    var oneLine: String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

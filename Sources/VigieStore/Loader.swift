@@ -164,10 +164,10 @@ extension Store {
 
 private func describe(_ reject: RejectFact) -> String {
     var parts: [String] = []
-    if let sheet = reject.sheet { parts.append("feuille « \(sheet) »") }
+    if let sheet = reject.sheet { parts.append("feuille « \(sheet.shown()) »") }
     if let row = reject.row { parts.append("ligne \(row)") }
     if let column = reject.column { parts.append("colonne \(column)") }
-    if let value = reject.value { parts.append("valeur « \(value) »") }
+    if let value = reject.value { parts.append("valeur « \(value.shown()) »") }
     return parts.joined(separator: ", ") + " : " + reject.reason
 }
 

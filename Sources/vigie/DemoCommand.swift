@@ -40,7 +40,7 @@ struct Demo: ParsableCommand {
         printOut(status.completeness.text)
         if !status.unclassifiedNatures.isEmpty {
             printOut("\nNatures non classées (à ajouter sous « natures » du flux dans partners.yaml) :")
-            for n in status.unclassifiedNatures { printOut("  \(n.partner)/\(n.feed) : « \(n.nature) » (\(n.rows) ligne(s))") }
+            for n in status.unclassifiedNatures { printOut("  \(n.partner)/\(n.feed) : « \(n.nature.shown()) » (\(n.rows) ligne(s))") }
         }
         let byCommune = try observatory.store.countTotals(by: [.commune, .period], feed: "etat4001", from: .year(2026), to: .year(2026))
         printOut("\nÉtat 4001 de 2026 par commune et mois :")

@@ -76,13 +76,14 @@ final class NightlyCommandTests: XCTestCase {
         let (inbox, count) = try inbox(cli)
         let a = try cli.start(["nightly", "--inbox", inbox.path])
         let b = try cli.start(["nightly", "--inbox", inbox.path])
-        var statuses: [Int32] = []
-        var errors = ""
-        for started in [a, b] {
-            let result = cli.finish(started)
-            errors += result.stderr
-            statuses.append(result.status)
-        }
+        // Both are read at once: one waiting for the store while the other fills its stderr pipe would
+        // otherwise wait for each other for ever.
+        let results = Results()
+        let runs = [a, b]
+        nonisolated(unsafe) let started = runs
+        DispatchQueue.concurrentPerform(iterations: 2) { i in results.set(i, cli.finish(started[i])) }
+        let statuses = results.all.map(\.status)
+        let errors = results.all.map(\.stderr).joined()
         // One ran (exit 1: OGIF is late); the other found the lock taken (exit 3), or ran after it and found nothing new (exit 1).
         XCTAssertTrue(statuses.allSatisfy { $0 == 1 || $0 == 3 }, "\(statuses)\n\(errors.suffix(1500))")
         if statuses.contains(3) { XCTAssertTrue(errors.contains("une autre exécution est en cours")) }
@@ -220,4 +221,17 @@ final class NightlyCommandTests: XCTestCase {
         XCTAssertEqual(try Self.files(in: inbox).count, 0)
         XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM submission WHERE feed = 'faits-marquants' AND status = 'loaded'"), "2")
     }
+}
+
+/// The results of processes finished on several threads.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Int: CLI.Result] = [:]
+
+    func set(_ index: Int, _ result: CLI.Result) {
+        lock.lock(); defer { lock.unlock() }
+        results[index] = result
+    }
+
+    var all: [CLI.Result] { results.sorted { $0.key < $1.key }.map(\.value) }
 }
