@@ -1,13 +1,14 @@
 import Foundation
 import VigieCore
 
-/// Reads `bulletins.yaml`: the notability rules of the weekly faits marquants. Categories must
-/// exist in the nomenclature and feeds in partners.yaml; counts and days must be at least 1.
+/// Reads `bulletins.yaml`: the notability rules of the weekly faits marquants and the levels of
+/// the exact test. Categories must exist in the nomenclature and feeds in partners.yaml; counts
+/// and days must be at least 1; levels are p-values with 0 < significant ≤ watch < 1.
 enum BulletinRulesLoader {
     static func load(_ url: URL, categories: Set<String>, feeds: Set<String>) throws -> BulletinRules {
         guard FileManager.default.fileExists(atPath: url.path) else { return BulletinRules(feeds: feeds) }
         let doc = try YAMLValue.load(url)
-        _ = try doc.mapping(allowed: ["weekly"])
+        _ = try doc.mapping(allowed: ["weekly", "comparison"])
         let weekly = try doc.required("weekly")
         _ = try weekly.mapping(allowed: ["feeds", "serious", "repeated", "baseline_weeks"])
         var rules = BulletinRules(feeds: feeds)
@@ -44,7 +45,26 @@ enum BulletinRulesLoader {
         if let weeks = try weekly.optional("baseline_weeks") {
             rules.baselineWeeks = try positive(weeks)
         }
+        if let comparison = try doc.optional("comparison") {
+            _ = try comparison.mapping(allowed: ["watch", "significant"])
+            let watchValue = try comparison.optional("watch"), significantValue = try comparison.optional("significant")
+            let watch = try watchValue.map(probability) ?? rules.levels.watch
+            let significant = try significantValue.map(probability) ?? rules.levels.significant
+            if significant > watch {
+                throw (significantValue ?? comparison).error("le seuil « significant » (\(significant)) dépasse le seuil « watch » (\(watch))",
+                                                             hint: "Un changement significatif est d'abord à surveiller : significant ≤ watch.")
+            }
+            rules.levels = SignificanceLevels(watch: watch, significant: significant)
+        }
         return rules
+    }
+
+    /// A p-value strictly between 0 and 1, written 0.05 or 0,05.
+    private static func probability(_ value: YAMLValue) throws -> Double {
+        guard let p = Double(try value.string().replacingOccurrences(of: ",", with: ".")), p > 0, p < 1 else {
+            throw value.error("une probabilité strictement comprise entre 0 et 1 est attendue (0.05)")
+        }
+        return p
     }
 
     private static func countAndDays(_ value: YAMLValue) throws -> (Int, Int) {

@@ -17,10 +17,13 @@ public struct BulletinRules: Sendable, Equatable {
     public var feeds: Set<String>
     /// How many earlier weeks the weekly totals are compared with (their mean).
     public var baselineWeeks: Int
+    /// The p-values below which a change is « à surveiller » or « significatif ».
+    public var levels: SignificanceLevels
 
     public init(weaponIsSerious: Bool = true, seriousCategories: Set<String> = [], seriousNatures: Set<String> = [],
                 quartierCount: Int = 3, quartierDays: Int = 14, addressCount: Int = 2, addressDays: Int = 30,
-                feeds: Set<String> = [], baselineWeeks: Int = 4) {
+                feeds: Set<String> = [], baselineWeeks: Int = 4,
+                levels: SignificanceLevels = .standard) {
         self.weaponIsSerious = weaponIsSerious
         self.seriousCategories = seriousCategories
         self.seriousNatures = seriousNatures
@@ -30,5 +33,18 @@ public struct BulletinRules: Sendable, Equatable {
         self.addressDays = addressDays
         self.feeds = feeds
         self.baselineWeeks = baselineWeeks
+        self.levels = levels
     }
+}
+
+/// The p-values of the exact test below which a change is flagged: « à surveiller » under
+/// `watch`, « significatif » under `significant` (never above `watch`).
+public struct SignificanceLevels: Sendable, Equatable {
+    public var watch: Double
+    public var significant: Double
+    public init(watch: Double, significant: Double) {
+        self.watch = watch
+        self.significant = significant
+    }
+    public static let standard = SignificanceLevels(watch: 0.05, significant: 0.01)
 }

@@ -17,6 +17,9 @@ public struct BulletinContext: Sendable {
         self.today = today
     }
 
+    /// The levels of the exact test that flag a change (`bulletins.yaml`).
+    public var levels: SignificanceLevels { config.bulletinRules.levels }
+
     // MARK: Names
 
     public func communeName(_ insee: String) -> String { config.territory.commune(insee: insee)?.name ?? insee }

@@ -1,13 +1,14 @@
 import Foundation
+import VigieCore
 
 /// How much a change in a count should be believed. Small counts move by chance: a change is
-/// flagged with the Poisson test z = 2(√current − √previous) (variance-stabilized counts),
-/// « à surveiller » at |z| ≥ 2 and « significatif » at |z| ≥ 3. A base of 0 is « nouveau ».
+/// flagged by the exact test for two Poisson counts (`PoissonTest`), « à surveiller » below the
+/// `watch` level and « significatif » below the `significant` level of `bulletins.yaml`. A base
+/// of 0 reads « nouveau » in the change column but is flagged by the same test as any other.
 public enum ChangeFlag: String, Sendable, Codable {
     case none = ""
     case watch = "à surveiller"
     case significant = "significatif"
-    case new = "nouveau"
 }
 
 /// A count set against the same count for a reference period (the same period a year earlier,
@@ -21,23 +22,24 @@ public struct Comparison: Sendable, Equatable, Codable {
         self.previous = previous
     }
 
-    /// z = 2(√current − √previous), or nil when one side is missing.
-    public var z: Double? {
+    /// The two-sided p-value of the exact test, or nil when one side is missing.
+    public var pValue: Double? {
         guard let current, let previous else { return nil }
-        return 2 * (Double(current).squareRoot() - Double(previous).squareRoot())
+        return PoissonTest.pValue(current, previous)
     }
 
-    public var flag: ChangeFlag {
+    /// The flag of the change at the given levels; none when one side is missing.
+    public func flag(_ levels: SignificanceLevels) -> ChangeFlag {
         guard let current, let previous else { return .none }
-        return Comparison.flag(current: Double(current), previous: Double(previous))
+        return Comparison.flag(current: current, previous: previous, levels: levels)
     }
 
-    /// The flag of a count against a reference that may be a mean (the previous weeks').
-    public static func flag(current: Double, previous: Double) -> ChangeFlag {
-        if previous == 0 { return current > 0 ? .new : .none }
-        let z = 2 * (current.squareRoot() - previous.squareRoot())
-        if abs(z) >= 3 { return .significant }
-        if abs(z) >= 2 { return .watch }
+    /// The flag of `current` (over exposure 1) against `previous` (the sum over `periods`
+    /// reference periods of the same length, e.g. the previous weeks).
+    public static func flag(current: Int, previous: Int, periods: Int = 1, levels: SignificanceLevels) -> ChangeFlag {
+        let p = PoissonTest.pValue(current, previous, periods: periods)
+        if p < levels.significant { return .significant }
+        if p < levels.watch { return .watch }
         return .none
     }
 
@@ -59,6 +61,28 @@ public struct Comparison: Sendable, Equatable, Codable {
 
     /// The smallest base for which a percentage is printed.
     public static let percentBase = 20
+}
+
+/// The exact (conditional) test for two Poisson counts: given n = a + b, a is
+/// Binomial(n, 1 / (1 + periods)) when both rates are equal. The two-sided p-value is the sum of
+/// the probabilities of every outcome no more likely than the one observed (as R's `binom.test`).
+public enum PoissonTest {
+    /// The p-value of `a` counted over one period against `b` counted over `periods` periods.
+    public static func pValue(_ a: Int, _ b: Int, periods: Int = 1) -> Double {
+        let n = a + b
+        guard n > 0, a >= 0, b >= 0, periods >= 1 else { return 1 }
+        let p = 1 / Double(1 + periods)
+        let logs = (0...n).map { logBinomial(n: n, k: $0, p: p) }
+        // Outcomes as likely as the observed one, up to rounding, count as no more likely.
+        let bound = logs[a] + 1e-7
+        let total = logs.filter { $0 <= bound }.reduce(0) { $0 + exp($1) }
+        return min(1, total)
+    }
+
+    /// log P(X = k) for X ~ Binomial(n, p), 0 < p < 1.
+    static func logBinomial(n: Int, k: Int, p: Double) -> Double {
+        lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1)) + Double(k) * log(p) + Double(n - k) * log1p(-p)
+    }
 }
 
 /// Rates per 1,000 inhabitants, with French formatting.

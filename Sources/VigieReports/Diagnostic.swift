@@ -63,7 +63,7 @@ extension Diagnostic {
         let before = inArea(try context.facts(from: first.shifted(months: -12), to: last.shifted(months: -12)))
         func line(_ label: String, _ c: Int, _ p: Int) -> SemesterBulletin.Line {
             let cmp = Comparison(current: c, previous: p)
-            return .init(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag.rawValue)
+            return .init(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag(context.levels).rawValue)
         }
         func total(_ cells: [FactCell]) -> Int { cells.reduce(0) { $0 + $1.count } }
         var figures: [String: Int] = ["total": total(facts), "total-n-1": total(before)]

@@ -133,10 +133,10 @@ extension MonthlyBulletin {
                     && contributing.allSatisfy { f in areaMissingLastMonth.contains { $0.key == f.key } }
                 return CategoryRow(
                     category: label, current: c.current.map(String.init) ?? "non reçu",
-                    previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag.rawValue,
+                    previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag(context.levels).rawValue,
                     previousMonth: lastMonthMissing ? "non reçu" : String(sum(cells, [lastMonth.description])),
                     yearToDate: y.current.map(String.init) ?? "non reçu", previousYearToDate: y.previous.map(String.init) ?? "—",
-                    yearToDateChange: y.text, yearToDateFlag: y.flag.rawValue,
+                    yearToDateChange: y.text, yearToDateFlag: y.flag(context.levels).rawValue,
                     rate: Rate.french(c.current.flatMap { Rate.perThousand($0, population: population) }),
                     sparkline: Sparkline.svg(spark, width: 72, height: 18, label: "\(label), 13 derniers mois"),
                     note: someMissing && !allMissing ? "incomplet" : "", revised: revised)
@@ -159,7 +159,7 @@ extension MonthlyBulletin {
                 let main = byCategory.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3)
                     .map { "\(context.categoryLabel($0.key)) \($0.value)" }.joined(separator: ", ")
                 return PlaceRow(kind: kind, name: name, isSector: isSector, current: c.current ?? 0, previousYear: c.previous ?? 0,
-                                change: c.text, flag: c.flag.rawValue,
+                                change: c.text, flag: c.flag(context.levels).rawValue,
                                 rate: Rate.french(population.flatMap { Rate.perThousand(c.current ?? 0, population: $0) }), main: main)
             }
             if communes.count > 1 {
@@ -189,7 +189,7 @@ extension MonthlyBulletin {
                 let wasMissing = areaMissingPrevious.contains { $0.key == feed.key }
                 let c = Comparison(current: isMissing ? nil : sum(own, [month.description]), previous: wasMissing ? nil : sum(own, [previous.description]))
                 return SourceRow(source: context.feedLabel(feed.key), current: c.current.map(String.init) ?? "non reçu",
-                                 previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag.rawValue)
+                                 previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag(context.levels).rawValue)
             }
             return Area(name: name, scope: scope, population: population, categories: categories, places: places,
                         sources: sources, total: total)
@@ -219,7 +219,7 @@ extension MonthlyBulletin {
                 if let v = c.current { figures["4001|\(commune.insee)|mois"] = v }
                 etat4001.append(Etat4001Row(
                     commune: commune.name, current: c.current.map(String.init) ?? "non reçu", previousYear: String(c.previous ?? 0),
-                    change: c.text, flag: c.flag.rawValue, yearToDate: y.current.map(String.init) ?? "non reçu",
+                    change: c.text, flag: c.flag(context.levels).rawValue, yearToDate: y.current.map(String.init) ?? "non reçu",
                     previousYearToDate: String(y.previous ?? 0), yearToDateChange: y.text,
                     rate: Rate.french(c.current.flatMap { Rate.perThousand($0, population: commune.population) })))
             }

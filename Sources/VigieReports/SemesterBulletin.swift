@@ -101,7 +101,7 @@ extension SemesterBulletin {
             for t in now + before { categoryOf[t.keys[0]] = t.keys[1] }
             func line(_ label: String, _ c: Int, _ p: Int) -> Line {
                 let cmp = Comparison(current: c, previous: p)
-                return Line(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag.rawValue)
+                return Line(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag(context.levels).rawValue)
             }
             for family in config.nomenclature.families {
                 let ids = Set(config.nomenclature.categories.filter { $0.family == family.id }.map(\.id))
@@ -115,15 +115,16 @@ extension SemesterBulletin {
                 let p = byIndex.filter { categoryOf[$0.key] == category.id }.reduce(0) { $0 + $1.value.1 }
                 if c + p > 0 { categories.append(line(category.label, c, p)) }
             }
+            // The indexes that moved most surely: smallest p-value of the exact test first.
             let moves = byIndex.map { code, v -> (String, Int, Int, Double) in
-                (code, v.0, v.1, Comparison(current: v.0, previous: v.1).z ?? 0)
+                (code, v.0, v.1, PoissonTest.pValue(v.0, v.1))
             }
             func indexLabel(_ code: String) -> String {
                 let n = Int(code.dropFirst(5)) ?? 0
                 return "\(n) — \(config.nomenclature.index4001[n]?.label ?? code)"
             }
-            up = moves.filter { $0.3 > 0 }.sorted { ($0.3, $1.0) > ($1.3, $0.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
-            down = moves.filter { $0.3 < 0 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
+            up = moves.filter { $0.1 > $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
+            down = moves.filter { $0.1 < $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
             var p = semester
             var six: [Period] = []
             for _ in 0..<6 { six.insert(p, at: 0); p = p.previousSemester }
@@ -192,10 +193,10 @@ extension SemesterBulletin {
                     rates[q.id] = rate
                     changes[q.id] = Double(c - p) * 1000 / Double(max(q.population, 1))
                     names[q.id] = q.name
-                    if cmp.flag == .significant, c > p { significant.insert(q.id) }
+                    if cmp.flag(context.levels) == .significant, c > p { significant.insert(q.id) }
                     figures["quartier|\(q.id)"] = c
                     quartiers.append(QuartierRate(quartier: q.name, commune: commune.name, population: q.population, current: c, previous: p,
-                                                  rate: Rate.french(rate), rateValue: rate, change: cmp.text, flag: cmp.flag.rawValue, colorClass: 0))
+                                                  rate: Rate.french(rate), rateValue: rate, change: cmp.text, flag: cmp.flag(context.levels).rawValue, colorClass: 0))
                 }
             }
         }

@@ -138,8 +138,9 @@ extension WeeklyBulletin {
         let order = context.config.nomenclature.categories.map(\.id) + [""]
         let totals = order.filter { current[$0] != nil || before[$0] != nil }.map { category -> Total in
             let mean = Double(before[category] ?? 0) / Double(rules.baselineWeeks)
-            return Total(category: context.categoryLabel(category), count: current[category] ?? 0,
-                         mean: Rate.french(mean), flag: Comparison.flag(current: Double(current[category] ?? 0), previous: mean).rawValue)
+            let flag = Comparison.flag(current: current[category] ?? 0, previous: before[category] ?? 0, periods: rules.baselineWeeks,
+                                       levels: context.levels)
+            return Total(category: context.categoryLabel(category), count: current[category] ?? 0, mean: Rate.french(mean), flag: flag.rawValue)
         }
 
         let comments = try context.store.comments(bulletin: "weekly", period: week.description, commune: commune).map(\.text)

@@ -72,6 +72,19 @@ final class ConfigurationTests: XCTestCase {
                           contains: "clé inconnue « due_dya »")
     }
 
+    func testTheLevelsOfTheExactTestAreReadAndChecked() throws {
+        let config = try Configuration.load(from: Self.config)
+        XCTAssertEqual(config.bulletinRules.levels, SignificanceLevels(watch: 0.05, significant: 0.01))
+        let comma = try brokenConfig("bulletins.yaml") { $0.replacingOccurrences(of: "watch: 0.05", with: "watch: 0,1") }
+        XCTAssertEqual(try Configuration.load(from: comma).bulletinRules.levels.watch, 0.1)
+        let over = try brokenConfig("bulletins.yaml") { $0.replacingOccurrences(of: "significant: 0.01", with: "significant: 5") }
+        assertConfigError(over, file: "bulletins.yaml", line: try lineNumber(of: "significant: 5", in: "bulletins.yaml", dir: over),
+                          contains: "probabilité strictement comprise entre 0 et 1")
+        let swapped = try brokenConfig("bulletins.yaml") { $0.replacingOccurrences(of: "significant: 0.01", with: "significant: 0.2") }
+        assertConfigError(swapped, file: "bulletins.yaml", line: try lineNumber(of: "significant: 0.2", in: "bulletins.yaml", dir: swapped),
+                          contains: "dépasse le seuil « watch »")
+    }
+
     func testQuartierPopulationsMustAddUp() throws {
         let dir = try brokenConfig("territory.yaml") { $0.replacingOccurrences(of: "population: 11200", with: "population: 11300") }
         assertConfigError(dir, file: "territory.yaml", line: try lineNumber(of: "population: 44600", in: "territory.yaml", dir: dir),

@@ -47,9 +47,13 @@ final class SemesterBulletinTests: XCTestCase {
         XCTAssertEqual(palais[4], "10")
         XCTAssertEqual(palais[8], "5")
 
-        // Palais 10 → 30 is significant (z = 2(√30 − √10) ≈ 4,6): listed and outlined on the map.
-        XCTAssertEqual(semester.significantIncreases.count, 1)
-        XCTAssertTrue(semester.significantIncreases[0].hasPrefix("Palais (Créteil)"))
+        // Palais 10 → 30 and Mont-Mesly 0 → 10 are significant by the exact test (p < 0.01, computed
+        // here from binomial tails); L'Échat 0 → 5 is not (p = 2/32): listed and outlined on the map.
+        XCTAssertLessThan(ComparisonTests.exactP(30, 10), 0.01)
+        XCTAssertLessThan(ComparisonTests.exactP(10, 0), 0.01)
+        XCTAssertGreaterThan(ComparisonTests.exactP(5, 0), 0.05)
+        XCTAssertEqual(Set(semester.significantIncreases.map { String($0.prefix { $0 != ":" }) }),
+                       ["Palais (Créteil) ", "Mont-Mesly (Créteil) "])
         XCTAssertTrue(semester.rateMap.contains("data-highlight=\"true\""))
     }
 
