@@ -22,7 +22,10 @@ public struct Diagnostic: Sendable, Codable {
     public var monthsChart: String
     public var map: String
     public var repeatedPlaces: SemesterBulletin.Breakdown
+    /// The last `shownFaits` faits marquants; `allFaits` go to the `faits` CSV, which `faitsOmitted` names.
     public var faitsMarquants: [WeeklyBulletin.Entry]
+    public var allFaits: [WeeklyBulletin.Entry]
+    public var faitsOmitted: String
     public var notReceived: [String]
     public var figures: [String: Int]
 }
@@ -118,6 +121,10 @@ extension Diagnostic {
             week = .week(of: week.end.adding(days: 1))
         }
 
+        let period = first == last ? "\(first)" : "\(first)_\(last)"
+        let fullScope = scope + (category.map { "_\($0)" } ?? "")
+        let base = Diagnostic.baseName(period: period, scope: fullScope)
+        let shown = Array(entries.suffix(Diagnostic.shownFaits))
         let span = first == last ? first.frenchName : "de \(first.frenchName) à \(last.frenchName)"
         var notReceived: [String] = []
         for m in months {
@@ -127,7 +134,7 @@ extension Diagnostic {
         }
         return Diagnostic(
             title: "Diagnostic — \(name)\(category.map { " — \(context.categoryLabel($0))" } ?? "")",
-            area: name, scope: scope + (category.map { "_\($0)" } ?? ""), period: first == last ? "\(first)" : "\(first)_\(last)",
+            area: name, scope: fullScope, period: period,
             span: span, population: population,
             category: category.map { context.categoryLabel($0) } ?? "toutes catégories",
             total: line("Total", total(facts), total(before)),
@@ -135,9 +142,15 @@ extension Diagnostic {
             categories: .init("Par catégorie", categories), sources: .init("Par source", sources),
             monthsChart: BarChart.svg(bars: bars, title: "Faits par mois — \(name)"),
             map: map,
-            repeatedPlaces: .init(title: "Lieux aux faits répétés (au moins 3)", columns: ["Lieu", "Quartier"], rows: Array(repeated.prefix(30))),
-            faitsMarquants: Array(entries.suffix(60)), notReceived: notReceived, figures: figures)
+            repeatedPlaces: .init(title: "Lieux aux faits répétés (au moins 3)", columns: ["Lieu", "Quartier"], rows: repeated, limit: 30,
+                                  csv: "lieux-repetes", base: base),
+            faitsMarquants: shown, allFaits: entries,
+            faitsOmitted: Shortened.note(shown: shown.count, of: entries.count, last: true, file: "\(base)_faits.csv"),
+            notReceived: notReceived, figures: figures)
     }
+
+    /// How many faits marquants the document lists (the most recent); the CSV has them all.
+    static let shownFaits = 60
 }
 
 extension Diagnostic: Bulletin {
@@ -145,6 +158,6 @@ extension Diagnostic: Bulletin {
 
     public var csvTables: [CSVTable] {
         [SemesterBulletin.lines("categories", categories), SemesterBulletin.lines("sources", sources),
-         SemesterBulletin.table("lieux-repetes", repeatedPlaces)]
+         SemesterBulletin.table(repeatedPlaces), WeeklyBulletin.entriesTable("faits", allFaits)]
     }
 }

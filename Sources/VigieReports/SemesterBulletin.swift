@@ -22,10 +22,31 @@ public struct SemesterBulletin: Sendable, Codable {
         public init(_ title: String, _ lines: [Line]) { self.title = title; self.lines = lines }
     }
 
+    /// A table of counts, shortened to its first rows; `allRows` go to its CSV, `csv`, and
+    /// `omitted` says so under the table when rows were left out.
     public struct Breakdown: Sendable, Codable {
         public var title: String
         public var columns: [String]
         public var rows: [BreakdownRow]
+        public var allRows: [BreakdownRow]
+        /// The table's name among the CSV files (`lieux-repetes`), and the note naming the file.
+        public var csv: String
+        public var omitted: String
+
+        /// The first `limit` of `rows`, the note naming `<base>_<csv>.csv`.
+        public init(title: String, columns: [String], rows: [BreakdownRow], limit: Int, csv: String, base: String) {
+            self.title = title
+            self.columns = columns
+            self.rows = Array(rows.prefix(limit))
+            allRows = rows
+            self.csv = csv
+            omitted = Shortened.note(shown: self.rows.count, of: rows.count, file: "\(base)_\(csv).csv")
+        }
+
+        /// The same table under another CSV name.
+        func named(_ csv: String, base: String) -> Breakdown {
+            Breakdown(title: title, columns: columns, rows: allRows, limit: rows.count, csv: csv, base: base)
+        }
     }
 
     public struct BreakdownRow: Sendable, Codable {
@@ -141,8 +162,10 @@ extension SemesterBulletin {
         func keys(_ predicate: (Feed) -> Bool) -> Set<String> {
             Set(config.partners.flatMap(\.feeds).filter(predicate).map { "\($0.partnerID)/\($0.id)" })
         }
-        func breakdown(_ title: String, _ columns: [String], _ rows: [CountTotal], limit: Int = 20) -> Breakdown {
-            Breakdown(title: title, columns: columns, rows: rows.prefix(limit).map { BreakdownRow(cells: $0.keys.map { $0.isEmpty ? "—" : $0 }, count: String($0.total)) })
+        let base = SemesterBulletin.baseName(period: semester.description, scope: "territoire")
+        func breakdown(_ title: String, _ columns: [String], _ rows: [CountTotal], limit: Int = 20, csv: String = "") -> Breakdown {
+            Breakdown(title: title, columns: columns, rows: rows.map { BreakdownRow(cells: $0.keys.map { $0.isEmpty ? "—" : $0 }, count: String($0.total)) },
+                      limit: limit, csv: csv, base: base)
         }
         let transport = keys { $0.kind == .incidents && $0.columns["line"] != nil }
         var tables: [Breakdown] = []
@@ -220,13 +243,13 @@ extension SemesterBulletin {
             families: LineTable("Par famille", families), categories: LineTable("Par catégorie", categories),
             indexesUp: LineTable("Index en plus forte hausse", up), indexesDown: LineTable("Index en plus forte baisse", down),
             semestersChart: chart,
-            partnerTables: tables.filter { !$0.rows.isEmpty },
+            partnerTables: tables.filter { !$0.rows.isEmpty }.enumerated().map { i, t in t.named("partenaires-\(i + 1)", base: base) },
             faitsMarquants: entries,
-            complaints: breakdown("Doléances par commune, secteur et nature", ["Commune", "Secteur", "Nature"], complaints, limit: 40),
+            complaints: breakdown("Doléances par commune, secteur et nature", ["Commune", "Secteur", "Nature"], complaints, limit: 40, csv: "doleances"),
             sections: texts.map(Section.parse) ?? [],
             rateMap: rateMap, changeMap: changeMap, quartiers: quartiers,
             significantIncreases: quartiers.filter { q in significant.contains { names[$0] == q.quartier } }.map { "\($0.quartier) (\($0.commune)) : \($0.change)" },
-            repeatedPlaces: breakdown("Lieux aux faits répétés (au moins 3 dans le semestre)", ["Commune", "Lieu", "Quartier"], places, limit: 30),
+            repeatedPlaces: breakdown("Lieux aux faits répétés (au moins 3 dans le semestre)", ["Commune", "Lieu", "Quartier"], places, limit: 30, csv: "lieux-repetes"),
             notReceived: missing.map { context.feedLabel($0.key) },
             comments: try context.store.comments(bulletin: "semester", period: semester.description).map(\.text),
             figures: figures)
@@ -290,20 +313,22 @@ extension SemesterBulletin: Bulletin {
                  rows: table.lines.map { [$0.label, $0.current, $0.previous, $0.change, $0.flag] })
     }
 
-    static func table(_ name: String, _ b: Breakdown) -> CSVTable {
-        CSVTable(name: name, header: b.columns + ["nombre"], rows: b.rows.map { $0.cells + [$0.count] })
+    /// The whole table, every row, under its own name.
+    static func table(_ b: Breakdown) -> CSVTable {
+        CSVTable(name: b.csv, header: b.columns + ["nombre"], rows: b.allRows.map { $0.cells + [$0.count] })
     }
 
     public var csvTables: [CSVTable] {
         var tables = [Self.lines("4001-familles", families), Self.lines("4001-categories", categories),
                       Self.lines("4001-hausses", indexesUp), Self.lines("4001-baisses", indexesDown)]
-        for (i, t) in partnerTables.enumerated() { tables.append(Self.table("partenaires-\(i + 1)", t)) }
-        tables.append(Self.table("doleances", complaints))
+        for t in partnerTables { tables.append(Self.table(t)) }
+        tables.append(Self.table(complaints))
         tables.append(CSVTable(name: "quartiers", header: ["quartier", "commune", "population", "semestre", "même semestre n-1",
                                                            "taux pour 1 000 hab.", "évolution", "signal", "classe de couleur"],
                                rows: quartiers.map { [$0.quartier, $0.commune, String($0.population), String($0.current), String($0.previous),
                                                       $0.rate, $0.change, $0.flag, String($0.colorClass + 1)] }))
-        tables.append(Self.table("lieux-repetes", repeatedPlaces))
+        tables.append(Self.table(repeatedPlaces))
+        tables.append(WeeklyBulletin.entriesTable("faits-marquants", faitsMarquants))
         return tables
     }
 }

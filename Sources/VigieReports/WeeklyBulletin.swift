@@ -187,15 +187,19 @@ extension WeeklyBulletin {
 }
 
 extension WeeklyBulletin: Bulletin {
+    /// Faits marquants as a CSV table, one per line (the weekly's, the semester's, the diagnostic's).
+    static func entriesTable(_ name: String, _ entries: [Entry]) -> CSVTable {
+        CSVTable(name: name, header: ["date", "heure", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance"],
+                 rows: entries.map { [$0.date, $0.time, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
+                                      $0.reasons.joined(separator: " ; "), $0.provenance] })
+    }
+
     public static let kind = "weekly"
     public var period: String { week }
     public var scope: String { commune }
 
     public var csvTables: [CSVTable] {
-        [CSVTable(name: "faits-marquants",
-                  header: ["date", "heure", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance"],
-                  rows: entries.map { [$0.date, $0.time, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
-                                       $0.reasons.joined(separator: " ; "), $0.provenance] }),
+        [Self.entriesTable("faits-marquants", entries),
          CSVTable(name: "totaux", header: ["catégorie", "semaine", "moyenne des semaines précédentes", "signal"],
                   rows: totals.map { [$0.category, String($0.count), $0.mean, $0.flag] })]
     }

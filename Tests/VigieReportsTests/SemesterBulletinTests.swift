@@ -82,6 +82,34 @@ final class SemesterBulletinTests: XCTestCase {
         XCTAssertThrowsError(try Diagnostic.build(area: .quartier("nulle-part"), category: nil, from: .month(2026, 1), to: .month(2026, 6), context: f.context))
     }
 
+    func testTheDiagnosticsShortenedListSaysWhatIsLeftOutAndTheCSVHoldsAll() throws {
+        // 75 interventions at one address in March 2026: each is repeated at the same place.
+        let f = try ReportsFixture()
+        let count = 75
+        try f.load("pm_94028_2026-03.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + ReportsFixture.policeMunicipale(count, year: 2026, month: 3, address: "Place Salvador Allende"))
+        let diagnostic = try Diagnostic.build(area: .commune("94028"), category: nil, from: .month(2026, 3), to: .month(2026, 3), context: f.context)
+        XCTAssertEqual(diagnostic.faitsMarquants.count, 60)
+        XCTAssertEqual(diagnostic.allFaits.count, count)
+        XCTAssertEqual(diagnostic.faitsOmitted, "60 derniers sur 75 ; liste complète : diagnostic_2026-03_94028_faits.csv")
+        // The 60 shown are the last ones of the whole list.
+        XCTAssertEqual(diagnostic.faitsMarquants.map(\.provenance), diagnostic.allFaits.suffix(60).map(\.provenance))
+
+        let files = try BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("out")).write(diagnostic)
+        let html = try String(contentsOf: files[0], encoding: .utf8)
+        XCTAssertTrue(html.contains("60 derniers sur 75 ; liste complète : diagnostic_2026-03_94028_faits.csv"))
+        let csv = try XCTUnwrap(files.first { $0.lastPathComponent == "diagnostic_2026-03_94028_faits.csv" })
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(whereSeparator: \.isNewline)
+        XCTAssertEqual(lines.count, 1 + count, "a header and every fait marquant")
+        // Every source row of the file is in the CSV, once.
+        for row in 2...(count + 1) {
+            XCTAssertEqual(lines.filter { $0.hasSuffix("pm_94028_2026-03.csv, ligne \(row)") }.count, 1, "row \(row)")
+        }
+        // A list short enough is not shortened, and says nothing: one repeated place.
+        XCTAssertEqual(diagnostic.repeatedPlaces.rows.count, 1)
+        XCTAssertEqual(diagnostic.repeatedPlaces.omitted, "")
+    }
+
     /// quartier id → data-class of its path in a map.
     static func classes(in svg: String) -> [String: String] {
         var result: [String: String] = [:]

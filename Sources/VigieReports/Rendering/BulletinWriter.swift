@@ -14,6 +14,24 @@ public protocol Bulletin: Sendable {
     var csvTables: [CSVTable] { get }
 }
 
+extension Bulletin {
+    /// `<kind>_<period>[_<scope>]`: the name of its files (`…_<table>.csv` for each table).
+    public var baseName: String { Self.baseName(period: period, scope: scope) }
+
+    public static func baseName(period: String, scope: String) -> String {
+        scope == "territoire" ? "\(kind)_\(period)" : "\(kind)_\(period)_\(scope)"
+    }
+}
+
+/// The note under a shortened list: how many are shown, of how many, and the CSV that holds
+/// them all. "" when nothing was left out.
+public enum Shortened {
+    public static func note(shown: Int, of total: Int, last: Bool = false, file: String) -> String {
+        guard total > shown else { return "" }
+        return "\(shown) \(last ? "derniers" : "premiers") sur \(total) ; liste complète : \(file)"
+    }
+}
+
 /// Renders a bulletin with its templates, writes it to the output folder as HTML, Markdown and
 /// one CSV per table, under `<kind>_<period>[_<scope>]`, and records the issue in the store.
 public struct BulletinWriter: Sendable {
@@ -54,7 +72,7 @@ public struct BulletinWriter: Sendable {
             "revisedCount": revised.count,
             "firstIssue": last == nil,
         ]
-        let base = bulletin.scope == "territoire" ? "\(kind)_\(bulletin.period)" : "\(kind)_\(bulletin.period)_\(bulletin.scope)"
+        let base = bulletin.baseName
         return Rendered(baseName: base, html: try renderer.render("\(kind).html", object),
                         markdown: try renderer.render("\(kind).md", object), tables: bulletin.csvTables, revisedCount: revised.count)
     }
