@@ -69,7 +69,7 @@ public struct Completeness: Codable, Sendable {
         lines.append(late.isEmpty ? "Aucun envoi en retard au \(today)." : "Envois en retard au \(today) (relances) :")
         for f in late {
             let periods = f.late.map { "\($0.period) (attendu le \($0.due))" }
-            lines.append("  ✘ \(f.partnerName) — « \(f.feed) » : \(periods.prefix(6).joined(separator: ", "))\(periods.count > 6 ? " et \(periods.count - 6) autres" : "")")
+            lines.append("  ✘ \(f.partnerName) — « \(f.feed) » : \(periods.prefix(6).joined(separator: ", "))\(periods.count > 6 ? " et \(periods.count - 6) autres (vigie status --json les donne toutes)" : "")")
             if let c = f.contact {
                 lines.append("      contact : " + [c.name, c.email, c.phone].compactMap { $0 }.joined(separator: " — "))
             }

@@ -55,12 +55,15 @@ public struct BulletinContext: Sendable {
     /// Every counted fact of the months `from`…`to`, by month, feed, place and category: the
     /// incidents of the fact feeds (from the daily aggregates) and the monthly counts placed in
     /// the territory (bailleurs, police refined statistics). Current files only.
-    public func facts(from: Period, to: Period) throws -> [FactCell] {
+    /// With `through`, only the incidents up to that day, and only the monthly counts of months
+    /// over by then: the same elapsed days of a reference period.
+    public func facts(from: Period, to: Period, through: CivilDate? = nil) throws -> [FactCell] {
         let incidentFeeds = Set(factFeeds.map(\.key))
         let countFeeds = Set(monthlyCountFeeds.map(\.key))
         var cells: [FactCell] = []
+        let last = through.map { min($0, to.end) } ?? to.end
         let rows = try store.incidentTotals(by: [.period, .partner, .feed, .commune, .sector, .quartier, .category],
-                                            step: .month, from: from.start, to: to.end)
+                                            step: .month, from: from.start, to: last)
         for row in rows {
             let key = FeedKey(partner: row.keys[1], feed: row.keys[2])
             guard incidentFeeds.contains(key) else { continue }
@@ -71,6 +74,7 @@ public struct BulletinContext: Sendable {
         for row in try store.countTotals(by: [.period, .partner, .feed, .commune, .quartier, .category], from: from, to: to) {
             let key = FeedKey(partner: row.keys[1], feed: row.keys[2])
             guard countFeeds.contains(key), !row.keys[3].isEmpty else { continue }
+            if let through, let month = Period(row.keys[0]), month.end > through { continue }
             cells.append(FactCell(month: row.keys[0], feed: key, commune: row.keys[3], sector: sectorOf(quartier: row.keys[4]) ?? "",
                                   quartier: row.keys[4], category: row.keys[5], count: row.total))
         }
@@ -117,6 +121,69 @@ public struct BulletinContext: Sendable {
         return result
     }
 
+    /// Where `period` stands today. A period that has not begun is refused (usage error).
+    public func progress(of period: Period, among feeds: [Feed]) throws -> PeriodProgress {
+        guard period.start <= today else {
+            throw VigieError(.usage, "la période \(period) n'a pas commencé (nous sommes le \(today.french)) : pas de bulletin pour l'avenir",
+                             hint: "Donnez une période commencée, par exemple la période en cours ou une période passée.")
+        }
+        let through: CivilDate? = period.end >= today ? today : nil
+        let pending = try unreceived(for: period, among: feeds).filter { $0.due >= today }
+            .map { "\(feedLabel($0.feed.key)) le \($0.due.french)" }
+        var parts: [String] = []
+        if let through { parts.append("période en cours : chiffres provisoires au \(through.frenchDayMonth)") }
+        if !pending.isEmpty {
+            parts.append((through == nil ? "chiffres provisoires : " : "") + "fichiers encore attendus : " + pending.joined(separator: ", "))
+        }
+        return PeriodProgress(through: through, notice: parts.joined(separator: " ; "))
+    }
+
+    /// The feeds that cannot be compared between `now` and its reference `then`: the file for
+    /// `now` not received (« non reçu ») or not yet due (« attendu »), or late for `then`
+    /// (« non reçu en 2025-11 »). Comparisons leave them out of both sides.
+    public func gaps(now: Period, then: Period, among feeds: [Feed]) throws -> FeedGaps {
+        var gaps = FeedGaps()
+        for item in try unreceived(for: then, among: feeds) where item.due < today {
+            gaps.then[item.feed.key] = "non reçu en \(item.period)"
+        }
+        for item in try unreceived(for: now, among: feeds) {
+            gaps.now[item.feed.key] = item.due < today ? "non reçu" : "attendu le \(item.due.french)"
+        }
+        return gaps
+    }
+
+    /// The facts of the months `first`…`last` and of the twelve months before them, ready to
+    /// compare each month with the same month a year earlier on the feeds present on both sides;
+    /// a month still running (`through`) against the same elapsed days a year earlier.
+    public func likeForLike(_ first: Period, _ last: Period, among feeds: [Feed], through: CivilDate?) throws -> LikeForLike {
+        let facts = try self.facts(from: first.shifted(months: -12), to: last, through: through)
+        var reference = facts
+        var gaps: [String: FeedGaps] = [:]
+        var skip: [String: Set<FeedKey>] = [:]
+        var month = first
+        while month <= last {
+            let before = month.shifted(months: -12)
+            if let through, month.contains(through) {
+                reference.removeAll { $0.month == before.description }
+                reference += try self.facts(from: before, to: before, through: through.sameDay(years: -1))
+            }
+            let g = try self.gaps(now: month, then: before, among: feeds)
+            gaps[month.description] = g
+            skip[month.description] = Set(g.all.keys)
+            skip[before.description] = Set(g.all.keys)
+            month = month.shifted(months: 1)
+        }
+        return LikeForLike(facts: facts, reference: reference, gaps: gaps, skip: skip)
+    }
+
+    /// « sans Mairie de Créteil (police municipale) : non reçu » for the feeds of `leftOut` in
+    /// `among` (all when nil); "" when none.
+    public func leftOutNote(_ leftOut: [FeedKey: String], among: Set<FeedKey>? = nil) -> String {
+        let keys = leftOut.keys.filter { among?.contains($0) ?? true }.sorted()
+        guard !keys.isEmpty else { return "" }
+        return "sans " + keys.map { "\(feedLabel($0)) : \(leftOut[$0] ?? "")" }.joined(separator: " ; ")
+    }
+
     /// « RATP (incidents transport) : 2026-11, attendu le 10/12/2026 ».
     public func pendingNotes(for period: Period, among feeds: [Feed]) throws -> [String] {
         try unreceived(for: period, among: feeds).filter { $0.due >= today }.map {
@@ -147,6 +214,56 @@ public struct FeedKey: Sendable, Hashable, Comparable {
 
 extension Feed {
     public var key: FeedKey { FeedKey(partner: partnerID, feed: id) }
+}
+
+/// The feeds left out of a comparison, with why: absent for the period (`now`) or for its
+/// reference (`then`).
+public struct FeedGaps: Sendable {
+    public var now: [FeedKey: String] = [:]
+    public var then: [FeedKey: String] = [:]
+    /// Every feed left out, with the reason for the period first.
+    public var all: [FeedKey: String] { then.merging(now) { _, n in n } }
+}
+
+/// Facts to compare like for like (`BulletinContext.likeForLike`): `facts` as received,
+/// `reference` with a running month's year-earlier month cut at the same day, and the feeds
+/// left out of each month's comparison (`gaps` by month; `skip` by month on both sides).
+public struct LikeForLike: Sendable {
+    public var facts: [FactCell]
+    public var reference: [FactCell]
+    public var gaps: [String: FeedGaps]
+    public var skip: [String: Set<FeedKey>]
+
+    /// The sum of `cells` in `months`, on the feeds compared in each month.
+    public func compared(_ cells: [FactCell], _ months: Set<String>) -> Int {
+        cells.reduce(0) { $0 + (months.contains($1.month) && !(skip[$1.month]?.contains($1.feed) ?? false) ? $1.count : 0) }
+    }
+
+    /// Every feed left out of some month of `months` (current labels), with the reason of the first.
+    public func leftOut(_ months: [String]) -> [FeedKey: String] {
+        var result: [FeedKey: String] = [:]
+        for m in months { for (k, v) in gaps[m]?.all ?? [:] where result[k] == nil { result[k] = "\(v) (\(m))" } }
+        return result
+    }
+}
+
+/// Where a bulletin's period stands on the day it is written.
+public struct PeriodProgress: Sendable {
+    /// The last day counted (today) when the period is not over; nil when it is.
+    public var through: CivilDate?
+    /// « période en cours : chiffres provisoires au 2 décembre », the files not yet due; "" when final.
+    public var notice: String
+}
+
+extension CivilDate {
+    /// « 2 décembre », « 1er mars ».
+    public var frenchDayMonth: String { "\(day == 1 ? "1er" : String(day)) \(Period.monthNames[month - 1])" }
+
+    /// The same day `years` years later (earlier when negative), the 29 February becoming the 28.
+    public func sameDay(years: Int) -> CivilDate {
+        let y = year + years
+        return CivilDate(year: y, month: month, day: min(day, CivilDate.daysIn(month: month, year: y))) ?? self
+    }
 }
 
 /// A file owed and not received: late when its due date is past.

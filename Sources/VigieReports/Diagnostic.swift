@@ -111,7 +111,7 @@ extension Diagnostic {
 
         var entries: [WeeklyBulletin.Entry] = []
         var week = Period.week(of: first.start)
-        while week.start <= last.end {
+        while week.start <= min(last.end, context.today) {
             let weekly = try WeeklyBulletin.build(week: week, commune: commune, context: context)
             entries += weekly.entries.filter { e in
                 (quartier == nil || e.quartier == context.quartierName(quartier))

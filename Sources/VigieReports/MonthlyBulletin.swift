@@ -20,7 +20,7 @@ public struct MonthlyBulletin: Sendable, Codable {
         public var yearToDateFlag: String
         public var rate: String
         public var sparkline: String
-        /// « incomplet » when a feed counting in this category was not received.
+        /// The feeds left out of the comparison, and why: « sans Mairie de … (police municipale) : non reçu ».
         public var note: String
         public var revised: Bool
     }
@@ -37,6 +37,8 @@ public struct MonthlyBulletin: Sendable, Codable {
         public var rate: String
         /// The month's main categories: « Incendies 4, Rodéos urbains 2 ».
         public var main: String
+        /// The feeds left out of the comparison (communes and secteurs only): « sans … : non reçu ».
+        public var note: String
     }
 
     public struct SourceRow: Sendable, Codable {
@@ -71,6 +73,8 @@ public struct MonthlyBulletin: Sendable, Codable {
 
     public var month: String
     public var monthName: String
+    /// « période en cours : chiffres provisoires au 2 décembre … », or "" when the month is final.
+    public var provisional: String
     public var areas: [Area]
     public var etat4001: [Etat4001Row]
     public var notReceived: [String]
@@ -82,20 +86,24 @@ public struct MonthlyBulletin: Sendable, Codable {
 
 extension MonthlyBulletin {
     /// Builds the monthly of `month` (`.month`). `lastFigures` are those of the last issue of the
-    /// same bulletin, if any: figures that differ are marked « révisé ».
+    /// same bulletin, if any: figures that differ are marked « révisé ». A month not over is
+    /// compared on its elapsed days only, and every change on the feeds present on both sides.
     public static func build(month: Period, context: BulletinContext, lastFigures: [String: Int]? = nil,
                              communes only: [String]? = nil) throws -> MonthlyBulletin {
         guard case .month(let year, let m) = month else { throw VigieError(.usage, "« \(month) » n'est pas un mois (2026-10)") }
         let territory = context.config.territory
-        let first = Period.month(year - 1, 1) < month.shifted(months: -12) ? Period.month(year - 1, 1) : month.shifted(months: -12)
-        let facts = try context.facts(from: first, to: month)
+        let first = Period.month(year - 1, 1)
         let previous = month.shifted(months: -12)
+        let feeds = context.factFeeds + context.monthlyCountFeeds
+        let etatFeeds = context.config.partners.flatMap(\.feeds).filter { $0.kind == .etat4001 && $0.cadence == .monthly }
+        let progress = try context.progress(of: month, among: feeds + etatFeeds)
+        let lfl = try context.likeForLike(.month(year, 1), month, among: feeds + etatFeeds, through: progress.through)
+        let (facts, reference, gaps, skip) = (lfl.facts, lfl.reference, lfl.gaps, lfl.skip)
         let ytd = Set((1...m).map { Period.month(year, $0).description })
         let ytdPrevious = Set((1...m).map { Period.month(year - 1, $0).description })
         let sparkMonths = (0..<13).map { month.shifted(months: $0 - 12).description }
-        let feeds = context.factFeeds + context.monthlyCountFeeds
+        let monthGaps = gaps[month.description] ?? FeedGaps()
         let missing = try context.missingFeeds(for: month, among: feeds)
-        let missingPrevious = try context.missingFeeds(for: previous, among: feeds)
         let missingLastMonth = try context.missingFeeds(for: month.shifted(months: -1), among: feeds)
         var figures: [String: Int] = [:]
         var revisedCount = 0
@@ -103,24 +111,45 @@ extension MonthlyBulletin {
         func sum(_ cells: [FactCell], _ months: Set<String>) -> Int {
             cells.reduce(0) { $0 + (months.contains($1.month) ? $1.count : 0) }
         }
+        let compared = lfl.compared
+        /// The month and the year to date against their references, like for like; what is shown
+        /// as the month and the year to date (everything received); the note naming the feeds of
+        /// `contributing` left out; « non reçu » or « attendu » when none of them was received.
+        func comparisons(_ cells: [FactCell], _ ref: [FactCell], contributing: Set<FeedKey>) -> Compared {
+            let noneNow = !contributing.isEmpty && contributing.allSatisfy { monthGaps.now[$0] != nil }
+            let noneThen = !contributing.isEmpty && contributing.allSatisfy { monthGaps.then[$0] != nil }
+            let c = Comparison(current: noneNow ? nil : compared(cells, [month.description]),
+                               previous: noneThen ? nil : compared(ref, [previous.description]))
+            let y = Comparison(current: noneNow ? nil : compared(cells, ytd), previous: compared(ref, ytdPrevious))
+            var note = noneNow ? "" : context.leftOutNote(monthGaps.all, among: contributing)
+            // Earlier months left out of the year to date.
+            var earlier: [FeedKey: [String]] = [:]
+            for i in 1..<m {
+                for key in gaps[Period.month(year, i).description]?.all.keys ?? [:].keys where contributing.contains(key) && monthGaps.all[key] == nil {
+                    earlier[key, default: []].append(Period.month(year, i).description)
+                }
+            }
+            if !earlier.isEmpty {
+                note += (note.isEmpty ? "" : " ; ") + "cumul sans "
+                    + earlier.keys.sorted().map { "\(context.feedLabel($0)) (\(earlier[$0]?.joined(separator: ", ") ?? ""))" }.joined(separator: ", ")
+            }
+            // Nothing to compare: « attendu » when every feed is only late to come, else « non reçu ».
+            let absent: String? = noneNow ? (contributing.allSatisfy { monthGaps.now[$0]?.hasPrefix("attendu") ?? false } ? "attendu" : "non reçu") : nil
+            return Compared(month: c, yearToDate: y, shownMonth: noneNow ? nil : sum(cells, [month.description]),
+                            shownYearToDate: noneNow ? nil : sum(cells, ytd), note: note, absent: absent)
+        }
 
         func area(name: String, scope: String, communes: Set<String>, population: Int) -> Area {
             let cells = facts.filter { communes.contains($0.commune) }
+            let refCells = reference.filter { communes.contains($0.commune) }
             let areaFeeds = feeds.filter { !Set(context.communes(of: $0)).isDisjoint(with: communes) }
-            let areaMissing = missing.filter { m in areaFeeds.contains { $0.key == m.key } }
-            let areaMissingPrevious = missingPrevious.filter { m in areaFeeds.contains { $0.key == m.key } }
             let areaMissingLastMonth = missingLastMonth.filter { m in areaFeeds.contains { $0.key == m.key } }
 
-            func row(_ label: String, key: String, _ cells: [FactCell], contributing: [Feed]) -> CategoryRow {
-                let allMissing = !contributing.isEmpty && contributing.allSatisfy { f in areaMissing.contains { $0.key == f.key } }
-                let someMissing = contributing.contains { f in areaMissing.contains { $0.key == f.key } }
-                let previousMissing = !contributing.isEmpty && contributing.allSatisfy { f in areaMissingPrevious.contains { $0.key == f.key } }
-                let current: Int? = allMissing ? nil : sum(cells, [month.description])
-                let last: Int? = previousMissing ? nil : sum(cells, [previous.description])
-                let c = Comparison(current: current, previous: last)
-                let y = Comparison(current: allMissing ? nil : sum(cells, ytd), previous: sum(cells, ytdPrevious))
+            func row(_ label: String, key: String, _ cells: [FactCell], _ ref: [FactCell], contributing: [Feed]) -> CategoryRow {
+                let compared = comparisons(cells, ref, contributing: Set(contributing.map(\.key)))
+                let (c, y, absent) = (compared.month, compared.yearToDate, compared.absent)
                 var revised = false
-                for (suffix, value) in [("mois", c.current), ("n-1", c.previous), ("cumul", y.current), ("cumul-n-1", y.previous)] {
+                for (suffix, value) in [("mois", compared.shownMonth), ("n-1", c.previous), ("cumul", compared.shownYearToDate), ("cumul-n-1", y.previous)] {
                     guard let value else { continue }
                     let k = "\(scope)|\(key)|\(suffix)"
                     figures[k] = value
@@ -132,64 +161,72 @@ extension MonthlyBulletin {
                 let lastMonthMissing = !contributing.isEmpty
                     && contributing.allSatisfy { f in areaMissingLastMonth.contains { $0.key == f.key } }
                 return CategoryRow(
-                    category: label, current: c.current.map(String.init) ?? "non reçu",
-                    previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag(context.levels).rawValue,
+                    category: label, current: compared.shownMonth.map(String.init) ?? absent ?? "non reçu",
+                    previousYear: c.previous.map(String.init) ?? "non reçu", change: absent ?? compared.monthChange,
+                    flag: c.flag(context.levels).rawValue,
                     previousMonth: lastMonthMissing ? "non reçu" : String(sum(cells, [lastMonth.description])),
-                    yearToDate: y.current.map(String.init) ?? "non reçu", previousYearToDate: y.previous.map(String.init) ?? "—",
-                    yearToDateChange: y.text, yearToDateFlag: y.flag(context.levels).rawValue,
-                    rate: Rate.french(c.current.flatMap { Rate.perThousand($0, population: population) }),
+                    yearToDate: compared.shownYearToDate.map(String.init) ?? absent ?? "non reçu", previousYearToDate: y.previous.map(String.init) ?? "—",
+                    yearToDateChange: absent ?? compared.yearToDateChange, yearToDateFlag: y.flag(context.levels).rawValue,
+                    rate: Rate.french(compared.shownMonth.flatMap { Rate.perThousand($0, population: population) }),
                     sparkline: Sparkline.svg(spark, width: 72, height: 18, label: "\(label), 13 derniers mois"),
-                    note: someMissing && !allMissing ? "incomplet" : "", revised: revised)
+                    note: compared.note, revised: revised)
             }
 
             let order = context.config.nomenclature.categories.map(\.id) + [""]
             let present = Set(cells.map(\.category))
             let categories = order.filter(present.contains).map { id in
                 row(context.categoryLabel(id), key: id.isEmpty ? "non-classe" : id, cells.filter { $0.category == id },
-                    contributing: areaFeeds.filter { $0.natures.values.contains(id) })
+                    refCells.filter { $0.category == id }, contributing: areaFeeds.filter { $0.natures.values.contains(id) })
             }
-            let total = row("Total", key: "total", cells, contributing: areaFeeds)
+            let total = row("Total", key: "total", cells, refCells, contributing: areaFeeds)
 
-            // Secteurs and quartiers (or communes, for the territory).
+            // Secteurs and quartiers (or communes, for the territory); the feeds left out are named on
+            // the rows of communes and secteurs.
             var places: [PlaceRow] = []
-            func placeRow(kind: String, name: String, isSector: Bool, _ cells: [FactCell], population: Int?) -> PlaceRow {
-                let c = Comparison(current: sum(cells, [month.description]), previous: sum(cells, [previous.description]))
+            func placeRow(kind: String, name: String, isSector: Bool, population: Int?, feeds placeFeeds: [Feed] = areaFeeds,
+                          _ match: (FactCell) -> Bool) -> PlaceRow {
+                let own = cells.filter(match)
+                let compared = comparisons(own, refCells.filter(match), contributing: Set(placeFeeds.map(\.key)))
+                let c = compared.month
                 var byCategory: [String: Int] = [:]
-                for cell in cells where cell.month == month.description { byCategory[cell.category, default: 0] += cell.count }
+                for cell in own where cell.month == month.description { byCategory[cell.category, default: 0] += cell.count }
                 let main = byCategory.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3)
                     .map { "\(context.categoryLabel($0.key)) \($0.value)" }.joined(separator: ", ")
-                return PlaceRow(kind: kind, name: name, isSector: isSector, current: c.current ?? 0, previousYear: c.previous ?? 0,
-                                change: c.text, flag: c.flag(context.levels).rawValue,
-                                rate: Rate.french(population.flatMap { Rate.perThousand(c.current ?? 0, population: $0) }), main: main)
+                return PlaceRow(kind: kind, name: name, isSector: isSector, current: compared.shownMonth ?? 0, previousYear: c.previous ?? 0,
+                                change: compared.absent ?? compared.monthChange, flag: c.flag(context.levels).rawValue,
+                                rate: Rate.french(population.flatMap { Rate.perThousand(compared.shownMonth ?? 0, population: $0) }), main: main,
+                                note: isSector ? compared.note : "")
             }
             if communes.count > 1 {
                 for commune in territory.communes where communes.contains(commune.insee) {
-                    places.append(placeRow(kind: "commune", name: commune.name, isSector: true,
-                                           cells.filter { $0.commune == commune.insee }, population: commune.population))
+                    places.append(placeRow(kind: "commune", name: commune.name, isSector: true, population: commune.population,
+                                           feeds: areaFeeds.filter { context.communes(of: $0).contains(commune.insee) }) { $0.commune == commune.insee })
                 }
             } else if let commune = territory.communes.first(where: { communes.contains($0.insee) }) {
                 for sector in commune.sectors {
-                    let inSector = cells.filter { $0.sector == sector.id }
-                    places.append(placeRow(kind: "secteur", name: sector.name, isSector: true, inSector,
-                                           population: sector.quartiers.reduce(0) { $0 + $1.population }))
+                    places.append(placeRow(kind: "secteur", name: sector.name, isSector: true,
+                                           population: sector.quartiers.reduce(0) { $0 + $1.population }) { $0.sector == sector.id })
                     for q in sector.quartiers {
-                        places.append(placeRow(kind: "quartier", name: q.name, isSector: false,
-                                               inSector.filter { $0.quartier == q.id }, population: q.population))
+                        places.append(placeRow(kind: "quartier", name: q.name, isSector: false, population: q.population) {
+                            $0.sector == sector.id && $0.quartier == q.id
+                        })
                     }
                 }
-                let unplaced = cells.filter { $0.sector.isEmpty && $0.quartier.isEmpty }
-                if sum(unplaced, [month.description, previous.description]) > 0 {
-                    places.append(placeRow(kind: "non localisé", name: "non localisé (commune seule)", isSector: true, unplaced, population: nil))
+                let unplaced: (FactCell) -> Bool = { $0.sector.isEmpty && $0.quartier.isEmpty }
+                if sum(cells.filter(unplaced), [month.description]) + sum(refCells.filter(unplaced), [previous.description]) > 0 {
+                    places.append(placeRow(kind: "non localisé", name: "non localisé (commune seule)", isSector: true, population: nil, unplaced))
                 }
             }
 
             let sources = areaFeeds.sorted { $0.key < $1.key }.map { feed -> SourceRow in
                 let own = cells.filter { $0.feed == feed.key }
-                let isMissing = areaMissing.contains { $0.key == feed.key }
-                let wasMissing = areaMissingPrevious.contains { $0.key == feed.key }
-                let c = Comparison(current: isMissing ? nil : sum(own, [month.description]), previous: wasMissing ? nil : sum(own, [previous.description]))
-                return SourceRow(source: context.feedLabel(feed.key), current: c.current.map(String.init) ?? "non reçu",
-                                 previousYear: c.previous.map(String.init) ?? "non reçu", change: c.text, flag: c.flag(context.levels).rawValue)
+                let now = monthGaps.now[feed.key]
+                let c = Comparison(current: now == nil ? sum(own, [month.description]) : nil,
+                                   previous: monthGaps.then[feed.key] == nil ? sum(refCells.filter { $0.feed == feed.key }, [previous.description]) : nil)
+                let absent = now.map { $0.hasPrefix("attendu") ? "attendu" : "non reçu" }
+                return SourceRow(source: context.feedLabel(feed.key), current: c.current.map(String.init) ?? absent ?? "non reçu",
+                                 previousYear: c.previous.map(String.init) ?? "non reçu", change: absent ?? c.text,
+                                 flag: c.flag(context.levels).rawValue)
             }
             return Area(name: name, scope: scope, population: population, categories: categories, places: places,
                         sources: sources, total: total)
@@ -205,30 +242,62 @@ extension MonthlyBulletin {
             areas.append(area(name: commune.name, scope: commune.insee, communes: [commune.insee], population: commune.population))
         }
 
-        // The police état 4001, by commune (the service's figure when it covers exactly the commune).
-        let etatFeeds = context.config.partners.flatMap(\.feeds).filter { $0.kind == .etat4001 && $0.cadence == .monthly }
+        // The police état 4001, by commune (the service's figure when it covers exactly the commune),
+        // like for like too: a month whose file is missing on either side is left out of both.
         let etatMissing = try context.missingFeeds(for: month, among: etatFeeds)
         var etat4001: [Etat4001Row] = []
         if let etat = etatFeeds.first {
             let rows = try context.store.countTotals(by: [.commune, .period], partner: etat.partnerID, feed: etat.id, from: first, to: month)
             for commune in selected {
-                func value(_ months: Set<String>) -> Int { rows.filter { $0.keys[0] == commune.insee && months.contains($0.keys[1]) }.reduce(0) { $0 + $1.total } }
-                let isMissing = etatMissing.contains { $0.key == etat.key }
-                let c = Comparison(current: isMissing ? nil : value([month.description]), previous: value([previous.description]))
-                let y = Comparison(current: isMissing ? nil : value(ytd), previous: value(ytdPrevious))
+                func value(_ months: Set<String>) -> Int {
+                    rows.filter { $0.keys[0] == commune.insee && months.contains($0.keys[1]) && !(skip[$0.keys[1]]?.contains(etat.key) ?? false) }
+                        .reduce(0) { $0 + $1.total }
+                }
+                let now = monthGaps.now[etat.key]
+                let absent = now.map { $0.hasPrefix("attendu") ? "attendu" : "non reçu" }
+                let c = Comparison(current: now == nil ? value([month.description]) : nil,
+                                   previous: monthGaps.then[etat.key] == nil ? value([previous.description]) : nil)
+                let y = Comparison(current: now == nil ? value(ytd) : nil, previous: value(ytdPrevious))
                 if let v = c.current { figures["4001|\(commune.insee)|mois"] = v }
                 etat4001.append(Etat4001Row(
-                    commune: commune.name, current: c.current.map(String.init) ?? "non reçu", previousYear: String(c.previous ?? 0),
-                    change: c.text, flag: c.flag(context.levels).rawValue, yearToDate: y.current.map(String.init) ?? "non reçu",
-                    previousYearToDate: String(y.previous ?? 0), yearToDateChange: y.text,
+                    commune: commune.name, current: c.current.map(String.init) ?? absent ?? "non reçu",
+                    previousYear: c.previous.map(String.init) ?? "non reçu",
+                    change: absent ?? c.text, flag: c.flag(context.levels).rawValue, yearToDate: y.current.map(String.init) ?? absent ?? "non reçu",
+                    previousYearToDate: String(y.previous ?? 0), yearToDateChange: absent ?? y.text,
                     rate: Rate.french(c.current.flatMap { Rate.perThousand($0, population: commune.population) })))
             }
         }
 
+        var provisional = progress.notice
+        if let through = progress.through {
+            let span = through.day == 1 ? "le 1er" : "du 1er au \(through.day)"
+            provisional += " ; comparaison avec les mêmes jours de \(previous.frenchName) (\(span))"
+        }
         let notReceived = (missing + etatMissing).map { context.feedLabel($0.key) }
         let comments = try context.store.comments(bulletin: "monthly", period: month.description, commune: only?.first).map(\.text)
-        return MonthlyBulletin(month: month.description, monthName: month.frenchName, areas: areas, etat4001: etat4001,
-                               notReceived: notReceived, comments: comments, revisedCount: revisedCount, figures: figures)
+        return MonthlyBulletin(month: month.description, monthName: month.frenchName, provisional: provisional, areas: areas,
+                               etat4001: etat4001, notReceived: notReceived, comments: comments, revisedCount: revisedCount, figures: figures)
+    }
+}
+
+/// A row's comparisons, like for like, and what it shows.
+struct Compared {
+    var month: Comparison
+    var yearToDate: Comparison
+    /// Everything received for the month and the year to date (nil when nothing was).
+    var shownMonth: Int?
+    var shownYearToDate: Int?
+    var note: String
+    var absent: String?
+
+    var monthChange: String { Compared.change(month, shown: shownMonth) }
+    var yearToDateChange: String { Compared.change(yearToDate, shown: shownYearToDate) }
+
+    /// The change, saying on what it was computed when a source shown is left out of it:
+    /// « +3 (12 à sources égales) ».
+    static func change(_ c: Comparison, shown: Int?) -> String {
+        guard let current = c.current, let shown, shown != current, c.previous != nil else { return c.text }
+        return "\(c.text) (\(current) à sources égales)"
     }
 }
 
@@ -268,13 +337,13 @@ extension MonthlyBulletin: Bulletin {
              r.yearToDateChange, r.yearToDateFlag, r.rate, r.note, r.revised ? "oui" : ""]
         } }
         let placeRows = areas.flatMap { area in area.places.map { p in
-            [area.name, p.kind, p.name, String(p.current), String(p.previousYear), p.change, p.flag, p.rate, p.main]
+            [area.name, p.kind, p.name, String(p.current), String(p.previousYear), p.change, p.flag, p.rate, p.main, p.note]
         } }
         let sourceRows = areas.flatMap { area in area.sources.map { [area.name, $0.source, $0.current, $0.previousYear, $0.change, $0.flag] } }
         return [
             CSVTable(name: "categories", header: categoryHeader, rows: categoryRows),
             CSVTable(name: "quartiers", header: ["zone", "niveau", "nom", "mois", "même mois n-1", "évolution", "signal",
-                                                 "taux pour 1 000 hab.", "principales catégories"], rows: placeRows),
+                                                 "taux pour 1 000 hab.", "principales catégories", "note"], rows: placeRows),
             CSVTable(name: "sources", header: ["zone", "source", "mois", "même mois n-1", "évolution", "signal"], rows: sourceRows),
             CSVTable(name: "etat4001", header: ["commune", "mois", "même mois n-1", "évolution", "signal", "cumul", "cumul n-1",
                                                "évolution du cumul", "taux pour 1 000 hab."],

@@ -189,7 +189,7 @@ extension SemesterBulletin {
         // (b) Qualitative.
         var entries: [WeeklyBulletin.Entry] = []
         var week = Period.week(of: semester.start)
-        while week.start <= semester.end {
+        while week.start <= min(semester.end, context.today) {
             for commune in config.territory.communes {
                 let weekly = try WeeklyBulletin.build(week: week, commune: commune.insee, context: context)
                 entries += weekly.entries.filter { e in CivilDate.fromFrench(e.date).map(semester.contains) ?? false }

@@ -41,11 +41,14 @@ public struct WeeklyBulletin: Sendable, Codable {
 
     public var week: String
     public var weekSpan: String
+    /// « période en cours : chiffres provisoires au 2 décembre … », or "" when the week is over.
+    public var provisional: String
     public var commune: String
     public var communeName: String
     public var entries: [Entry]
     public var comments: [String]
-    /// Totals on the feeds that sent the week (`totalSources`), against the same feeds' previous weeks.
+    /// Totals on the feeds that sent the week (`totalSources`), against the same feeds' previous
+    /// weeks (their same elapsed days while the week runs).
     public var totals: [Total]
     public var totalSources: [String]
     public var baselineWeeks: Int
@@ -67,6 +70,9 @@ extension WeeklyBulletin {
         guard case .isoWeek = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine (2026-W47)") }
         let rules = context.config.bulletinRules
         let feeds = context.factFeeds.filter { rules.feeds.contains($0.id) }
+        // A week not over is counted through today, and compared with the same days of the weeks before.
+        let through = try context.progress(of: week, among: []).through
+        let elapsed = through.map { $0.dayNumber - week.start.dayNumber + 1 } ?? 7
         let feedKeys = Set(feeds.map { "\($0.partnerID)/\($0.id)" })
         let lookback = max(rules.quartierDays, rules.addressDays, 7 * rules.baselineWeeks)
         let all = try context.store.incidents(from: week.start.adding(days: -lookback), to: week.end, commune: commune)
@@ -129,9 +135,10 @@ extension WeeklyBulletin {
         let baselineStart = week.start.adding(days: -7 * rules.baselineWeeks)
         for incident in all where !unreceived.contains("\(incident.partner)/\(incident.feed)") {
             let category = incident.category ?? ""
-            if week.contains(incident.date) {
+            let weekday = (incident.date.dayNumber - baselineStart.dayNumber) % 7
+            if week.contains(incident.date), weekday < elapsed {
                 current[category, default: 0] += 1
-            } else if incident.date >= baselineStart {
+            } else if incident.date >= baselineStart, incident.date < week.start, weekday < elapsed {
                 before[category, default: 0] += 1
             }
         }
@@ -145,8 +152,12 @@ extension WeeklyBulletin {
 
         let comments = try context.store.comments(bulletin: "weekly", period: week.description, commune: commune).map(\.text)
         let missing = try context.missingFeeds(for: week, among: communeFeeds)
+        let provisional = through.map {
+            "période en cours : chiffres provisoires au \($0.frenchDayMonth) ; totaux comparés aux mêmes jours des \(rules.baselineWeeks) semaines précédentes"
+                + " (\(elapsed == 1 ? "le lundi" : "du lundi au \(WeeklyBulletin.weekdays[elapsed - 1])"))"
+        } ?? ""
         return WeeklyBulletin(
-            week: week.description, weekSpan: "du \(week.start.french) au \(week.end.french)",
+            week: week.description, weekSpan: "du \(week.start.french) au \(week.end.french)", provisional: provisional,
             commune: commune, communeName: context.communeName(commune), entries: entries, comments: comments,
             totals: totals,
             totalSources: communeFeeds.filter { !unreceived.contains("\($0.partnerID)/\($0.id)") }.map { context.feedLabel($0.key) },
@@ -154,6 +165,8 @@ extension WeeklyBulletin {
             notReceived: missing.map { context.feedLabel($0.key) },
             pending: try context.pendingNotes(for: week, among: communeFeeds))
     }
+
+    static let weekdays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
     /// Place texts too vague to call two incidents « the same place ».
     static let genericPlaces: Set<String> = ["voie publique", "domicile", "non precise", "inconnu"]

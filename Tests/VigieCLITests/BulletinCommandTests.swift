@@ -35,6 +35,10 @@ final class BulletinCommandTests: XCTestCase {
         let bad = try cli.run(["bulletin", "weekly", "--week", "2026-10"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("n'est pas une semaine"), bad.stderr)
+        // A period not begun is refused, in French, as a usage error.
+        let future = try cli.run(["bulletin", "monthly", "--month", "2099-01", "--out", out])
+        XCTAssertEqual(future.status, 2)
+        XCTAssertTrue(future.stderr.contains("n'a pas commencé"), future.stderr)
         let both = try cli.run(["diagnostic", "--commune", "94044", "--quartier", "cre-palais", "--from", "2026-01", "--to", "2026-03"])
         XCTAssertEqual(both.status, 2)
     }

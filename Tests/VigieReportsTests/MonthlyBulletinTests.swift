@@ -30,7 +30,8 @@ final class MonthlyBulletinTests: XCTestCase {
 
         let palais = try XCTUnwrap(creteil.places.first { $0.name == "Palais" })
         XCTAssertEqual([palais.current, palais.previousYear], [80, 40])
-        XCTAssertLessThan(ComparisonTests.exactP(80, 40), 0.01)
+        // Given n = 120, 80 is 20 above the 60 expected: by Hoeffding, p ≤ 2 exp(−2·20²/120) ≈ 0.0025 < 0.01.
+        XCTAssertLessThan(2 * exp(-2 * 400 / 120.0), 0.01)
         XCTAssertEqual(palais.flag, "significatif")
         XCTAssertEqual(palais.change, "+40 (+100 %)")
 
@@ -52,7 +53,13 @@ final class MonthlyBulletinTests: XCTestCase {
         let creteil = try XCTUnwrap(monthly.areas.first { $0.scope == "94028" })
         XCTAssertEqual(creteil.categories.first { $0.category == "Dépôts sauvages" }?.previousMonth, "7")
         // Year to date now holds September too: 7 + 84.
-        XCTAssertEqual(creteil.categories.first { $0.category == "Dépôts sauvages" }?.yearToDate, "91")
+        let deposits = try XCTUnwrap(creteil.categories.first { $0.category == "Dépôts sauvages" })
+        XCTAssertEqual(deposits.yearToDate, "91")
+        // September 2025 was never received: September is left out of the comparison of the year to
+        // date, on both sides (84 against 41), and the row says so.
+        XCTAssertEqual(deposits.previousYearToDate, "41")
+        XCTAssertEqual(deposits.yearToDateChange, "+43 (+\(Int((43 * 100 / 41.0).rounded())) %) (84 à sources égales)")
+        XCTAssertTrue(deposits.note.contains("cumul sans Mairie de Créteil") && deposits.note.contains("2026-09"), deposits.note)
     }
 
     func testAFeedNotReceivedIsShownNonRecuNeverZero() throws {
@@ -96,6 +103,98 @@ final class MonthlyBulletinTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(second.areas.first { $0.scope == "94002" }).total.revised)
         let html = try String(contentsOf: try writer.write(second)[0], encoding: .utf8)
         XCTAssertTrue(html.contains("révisé"))
+    }
+}
+
+/// Periods not over and sources not received: compared like for like, never flagged for what is missing.
+final class LikeForLikeTests: XCTestCase {
+    static func pm(_ days: [Int], year: Int, month: Int, perDay: Int) -> [[String]] {
+        [ReportsFixture.pmHeader] + days.flatMap { day in
+            (0..<perDay).map { _ in [String(format: "%02d/%02d/%04d", day, month, year), "10:00", "Place Salvador Allende", "Dépôt sauvage"] }
+        }
+    }
+
+    func testAMonthToDateIsComparedWithTheSameDaysAYearEarlier() throws {
+        let today = try XCTUnwrap(CivilDate(year: 2026, month: 12, day: 2))
+        let f = try ReportsFixture(today: today)
+        // December 2026 so far: 3 a day on the 1st and 2nd. December 2025: 2 a day, every day.
+        try f.load("pm_94028_2026-12.csv", partner: "mairie-creteil", feed: "police-municipale", Self.pm([1, 2], year: 2026, month: 12, perDay: 3))
+        try f.load("pm_94028_2025-12.csv", partner: "mairie-creteil", feed: "police-municipale", Self.pm(Array(1...31), year: 2025, month: 12, perDay: 2))
+        let current = 2 * 3, sameDays = 2 * 2, wholeMonth = 31 * 2
+
+        let monthly = try MonthlyBulletin.build(month: .month(2026, 12), context: f.context)
+        XCTAssertTrue(monthly.provisional.hasPrefix("période en cours : chiffres provisoires au 2 décembre"), monthly.provisional)
+        XCTAssertTrue(monthly.provisional.contains("mêmes jours de décembre 2025 (du 1er au 2)"), monthly.provisional)
+        let creteil = try XCTUnwrap(monthly.areas.first { $0.scope == "94028" })
+        XCTAssertEqual([creteil.total.current, creteil.total.previousYear], [String(current), String(sameDays)])
+        let palais = try XCTUnwrap(creteil.places.first { $0.name == "Palais" })
+        XCTAssertEqual([palais.current, palais.previousYear], [current, sameDays])
+        XCTAssertNotEqual(palais.previousYear, wholeMonth)
+        // 6 against 4: every split of 10 but 5–5 is no more likely, p = (1024 − 252) / 1024: nothing
+        // flagged, and no missing day is read as a fall.
+        XCTAssertEqual(ComparisonTests.exactP(current, sameDays), 772.0 / 1024, accuracy: 1e-12)
+        for area in monthly.areas {
+            for row in area.categories + [area.total] {
+                XCTAssertEqual(row.flag, "", "\(area.name) \(row.category): \(row.change)")
+                XCTAssertEqual(row.yearToDateFlag, "", "\(area.name) \(row.category): \(row.yearToDateChange)")
+            }
+            for place in area.places { XCTAssertEqual(place.flag, "", "\(area.name) \(place.name)") }
+            for source in area.sources { XCTAssertEqual(source.flag, "", "\(area.name) \(source.source)") }
+        }
+        // The état 4001 of December is not due yet: « attendu », never 0 nor a fall.
+        for row in monthly.etat4001 {
+            XCTAssertEqual(row.current, "attendu", row.commune)
+            XCTAssertEqual(row.flag, "", row.commune)
+        }
+        // The notice opens the HTML.
+        let html = try String(contentsOf: try BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("out")).write(monthly)[0],
+                              encoding: .utf8)
+        let notice = try XCTUnwrap(html.range(of: "période en cours : chiffres provisoires au 2 décembre"))
+        XCTAssertLessThan(notice.lowerBound, try XCTUnwrap(html.range(of: "<section")).lowerBound)
+
+        // A month entirely in the future is refused, as a usage error.
+        XCTAssertThrowsError(try MonthlyBulletin.build(month: .month(2027, 1), context: f.context)) { error in
+            XCTAssertEqual((error as? VigieError)?.kind, .usage)
+            XCTAssertTrue("\(error)".contains("n'a pas commencé"), "\(error)")
+        }
+        // November is over, but its monthly files are due on the 10th or the 15th of December: still
+        // provisional, for the files expected, not for the days.
+        let november = try MonthlyBulletin.build(month: .month(2026, 11), context: f.context)
+        XCTAssertFalse(november.provisional.contains("période en cours"))
+        XCTAssertTrue(november.provisional.contains("fichiers encore attendus"), november.provisional)
+    }
+
+    func testASourceNotReceivedIsLeftOutOfBothSides() throws {
+        // October 2025: Créteil's police municipale 40, RATP 30 in Créteil. October 2026: police
+        // municipale 50; RATP's file (due 15 November) not received on 23 November.
+        let f = try ReportsFixture()
+        try f.load("pm_94028_2025-10.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + ReportsFixture.policeMunicipale(40, year: 2025, month: 10, address: "Place Salvador Allende"))
+        try f.load("pm_94028_2026-10.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + ReportsFixture.policeMunicipale(50, year: 2026, month: 10, address: "Place Salvador Allende"))
+        let ratpHeader = ["Date", "Heure", "Ligne", "Arrêt / station", "Commune", "Nature de l'atteinte", "Cible", "Suite donnée"]
+        try f.load("ratp_2025-10.csv", partner: "ratp", feed: "incidents-transport",
+                   [ratpHeader] + (0..<30).map { i in [String(format: "%02d/10/2025", 1 + i % 28), "18:10", "8", "Créteil Préfecture", "Créteil", "Caillassage", "équipement", "aucune"] })
+
+        let monthly = try MonthlyBulletin.build(month: .month(2026, 10), context: f.context)
+        let creteil = try XCTUnwrap(monthly.areas.first { $0.scope == "94028" })
+        // Like for like: 50 against 40 (the police municipale's own change), not 50 against 70.
+        let pm = try XCTUnwrap(creteil.sources.first { $0.source.contains("Créteil") && $0.source.contains("police municipale") })
+        XCTAssertEqual([pm.current, pm.previousYear, pm.change], ["50", "40", "+10 (+25 %)"])
+        XCTAssertEqual([creteil.total.current, creteil.total.previousYear, creteil.total.change], ["50", "40", pm.change])
+        XCTAssertEqual(creteil.total.flag, pm.flag)
+        XCTAssertTrue(creteil.total.note.contains("RATP") && creteil.total.note.contains("non reçu"), creteil.total.note)
+        XCTAssertFalse(try XCTUnwrap(creteil.total.note.components(separatedBy: "cumul sans").first).contains("police municipale"),
+                       creteil.total.note)
+        // The territory's row of Créteil says the same, and names the missing source.
+        let territory = try XCTUnwrap(monthly.areas.first { $0.scope == "territoire" })
+        let row = try XCTUnwrap(territory.places.first { $0.name == "Créteil" })
+        XCTAssertEqual([row.current, row.previousYear], [50, 40])
+        XCTAssertEqual(row.change, pm.change)
+        XCTAssertTrue(row.note.contains("RATP"), row.note)
+        // RATP's own row: « non reçu », never 0 nor a fall.
+        let ratp = try XCTUnwrap(creteil.sources.first { $0.source.hasPrefix("RATP") })
+        XCTAssertEqual([ratp.current, ratp.previousYear, ratp.change, ratp.flag], ["non reçu", "30", "non reçu", ""])
     }
 }
 

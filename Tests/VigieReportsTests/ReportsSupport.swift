@@ -14,16 +14,19 @@ struct ReportsFixture {
 
     let directory: URL
     let observatory: Observatory
+    /// The day the observatory and its bulletins take as today.
+    let today: CivilDate
 
-    init() throws {
+    init(today: CivilDate = ReportsFixture.today) throws {
+        self.today = today
         setenv("VIGIE_HMAC_KEY", "une clé de test assez longue pour HMAC", 1)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         observatory = try Observatory(configDirectory: ReportsFixture.repo.appendingPathComponent("Config"),
-                                      databasePath: directory.appendingPathComponent("vigie.sqlite").path, today: ReportsFixture.today)
+                                      databasePath: directory.appendingPathComponent("vigie.sqlite").path, today: today)
     }
 
-    var context: BulletinContext { BulletinContext(config: observatory.config, store: observatory.store, today: ReportsFixture.today) }
+    var context: BulletinContext { BulletinContext(config: observatory.config, store: observatory.store, today: today) }
     var config: Configuration { observatory.config }
 
     /// Writes `lines` as a `;` CSV named `name` and loads it for `partner`/`feed`; fails the test

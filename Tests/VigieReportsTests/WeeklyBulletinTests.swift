@@ -102,5 +102,32 @@ final class WeeklyBulletinTests: XCTestCase {
         let html = try String(contentsOf: BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("b")).write(weekly)[0], encoding: .utf8)
         XCTAssertTrue(html.contains("<li>et 5 autre(s)</li>"))
     }
-}
 
+    func testAWeekInProgressIsComparedWithTheSameDaysOfThePreviousWeeks() throws {
+        // Wednesday 25 November 2026, in week 48 (from Monday 23). The four weeks before: one
+        // dépôt sauvage each Monday, five each Saturday; this week, one on Monday.
+        let today = try XCTUnwrap(CivilDate(year: 2026, month: 11, day: 25))
+        let f = try ReportsFixture(today: today)
+        func rows(_ days: [(Int, Int)], month: Int) -> [[String]] {
+            [ReportsFixture.pmHeader] + days.flatMap { day, n in
+                (0..<n).map { i in [String(format: "%02d/%02d/2026", day, month), "10:00", "\(i + 1) rue de Paris", "Dépôt sauvage"] }
+            }
+        }
+        try f.load("pm_94028_2026-10.csv", partner: "mairie-creteil", feed: "police-municipale", rows([(26, 1), (31, 5)], month: 10))
+        try f.load("pm_94028_2026-11.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   rows([(2, 1), (7, 5), (9, 1), (14, 5), (16, 1), (21, 5), (23, 1)], month: 11))
+        let weekly = try WeeklyBulletin.build(week: .isoWeek(2026, 48), commune: "94028", context: f.context)
+        XCTAssertTrue(weekly.provisional.hasPrefix("période en cours : chiffres provisoires au 25 novembre"), weekly.provisional)
+        XCTAssertTrue(weekly.provisional.contains("du lundi au mercredi"), weekly.provisional)
+        // Monday to Wednesday: 1 this week against 4 (one each Monday) in the four weeks before,
+        // a mean of 1,0 — not 24 (a mean of 6,0), which would read as a fall.
+        let deposits = try XCTUnwrap(weekly.totals.first { $0.category == "Dépôts sauvages" })
+        XCTAssertEqual([String(deposits.count), deposits.mean, deposits.flag], ["1", "1,0", ""])
+        // A week not begun is refused.
+        XCTAssertThrowsError(try WeeklyBulletin.build(week: .isoWeek(2026, 49), commune: "94028", context: f.context))
+        // A week over has no notice and compares whole weeks.
+        let last = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        XCTAssertEqual(last.provisional, "")
+        XCTAssertEqual(last.totals.first { $0.category == "Dépôts sauvages" }?.count, 6)
+    }
+}
