@@ -169,8 +169,9 @@ public struct BulletinContext: Sendable {
             }
             let g = try self.gaps(now: month, then: before, among: feeds)
             gaps[month.description] = g
-            skip[month.description] = Set(g.all.keys)
-            skip[before.description] = Set(g.all.keys)
+            // Over more than twelve months a month is both compared and a reference: both gaps count.
+            skip[month.description, default: []].formUnion(g.all.keys)
+            skip[before.description, default: []].formUnion(g.all.keys)
             month = month.shifted(months: 1)
         }
         return LikeForLike(facts: facts, reference: reference, gaps: gaps, skip: skip)

@@ -6,6 +6,10 @@ import VigieStore
 /// category, over whole months: the facts against the same months a year earlier, by category,
 /// by source, month by month, the repeated places, the selected faits marquants and a map.
 public struct Diagnostic: Sendable, Codable {
+    /// « période en cours : chiffres provisoires au 2 décembre … », or "" when the period is final.
+    public var provisional: String
+    /// The feeds left out of the comparisons with a year earlier, by month.
+    public var comparedWithout: String
     public var title: String
     public var area: String
     /// The quartier id or commune code, and the category when one was asked (file name).
@@ -62,11 +66,22 @@ extension Diagnostic {
         func inArea(_ cells: [FactCell]) -> [FactCell] {
             cells.filter { $0.commune == commune && (quartier == nil || $0.quartier == quartier) && (category == nil || $0.category == category) }
         }
-        let facts = inArea(try context.facts(from: first, to: last))
-        let before = inArea(try context.facts(from: first.shifted(months: -12), to: last.shifted(months: -12)))
-        func line(_ label: String, _ c: Int, _ p: Int) -> SemesterBulletin.Line {
-            let cmp = Comparison(current: c, previous: p)
-            return .init(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag(context.levels).rawValue)
+        // Like for like: each month against the same month a year earlier on the feeds present on both
+        // sides, a month still running through today; `facts` and `before` are what was received.
+        let feeds = (context.factFeeds + context.monthlyCountFeeds).filter { context.communes(of: $0).contains(commune) }
+        // Refused when it has not begun; provisional while its last month begun is not over or owes files.
+        _ = try context.progress(of: first, among: [])
+        let progress = try context.progress(of: last.start <= context.today ? last : .month(context.today.year, context.today.month), among: feeds)
+        let lfl = try context.likeForLike(first, last, among: feeds, through: last.end >= context.today ? context.today : nil)
+        let monthLabels = Set(months.map(\.description)), beforeLabels = Set(months.map { $0.shifted(months: -12).description })
+        let facts = inArea(lfl.facts.filter { monthLabels.contains($0.month) })
+        let before = inArea(lfl.reference.filter { beforeLabels.contains($0.month) })
+        func line(_ label: String, _ match: (FactCell) -> Bool) -> SemesterBulletin.Line {
+            let own = facts.filter(match)
+            let cmp = Comparison(current: lfl.compared(own, monthLabels), previous: lfl.compared(before.filter(match), beforeLabels))
+            let shown = total(own)
+            return .init(label: label, current: String(shown), previous: String(cmp.previous ?? 0), change: Compared.change(cmp, shown: shown),
+                         flag: cmp.flag(context.levels).rawValue)
         }
         func total(_ cells: [FactCell]) -> Int { cells.reduce(0) { $0 + $1.count } }
         var figures: [String: Int] = ["total": total(facts), "total-n-1": total(before)]
@@ -74,10 +89,10 @@ extension Diagnostic {
         let categoryIDs = config.nomenclature.categories.map(\.id) + [""]
         let categories = categoryIDs.compactMap { id -> SemesterBulletin.Line? in
             let c = total(facts.filter { $0.category == id }), p = total(before.filter { $0.category == id })
-            return c + p > 0 ? line(context.categoryLabel(id), c, p) : nil
+            return c + p > 0 ? line(context.categoryLabel(id)) { $0.category == id } : nil
         }
         let feedKeys = Set((facts + before).map(\.feed)).sorted()
-        let sources = feedKeys.map { key in line(context.feedLabel(key), total(facts.filter { $0.feed == key }), total(before.filter { $0.feed == key })) }
+        let sources = feedKeys.map { key in line(context.feedLabel(key)) { $0.feed == key } }
         var bars: [(label: String, value: Int)] = []
         for m in months {
             let v = total(facts.filter { $0.month == m.description })
@@ -87,7 +102,7 @@ extension Diagnostic {
 
         // The commune's quartiers, this one outlined.
         let communeQuartiers = config.territory.commune(insee: commune)?.sectors.flatMap(\.quartiers) ?? []
-        let all = try context.facts(from: first, to: last).filter { $0.commune == commune && (category == nil || $0.category == category) }
+        let all = lfl.facts.filter { monthLabels.contains($0.month) && $0.commune == commune && (category == nil || $0.category == category) }
         var rates: [String: Double?] = [:], labels: [String: String] = [:]
         for q in communeQuartiers {
             rates[q.id] = Rate.perThousand(total(all.filter { $0.quartier == q.id }), population: q.population)
@@ -133,11 +148,12 @@ extension Diagnostic {
             }
         }
         return Diagnostic(
+            provisional: progress.notice, comparedWithout: context.leftOutNote(lfl.leftOut(months.map(\.description))),
             title: "Diagnostic — \(name)\(category.map { " — \(context.categoryLabel($0))" } ?? "")",
             area: name, scope: fullScope, period: period,
             span: span, population: population,
             category: category.map { context.categoryLabel($0) } ?? "toutes catégories",
-            total: line("Total", total(facts), total(before)),
+            total: line("Total") { _ in true },
             rate: Rate.french(Rate.perThousand(total(facts), population: population)),
             categories: .init("Par catégorie", categories), sources: .init("Par source", sources),
             monthsChart: BarChart.svg(bars: bars, title: "Faits par mois — \(name)"),

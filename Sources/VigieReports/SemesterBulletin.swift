@@ -75,6 +75,10 @@ public struct SemesterBulletin: Sendable, Codable {
     public var semester: String
     public var semesterName: String
     public var previousSemester: String
+    /// « période en cours : chiffres provisoires au 2 décembre … », or "" when the semester is final.
+    public var provisional: String
+    /// The feeds left out of the comparisons with a year earlier, by month: « sans … : non reçu (2026-03) ».
+    public var comparedWithout: String
     // (a)
     public var families: LineTable
     public var categories: LineTable
@@ -105,6 +109,15 @@ extension SemesterBulletin {
         let previous = Period.semester(year - 1, half)
         let config = context.config
         var figures: [String: Int] = [:]
+        // Like for like: each month against the same month a year earlier, on the feeds present on
+        // both sides; a semester still running counted through today.
+        let comparedFeeds = context.factFeeds + context.monthlyCountFeeds
+            + config.partners.flatMap(\.feeds).filter { $0.kind == .etat4001 && $0.cadence == .monthly }
+        let progress = try context.progress(of: semester, among: comparedFeeds)
+        let firstMonth = Period.month(semester.start.year, semester.start.month), lastMonth = Period.month(semester.end.year, semester.end.month)
+        let lfl = try context.likeForLike(firstMonth, lastMonth, among: comparedFeeds, through: progress.through)
+        let months = Set((0..<6).map { firstMonth.shifted(months: $0).description })
+        let monthsBefore = Set((0..<6).map { firstMonth.shifted(months: $0 - 12).description })
 
         // (a) État 4001.
         let etat = config.partners.flatMap(\.feeds).first { $0.kind == .etat4001 && $0.cadence == .monthly }
@@ -113,28 +126,38 @@ extension SemesterBulletin {
         var chartBars: [(label: String, value: Int)] = []
         if let etat {
             func totals(_ p: Period) throws -> [CountTotal] {
-                try context.store.countTotals(by: [.code, .category], partner: etat.partnerID, feed: etat.id, from: p, to: p)
+                try context.store.countTotals(by: [.code, .category, .period], partner: etat.partnerID, feed: etat.id, from: p, to: p)
             }
+            // Months whose file is missing on either side are left out of both (`compared`); `shown` is all received.
             let now = try totals(semester), before = try totals(previous)
-            for t in now { byIndex[t.keys[0], default: (0, 0)].0 += t.total }
-            for t in before { byIndex[t.keys[0], default: (0, 0)].1 += t.total }
+            var shownByIndex: [String: Int] = [:]
+            for t in now {
+                shownByIndex[t.keys[0], default: 0] += t.total
+                let skipped = lfl.skip[t.keys[2]]?.contains(etat.key) ?? false
+                byIndex[t.keys[0], default: (0, 0)].0 += skipped ? 0 : t.total
+            }
+            for t in before where !(lfl.skip[t.keys[2]]?.contains(etat.key) ?? false) { byIndex[t.keys[0], default: (0, 0)].1 += t.total }
             var categoryOf: [String: String] = [:]
             for t in now + before { categoryOf[t.keys[0]] = t.keys[1] }
-            func line(_ label: String, _ c: Int, _ p: Int) -> Line {
+            func line(_ label: String, _ c: Int, _ p: Int, shown: Int) -> Line {
                 let cmp = Comparison(current: c, previous: p)
-                return Line(label: label, current: String(c), previous: String(p), change: cmp.text, flag: cmp.flag(context.levels).rawValue)
+                return Line(label: label, current: String(shown), previous: String(p), change: Compared.change(cmp, shown: shown),
+                            flag: cmp.flag(context.levels).rawValue)
             }
+            func shown(_ codes: (String) -> Bool) -> Int { shownByIndex.filter { codes($0.key) }.reduce(0) { $0 + $1.value } }
             for family in config.nomenclature.families {
                 let ids = Set(config.nomenclature.categories.filter { $0.family == family.id }.map(\.id))
                 let c = byIndex.filter { ids.contains(categoryOf[$0.key] ?? "") }.reduce(0) { $0 + $1.value.0 }
                 let p = byIndex.filter { ids.contains(categoryOf[$0.key] ?? "") }.reduce(0) { $0 + $1.value.1 }
-                if c + p > 0 { families.append(line(family.label, c, p)) }
-                figures["4001|famille|\(family.id)"] = c
+                let all = shown { ids.contains(categoryOf[$0] ?? "") }
+                if all + p > 0 { families.append(line(family.label, c, p, shown: all)) }
+                figures["4001|famille|\(family.id)"] = all
             }
             for category in config.nomenclature.categories {
                 let c = byIndex.filter { categoryOf[$0.key] == category.id }.reduce(0) { $0 + $1.value.0 }
                 let p = byIndex.filter { categoryOf[$0.key] == category.id }.reduce(0) { $0 + $1.value.1 }
-                if c + p > 0 { categories.append(line(category.label, c, p)) }
+                let all = shown { categoryOf[$0] == category.id }
+                if all + p > 0 { categories.append(line(category.label, c, p, shown: all)) }
             }
             // The indexes that moved most surely: smallest p-value of the exact test first.
             let moves = byIndex.map { code, v -> (String, Int, Int, Double) in
@@ -144,8 +167,8 @@ extension SemesterBulletin {
                 let n = Int(code.dropFirst(5)) ?? 0
                 return "\(n) — \(config.nomenclature.index4001[n]?.label ?? code)"
             }
-            up = moves.filter { $0.1 > $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
-            down = moves.filter { $0.1 < $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2) }
+            up = moves.filter { $0.1 > $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
+            down = moves.filter { $0.1 < $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
             var p = semester
             var six: [Period] = []
             for _ in 0..<6 { six.insert(p, at: 0); p = p.previousSemester }
@@ -201,25 +224,26 @@ extension SemesterBulletin {
             .map { CountTotal(keys: [context.communeName($0.keys[0]), context.sectorName($0.keys[1]), $0.keys[2]], total: $0.total) }
 
         // (c) Spatial.
-        let facts = try context.facts(from: .month(semester.start.year, semester.start.month), to: .month(semester.end.year, semester.end.month))
-        let factsBefore = try context.facts(from: .month(previous.start.year, previous.start.month), to: .month(previous.end.year, previous.end.month))
+        let facts = lfl.facts.filter { months.contains($0.month) }
+        let factsBefore = lfl.reference.filter { monthsBefore.contains($0.month) }
         var quartiers: [QuartierRate] = []
         var rates: [String: Double?] = [:], changes: [String: Double?] = [:], names: [String: String] = [:]
         var significant: Set<String> = []
         for commune in config.territory.communes {
             for sector in commune.sectors {
                 for q in sector.quartiers {
-                    let c = facts.filter { $0.quartier == q.id }.reduce(0) { $0 + $1.count }
-                    let p = factsBefore.filter { $0.quartier == q.id }.reduce(0) { $0 + $1.count }
+                    let own = facts.filter { $0.quartier == q.id }
+                    let c = own.reduce(0) { $0 + $1.count }
+                    let cmp = Comparison(current: lfl.compared(own, months), previous: lfl.compared(factsBefore.filter { $0.quartier == q.id }, monthsBefore))
+                    let p = cmp.previous ?? 0
                     let rate = Rate.perThousand(c, population: q.population) ?? 0
-                    let cmp = Comparison(current: c, previous: p)
                     rates[q.id] = rate
-                    changes[q.id] = Double(c - p) * 1000 / Double(max(q.population, 1))
+                    changes[q.id] = Double((cmp.current ?? 0) - p) * 1000 / Double(max(q.population, 1))
                     names[q.id] = q.name
-                    if cmp.flag(context.levels) == .significant, c > p { significant.insert(q.id) }
+                    if cmp.flag(context.levels) == .significant, (cmp.current ?? 0) > p { significant.insert(q.id) }
                     figures["quartier|\(q.id)"] = c
                     quartiers.append(QuartierRate(quartier: q.name, commune: commune.name, population: q.population, current: c, previous: p,
-                                                  rate: Rate.french(rate), rateValue: rate, change: cmp.text, flag: cmp.flag(context.levels).rawValue, colorClass: 0))
+                                                  rate: Rate.french(rate), rateValue: rate, change: Compared.change(cmp, shown: c), flag: cmp.flag(context.levels).rawValue, colorClass: 0))
                 }
             }
         }
@@ -238,8 +262,10 @@ extension SemesterBulletin {
             .map { CountTotal(keys: [context.communeName($0.keys[0]), $0.keys[1], context.quartierName($0.keys[2])], total: $0.total) }
 
         let missing = try context.missingFeeds(for: semester, among: context.factFeeds + context.monthlyCountFeeds)
+        let leftOut = context.leftOutNote(lfl.leftOut(months.sorted()))
         return SemesterBulletin(
             semester: semester.description, semesterName: semester.frenchName, previousSemester: previous.frenchName,
+            provisional: progress.notice, comparedWithout: leftOut,
             families: LineTable("Par famille", families), categories: LineTable("Par catégorie", categories),
             indexesUp: LineTable("Index en plus forte hausse", up), indexesDown: LineTable("Index en plus forte baisse", down),
             semestersChart: chart,

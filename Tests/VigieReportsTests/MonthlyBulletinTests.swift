@@ -195,6 +195,20 @@ final class LikeForLikeTests: XCTestCase {
         // RATP's own row: « non reçu », never 0 nor a fall.
         let ratp = try XCTUnwrap(creteil.sources.first { $0.source.hasPrefix("RATP") })
         XCTAssertEqual([ratp.current, ratp.previousYear, ratp.change, ratp.flag], ["non reçu", "30", "non reçu", ""])
+
+        // The same rule in the diagnostic and the semester study (running on 23 November).
+        let diagnostic = try Diagnostic.build(area: .commune("94028"), category: nil, from: .month(2026, 10), to: .month(2026, 10), context: f.context)
+        XCTAssertEqual([diagnostic.total.current, diagnostic.total.previous, diagnostic.total.change], ["50", "40", pm.change])
+        XCTAssertTrue(diagnostic.comparedWithout.contains("RATP"), diagnostic.comparedWithout)
+        let semester = try SemesterBulletin.build(semester: .semester(2026, 2), context: f.context)
+        XCTAssertTrue(semester.provisional.hasPrefix("période en cours : chiffres provisoires au 23 novembre"), semester.provisional)
+        // RATP's 30 at Créteil Préfecture in October 2025 have no counterpart received in 2026: left out of both sides.
+        let prefecture = try XCTUnwrap(semester.quartiers.first { $0.quartier == "Préfecture" })
+        XCTAssertEqual([prefecture.current, prefecture.previous], [0, 0])
+        XCTAssertEqual(prefecture.flag, "")
+        let palais = try XCTUnwrap(semester.quartiers.first { $0.quartier == "Palais" })
+        XCTAssertEqual([palais.current, palais.previous], [50, 40])
+        XCTAssertTrue(semester.comparedWithout.contains("RATP"), semester.comparedWithout)
     }
 }
 
