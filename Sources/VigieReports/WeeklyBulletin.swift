@@ -25,8 +25,10 @@ public struct WeeklyBulletin: Sendable, Codable {
         public var reasons: [String]
         /// The other incidents of the series it belongs to: the `shownEarlier` closest in time.
         public var earlier: [Earlier]
-        /// « et 12 autres » when the series holds more than are shown, else "".
+        /// « et 12 autre(s) (série complète : … CSV) » when the series holds more than are shown, else "".
         public var earlierMore: String
+        /// The whole series, in date order: the CSV's « série » column.
+        public var series: [Earlier]
         /// Where it came from: « fichier, ligne N ».
         public var provenance: String
     }
@@ -122,7 +124,11 @@ extension WeeklyBulletin {
                 description: incident.description ?? "", source: context.partnerName(incident.partner),
                 reasons: reasons,
                 earlier: earlier.map { Earlier(date: $0.date.french, nature: $0.nature, place: $0.placeText ?? context.quartierName($0.quartier)) },
-                earlierMore: unique.count > shownEarlier ? "et \(unique.count - shownEarlier) autre(s)" : "",
+                earlierMore: unique.count > shownEarlier
+                    ? "et \(unique.count - shownEarlier) autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants" : "",
+                series: unique.sorted { ($0.date, $0.id) < ($1.date, $1.id) }.map {
+                    Earlier(date: $0.date.french, nature: $0.nature, place: $0.placeText ?? context.quartierName($0.quartier))
+                },
                 provenance: "\(incident.fileName), ligne \(incident.sourceRow)"))
         }
 
@@ -202,9 +208,10 @@ extension WeeklyBulletin {
 extension WeeklyBulletin: Bulletin {
     /// Faits marquants as a CSV table, one per line (the weekly's, the semester's, the diagnostic's).
     static func entriesTable(_ name: String, _ entries: [Entry]) -> CSVTable {
-        CSVTable(name: name, header: ["date", "heure", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance"],
+        CSVTable(name: name, header: ["date", "heure", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance", "série"],
                  rows: entries.map { [$0.date, $0.time, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
-                                      $0.reasons.joined(separator: " ; "), $0.provenance] })
+                                      $0.reasons.joined(separator: " ; "), $0.provenance,
+                                      $0.series.map { "\($0.date) \($0.nature) (\($0.place))" }.joined(separator: " ; ")] })
     }
 
     public static let kind = "weekly"

@@ -98,9 +98,15 @@ final class WeeklyBulletinTests: XCTestCase {
         XCTAssertEqual(weekly.entries.count, 7)
         let last = try XCTUnwrap(weekly.entries.first { $0.date == "22/11/2026" })
         XCTAssertEqual(last.earlier.map(\.date), (12...21).map { String(format: "%02d/11/2026", $0) }, "the ten closest, in date order")
-        XCTAssertEqual(last.earlierMore, "et 5 autre(s)")
-        let html = try String(contentsOf: BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("b")).write(weekly)[0], encoding: .utf8)
-        XCTAssertTrue(html.contains("<li>et 5 autre(s)</li>"))
+        let more = "et 5 autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants"
+        XCTAssertEqual(last.earlierMore, more)
+        let files = try BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("b")).write(weekly)
+        let html = try String(contentsOf: files[0], encoding: .utf8)
+        XCTAssertTrue(html.contains("<li>\(more)</li>"), html)
+        // The CSV holds the whole series of 15 others under the entry of the 22nd.
+        let csv = try String(contentsOf: try XCTUnwrap(files.first { $0.lastPathComponent.hasSuffix("_faits-marquants.csv") }), encoding: .utf8)
+        let line = try XCTUnwrap(csv.components(separatedBy: "\r\n").first { $0.hasPrefix("22/11/2026") })
+        for day in 7...21 { XCTAssertTrue(line.contains(String(format: "%02d/11/2026 Incendie de véhicule", day)), "\(day): \(line)") }
     }
 
     func testAWeekInProgressIsComparedWithTheSameDaysOfThePreviousWeeks() throws {
