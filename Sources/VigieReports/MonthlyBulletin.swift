@@ -30,8 +30,9 @@ public struct MonthlyBulletin: Sendable, Codable {
         public var kind: String
         public var name: String
         public var isSector: Bool
-        public var current: Int
-        public var previousYear: Int
+        /// The month as received, « non reçu » or « attendu »; the same month a year earlier.
+        public var current: String
+        public var previousYear: String
         public var change: String
         public var flag: String
         public var rate: String
@@ -118,10 +119,16 @@ extension MonthlyBulletin {
         func comparisons(_ cells: [FactCell], _ ref: [FactCell], contributing: Set<FeedKey>) -> Compared {
             let noneNow = !contributing.isEmpty && contributing.allSatisfy { monthGaps.now[$0] != nil }
             let noneThen = !contributing.isEmpty && contributing.allSatisfy { monthGaps.then[$0] != nil }
+            // With nothing of the month in, the year to date still compares the months before it.
+            let noneThisYear = !contributing.isEmpty
+                && (1...m).allSatisfy { i in contributing.allSatisfy { gaps[Period.month(year, i).description]?.now[$0] != nil } }
+            // With nothing to compare it with, the reference month is shown as received, for information.
             let c = Comparison(current: noneNow ? nil : compared(cells, [month.description]),
-                               previous: noneThen ? nil : compared(ref, [previous.description]))
-            let y = Comparison(current: noneNow ? nil : compared(cells, ytd), previous: compared(ref, ytdPrevious))
-            var note = noneNow ? "" : context.leftOutNote(monthGaps.all, among: contributing)
+                               previous: noneThen ? nil
+                                   : noneNow ? sum(ref.filter { monthGaps.then[$0.feed] == nil }, [previous.description]) : compared(ref, [previous.description]))
+            let y = Comparison(current: noneThisYear ? nil : compared(cells, ytd), previous: compared(ref, ytdPrevious))
+            let monthNote = noneNow ? "" : context.leftOutNote(monthGaps.all, among: contributing)
+            var note = noneNow && !noneThisYear ? "cumul sans \(month.frenchName)" : monthNote
             // Earlier months left out of the year to date.
             var earlier: [FeedKey: [String]] = [:]
             for i in 1..<m {
@@ -136,7 +143,7 @@ extension MonthlyBulletin {
             // Nothing to compare: « attendu » when every feed is only late to come, else « non reçu ».
             let absent: String? = noneNow ? (contributing.allSatisfy { monthGaps.now[$0]?.hasPrefix("attendu") ?? false } ? "attendu" : "non reçu") : nil
             return Compared(month: c, yearToDate: y, shownMonth: noneNow ? nil : sum(cells, [month.description]),
-                            shownYearToDate: noneNow ? nil : sum(cells, ytd), note: note, absent: absent)
+                            shownYearToDate: noneThisYear ? nil : sum(cells, ytd), note: note, monthNote: monthNote, absent: absent)
         }
 
         func area(name: String, scope: String, communes: Set<String>, population: Int) -> Area {
@@ -166,7 +173,8 @@ extension MonthlyBulletin {
                     flag: c.flag(context.levels).rawValue,
                     previousMonth: lastMonthMissing ? "non reçu" : String(sum(cells, [lastMonth.description])),
                     yearToDate: compared.shownYearToDate.map(String.init) ?? absent ?? "non reçu", previousYearToDate: y.previous.map(String.init) ?? "—",
-                    yearToDateChange: absent ?? compared.yearToDateChange, yearToDateFlag: y.flag(context.levels).rawValue,
+                    yearToDateChange: compared.shownYearToDate == nil ? absent ?? "non reçu" : compared.yearToDateChange,
+                    yearToDateFlag: y.flag(context.levels).rawValue,
                     rate: Rate.french(compared.shownMonth.flatMap { Rate.perThousand($0, population: population) }),
                     sparkline: Sparkline.svg(spark, width: 72, height: 18, label: "\(label), 13 derniers mois"),
                     note: compared.note, revised: revised)
@@ -192,10 +200,12 @@ extension MonthlyBulletin {
                 for cell in own where cell.month == month.description { byCategory[cell.category, default: 0] += cell.count }
                 let main = byCategory.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(3)
                     .map { "\(context.categoryLabel($0.key)) \($0.value)" }.joined(separator: ", ")
-                return PlaceRow(kind: kind, name: name, isSector: isSector, current: compared.shownMonth ?? 0, previousYear: c.previous ?? 0,
+                return PlaceRow(kind: kind, name: name, isSector: isSector,
+                                current: compared.shownMonth.map(String.init) ?? compared.absent ?? "non reçu",
+                                previousYear: c.previous.map(String.init) ?? "non reçu",
                                 change: compared.absent ?? compared.monthChange, flag: c.flag(context.levels).rawValue,
                                 rate: Rate.french(population.flatMap { Rate.perThousand(compared.shownMonth ?? 0, population: $0) }), main: main,
-                                note: isSector ? compared.note : "")
+                                note: isSector ? compared.monthNote : "")
             }
             if communes.count > 1 {
                 for commune in territory.communes where communes.contains(commune.insee) {
@@ -287,7 +297,9 @@ struct Compared {
     /// Everything received for the month and the year to date (nil when nothing was).
     var shownMonth: Int?
     var shownYearToDate: Int?
+    /// The feeds left out of the month and the year to date; of the month only.
     var note: String
+    var monthNote: String
     var absent: String?
 
     var monthChange: String { Compared.change(month, shown: shownMonth) }
@@ -337,7 +349,7 @@ extension MonthlyBulletin: Bulletin {
              r.yearToDateChange, r.yearToDateFlag, r.rate, r.note, r.revised ? "oui" : ""]
         } }
         let placeRows = areas.flatMap { area in area.places.map { p in
-            [area.name, p.kind, p.name, String(p.current), String(p.previousYear), p.change, p.flag, p.rate, p.main, p.note]
+            [area.name, p.kind, p.name, p.current, p.previousYear, p.change, p.flag, p.rate, p.main, p.note]
         } }
         let sourceRows = areas.flatMap { area in area.sources.map { [area.name, $0.source, $0.current, $0.previousYear, $0.change, $0.flag] } }
         return [

@@ -23,13 +23,13 @@ final class MonthlyBulletinTests: XCTestCase {
         let monthly = try MonthlyBulletin.build(month: .month(2026, 10), context: f.context)
         let creteil = try XCTUnwrap(monthly.areas.first { $0.scope == "94028" })
         let mesly = try XCTUnwrap(creteil.places.first { $0.name == "Mont-Mesly" })
-        XCTAssertEqual([mesly.current, mesly.previousYear], [4, 1])
+        XCTAssertEqual([mesly.current, mesly.previousYear], ["4", "1"])
         XCTAssertNotEqual(mesly.flag, "significatif")
         XCTAssertFalse(mesly.change.contains("%"), "no percentage on a base of 1: \(mesly.change)")
         XCTAssertEqual(mesly.change, "+3")
 
         let palais = try XCTUnwrap(creteil.places.first { $0.name == "Palais" })
-        XCTAssertEqual([palais.current, palais.previousYear], [80, 40])
+        XCTAssertEqual([palais.current, palais.previousYear], ["80", "40"])
         // Given n = 120, 80 is 20 above the 60 expected: by Hoeffding, p ≤ 2 exp(−2·20²/120) ≈ 0.0025 < 0.01.
         XCTAssertLessThan(2 * exp(-2 * 400 / 120.0), 0.01)
         XCTAssertEqual(palais.flag, "significatif")
@@ -128,8 +128,8 @@ final class LikeForLikeTests: XCTestCase {
         let creteil = try XCTUnwrap(monthly.areas.first { $0.scope == "94028" })
         XCTAssertEqual([creteil.total.current, creteil.total.previousYear], [String(current), String(sameDays)])
         let palais = try XCTUnwrap(creteil.places.first { $0.name == "Palais" })
-        XCTAssertEqual([palais.current, palais.previousYear], [current, sameDays])
-        XCTAssertNotEqual(palais.previousYear, wholeMonth)
+        XCTAssertEqual([palais.current, palais.previousYear], [String(current), String(sameDays)])
+        XCTAssertNotEqual(palais.previousYear, String(wholeMonth))
         // 6 against 4: every split of 10 but 5–5 is no more likely, p = (1024 − 252) / 1024: nothing
         // flagged, and no missing day is read as a fall.
         XCTAssertEqual(ComparisonTests.exactP(current, sameDays), 772.0 / 1024, accuracy: 1e-12)
@@ -189,7 +189,7 @@ final class LikeForLikeTests: XCTestCase {
         // The territory's row of Créteil says the same, and names the missing source.
         let territory = try XCTUnwrap(monthly.areas.first { $0.scope == "territoire" })
         let row = try XCTUnwrap(territory.places.first { $0.name == "Créteil" })
-        XCTAssertEqual([row.current, row.previousYear], [50, 40])
+        XCTAssertEqual([row.current, row.previousYear], ["50", "40"])
         XCTAssertEqual(row.change, pm.change)
         XCTAssertTrue(row.note.contains("RATP"), row.note)
         // RATP's own row: « non reçu », never 0 nor a fall.
