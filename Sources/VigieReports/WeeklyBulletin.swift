@@ -133,9 +133,16 @@ extension WeeklyBulletin {
         }
 
         // Totals of the week by category against the mean of the previous weeks, on the feeds
-        // that have sent the week only: a file still to come would read as a fall.
+        // that have sent the week and every previous week: a file still to come, or one missing
+        // in the reference, would read as a change.
         let communeFeeds = feeds.filter { context.communes(of: $0).contains(commune) }
-        let unreceived = Set(try context.unreceived(for: week, among: communeFeeds).map { "\($0.feed.partnerID)/\($0.feed.id)" })
+        var unreceived = Set(try context.unreceived(for: week, among: communeFeeds).map { "\($0.feed.partnerID)/\($0.feed.id)" })
+        for k in 1...rules.baselineWeeks {
+            let earlier = Period.week(of: week.start.adding(days: -7 * k))
+            for item in try context.unreceived(for: earlier, among: communeFeeds) where item.due < context.today {
+                unreceived.insert("\(item.feed.partnerID)/\(item.feed.id)")
+            }
+        }
         var current: [String: Int] = [:]
         var before: [String: Int] = [:]
         let baselineStart = week.start.adding(days: -7 * rules.baselineWeeks)

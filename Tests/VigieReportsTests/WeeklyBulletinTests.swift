@@ -7,6 +7,14 @@ import XCTest
 final class WeeklyBulletinTests: XCTestCase {
     func testARepeatedFireSeriesAndAWeaponAreSelectedWithWhy() throws {
         let f = try ReportsFixture()
+        // Weeks 43 to 45 were sent too (one fact each, in Alfortville): the totals compare week 47
+        // with four weeks the feed sent.
+        for week in 43...45 {
+            let monday = Period.isoWeek(2026, week).start
+            try f.load("faits-marquants_2026-W\(week).csv", partner: "police-nationale", feed: "faits-marquants", [
+                ReportsFixture.faitsHeader, [monday.french, "09:00", "Alfortville", "Rue Véron", "Cambriolage", "Autre commune", "non", "A\(week)"],
+            ])
+        }
         // Week 46: one burglary in Palais, the start of a series.
         try f.load("faits-marquants_2026-W46.csv", partner: "police-nationale", feed: "faits-marquants", [
             ReportsFixture.faitsHeader,
@@ -135,5 +143,22 @@ final class WeeklyBulletinTests: XCTestCase {
         let last = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
         XCTAssertEqual(last.provisional, "")
         XCTAssertEqual(last.totals.first { $0.category == "Dépôts sauvages" }?.count, 6)
+    }
+
+    func testAFeedMissingInThePreviousWeeksIsLeftOutOfTheTotals() throws {
+        // Créteil's police municipale sent November 2026 (5 dépôts sauvages in week 47) but never
+        // October, which the four weeks before week 47 reach (from 19 October): its 5 would be
+        // compared with weeks it did not send, so the totals leave it out on both sides.
+        let f = try ReportsFixture()
+        try f.load("pm_94028_2026-11.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + (16...20).map { [String(format: "%02d/11/2026", $0), "10:00", "Place Salvador Allende", "Dépôt sauvage"] })
+        let weekly = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        XCTAssertNil(weekly.totals.first { $0.category == "Dépôts sauvages" })
+        XCTAssertFalse(weekly.totalSources.contains { $0.contains("police municipale") }, "\(weekly.totalSources)")
+        // Once October is in, the feed counts again: 5 this week against none in the four before.
+        try f.load("pm_94028_2026-10.csv", partner: "mairie-creteil", feed: "police-municipale",
+                   [ReportsFixture.pmHeader] + [["02/10/2026", "10:00", "Rue de Paris", "Dépôt sauvage"]])
+        let again = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        XCTAssertEqual(again.totals.first { $0.category == "Dépôts sauvages" }?.count, 5)
     }
 }
