@@ -19,7 +19,9 @@ public struct SemesterBulletin: Sendable, Codable {
     public struct LineTable: Sendable, Codable {
         public var title: String
         public var lines: [Line]
-        public init(_ title: String, _ lines: [Line]) { self.title = title; self.lines = lines }
+        /// Under a shortened table: how many are shown, of how many, and the CSV that has them all.
+        public var note: String
+        public init(_ title: String, _ lines: [Line], note: String = "") { self.title = title; self.lines = lines; self.note = note }
     }
 
     /// A table of counts, shortened to its first rows; `allRows` go to its CSV, `csv`, and
@@ -84,6 +86,8 @@ public struct SemesterBulletin: Sendable, Codable {
     public var categories: LineTable
     public var indexesUp: LineTable
     public var indexesDown: LineTable
+    /// Every index of the état 4001, by p-value of the exact test: the CSV `4001-index`.
+    public var indexes: LineTable
     public var semestersChart: String
     public var partnerTables: [Breakdown]
     // (b)
@@ -122,7 +126,10 @@ extension SemesterBulletin {
         // (a) État 4001.
         let etat = config.partners.flatMap(\.feeds).first { $0.kind == .etat4001 && $0.cadence == .monthly }
         var byIndex: [String: (Int, Int)] = [:]
-        var families: [Line] = [], categories: [Line] = [], up: [Line] = [], down: [Line] = []
+        var families: [Line] = [], categories: [Line] = [], up: [Line] = [], down: [Line] = [], allIndexes: [Line] = []
+        var upNote = "", downNote = ""
+        let shownIndexes = 5
+        let base = SemesterBulletin.baseName(period: semester.description, scope: "territoire")
         var chartBars: [(label: String, value: Int)] = []
         if let etat {
             func totals(_ p: Period) throws -> [CountTotal] {
@@ -167,8 +174,13 @@ extension SemesterBulletin {
                 let n = Int(code.dropFirst(5)) ?? 0
                 return "\(n) — \(config.nomenclature.index4001[n]?.label ?? code)"
             }
-            up = moves.filter { $0.1 > $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
-            down = moves.filter { $0.1 < $0.2 }.sorted { ($0.3, $0.0) < ($1.3, $1.0) }.prefix(5).map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
+            let ranked = moves.sorted { ($0.3, $0.0) < ($1.3, $1.0) }
+            allIndexes = ranked.map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
+            let rising = ranked.filter { $0.1 > $0.2 }, falling = ranked.filter { $0.1 < $0.2 }
+            up = rising.prefix(shownIndexes).map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
+            down = falling.prefix(shownIndexes).map { line(indexLabel($0.0), $0.1, $0.2, shown: shownByIndex[$0.0] ?? 0) }
+            upNote = Shortened.note(shown: up.count, of: rising.count, file: "\(base)_4001-index.csv")
+            downNote = Shortened.note(shown: down.count, of: falling.count, file: "\(base)_4001-index.csv")
             var p = semester
             var six: [Period] = []
             for _ in 0..<6 { six.insert(p, at: 0); p = p.previousSemester }
@@ -185,7 +197,6 @@ extension SemesterBulletin {
         func keys(_ predicate: (Feed) -> Bool) -> Set<String> {
             Set(config.partners.flatMap(\.feeds).filter(predicate).map { "\($0.partnerID)/\($0.id)" })
         }
-        let base = SemesterBulletin.baseName(period: semester.description, scope: "territoire")
         func breakdown(_ title: String, _ columns: [String], _ rows: [CountTotal], limit: Int = 20, csv: String = "") -> Breakdown {
             Breakdown(title: title, columns: columns, rows: rows.map { BreakdownRow(cells: $0.keys.map { $0.isEmpty ? "—" : $0 }, count: String($0.total)) },
                       limit: limit, csv: csv, base: base)
@@ -267,7 +278,8 @@ extension SemesterBulletin {
             semester: semester.description, semesterName: semester.frenchName, previousSemester: previous.frenchName,
             provisional: progress.notice, comparedWithout: leftOut,
             families: LineTable("Par famille", families), categories: LineTable("Par catégorie", categories),
-            indexesUp: LineTable("Index en plus forte hausse", up), indexesDown: LineTable("Index en plus forte baisse", down),
+            indexesUp: LineTable("Index en plus forte hausse", up, note: upNote), indexesDown: LineTable("Index en plus forte baisse", down, note: downNote),
+            indexes: LineTable("Tous les index, du changement le plus sûr au moins sûr", allIndexes),
             semestersChart: chart,
             partnerTables: tables.filter { !$0.rows.isEmpty }.enumerated().map { i, t in t.named("partenaires-\(i + 1)", base: base) },
             faitsMarquants: entries,
@@ -346,7 +358,8 @@ extension SemesterBulletin: Bulletin {
 
     public var csvTables: [CSVTable] {
         var tables = [Self.lines("4001-familles", families), Self.lines("4001-categories", categories),
-                      Self.lines("4001-hausses", indexesUp), Self.lines("4001-baisses", indexesDown)]
+                      Self.lines("4001-hausses", indexesUp), Self.lines("4001-baisses", indexesDown),
+                      Self.lines("4001-index", indexes)]
         for t in partnerTables { tables.append(Self.table(t)) }
         tables.append(Self.table(complaints))
         tables.append(CSVTable(name: "quartiers", header: ["quartier", "commune", "population", "semestre", "même semestre n-1",
