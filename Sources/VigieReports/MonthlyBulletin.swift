@@ -2,9 +2,10 @@ import Foundation
 import VigieCore
 
 /// The monthly bulletin: for the territory and each commune, the facts of the month by
-/// category against the same month a year earlier (with the Poisson flag), year to date against
-/// the previous year to date, rates per 1,000 inhabitants, a 13-month sparkline per category;
-/// the secteurs and quartiers; the police 4001 by commune; what was not received; the comments.
+/// category against the same month a year earlier and year to date against the previous year to
+/// date (like for like, flagged by the exact test), rates per 1,000 inhabitants, a 13-month
+/// sparkline per category; the secteurs and quartiers; the police 4001 by commune; what was not
+/// received; the comments.
 public struct MonthlyBulletin: Sendable, Codable {
     public struct CategoryRow: Sendable, Codable {
         public var category: String
