@@ -157,6 +157,16 @@ final class LikeForLikeTests: XCTestCase {
             XCTAssertEqual((error as? VigieError)?.kind, .usage)
             XCTAssertTrue("\(error)".contains("n'a pas commencé"), "\(error)")
         }
+        XCTAssertThrowsError(try SemesterBulletin.build(semester: .semester(2027, 1), context: f.context)) {
+            XCTAssertEqual(($0 as? VigieError)?.kind, .usage)
+        }
+        XCTAssertThrowsError(try Diagnostic.build(area: .commune("94028"), category: nil, from: .month(2027, 1), to: .month(2027, 3), context: f.context)) {
+            XCTAssertEqual(($0 as? VigieError)?.kind, .usage)
+        }
+        // A diagnostic reaching into the running month is provisional, and compares 1–2 December too.
+        let diagnostic = try Diagnostic.build(area: .commune("94028"), category: nil, from: .month(2026, 12), to: .month(2026, 12), context: f.context)
+        XCTAssertTrue(diagnostic.provisional.hasPrefix("période en cours : chiffres provisoires au 2 décembre"), diagnostic.provisional)
+        XCTAssertEqual([diagnostic.total.current, diagnostic.total.previous, diagnostic.total.flag], [String(current), String(sameDays), ""])
         // November is over, but its monthly files are due on the 10th or the 15th of December: still
         // provisional, for the files expected, not for the days.
         let november = try MonthlyBulletin.build(month: .month(2026, 11), context: f.context)
