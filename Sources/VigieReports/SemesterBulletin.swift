@@ -38,6 +38,12 @@ public struct SemesterBulletin: Sendable, Codable {
         public var paragraphs: [String]
     }
 
+    /// A CSV annex: its file name and what it holds.
+    public struct Annex: Sendable, Codable {
+        public var file: String
+        public var content: String
+    }
+
     public struct QuartierRate: Sendable, Codable {
         public var quartier: String
         public var commune: String
@@ -62,7 +68,16 @@ public struct SemesterBulletin: Sendable, Codable {
     public var semestersChart: String
     public var partnerTables: [Breakdown]
     // (b)
+    /// Every fait marquant the weekly rules selected over the semester: the CSV annex, not the page.
     public var faitsMarquants: [WeeklyBulletin.Entry]
+    /// The page's summary of them: by category, by quartier, and a handful of examples.
+    public var faitsByCategory: Breakdown
+    public var faitsByQuartier: Breakdown
+    public var faitsExamples: [WeeklyBulletin.Entry]
+    /// The CSV files written beside the document that hold the full lists it summarises.
+    public var annexes: [Annex]
+    /// The annex of every selected fait marquant (`semester_2026-S1_faits-marquants.csv`).
+    public var faitsAnnex: String
     public var complaints: Breakdown
     public var sections: [Section]
     // (c)
@@ -221,6 +236,13 @@ extension SemesterBulletin {
             semestersChart: chart,
             partnerTables: tables.filter { !$0.rows.isEmpty },
             faitsMarquants: entries,
+            faitsByCategory: breakdown("Faits marquants retenus par catégorie", ["Catégorie"], tally(entries.map { [$0.category] }), limit: .max),
+            faitsByQuartier: breakdown("Faits marquants retenus par commune et quartier", ["Commune", "Quartier"],
+                                       tally(entries.map { [$0.communeName, $0.quartier] }), limit: .max),
+            faitsExamples: examples(entries),
+            annexes: [Annex(file: "semester_\(semester)_faits-marquants.csv", content: "les \(entries.count) faits marquants retenus, un par ligne"),
+                      Annex(file: "semester_\(semester)_lieux-repetes.csv", content: "les lieux aux faits répétés")],
+            faitsAnnex: "semester_\(semester)_faits-marquants.csv",
             complaints: breakdown("Doléances par commune, secteur et nature", ["Commune", "Secteur", "Nature"], complaints, limit: 40),
             sections: texts.map(Section.parse) ?? [],
             rateMap: rateMap, changeMap: changeMap, quartiers: quartiers,
@@ -229,6 +251,30 @@ extension SemesterBulletin {
             notReceived: missing.map { context.feedLabel($0.key) },
             comments: try context.store.comments(bulletin: "semester", period: semester.description).map(\.text),
             figures: figures)
+    }
+}
+
+extension SemesterBulletin {
+    /// How many examples of faits marquants the page shows.
+    static let exampleCount = 8
+
+    /// Rows of keys counted, the largest first (ties by keys).
+    static func tally(_ keys: [[String]]) -> [CountTotal] {
+        Dictionary(keys.map { ($0, 1) }, uniquingKeysWith: +)
+            .map { CountTotal(keys: $0.key, total: $0.value) }
+            .sorted { ($1.total, $0.keys.joined(separator: "|")) < ($0.total, $1.keys.joined(separator: "|")) }
+    }
+
+    /// A handful of examples: for each of the most frequent categories, its fait with the most
+    /// reasons (the earliest among equals), in date order.
+    static func examples(_ entries: [WeeklyBulletin.Entry]) -> [WeeklyBulletin.Entry] {
+        let byCategory = Dictionary(grouping: entries, by: \.category)
+        let order = tally(entries.map { [$0.category] }).prefix(exampleCount).map { $0.keys[0] }
+        return order.compactMap { category in
+            byCategory[category]?.enumerated().max { a, b in
+                (a.element.reasons.count, b.offset) < (b.element.reasons.count, a.offset)
+            }?.element
+        }.sorted { (CivilDate.fromFrench($0.date)?.dayNumber ?? 0) < (CivilDate.fromFrench($1.date)?.dayNumber ?? 0) }
     }
 }
 
@@ -303,6 +349,11 @@ extension SemesterBulletin: Bulletin {
                                rows: quartiers.map { [$0.quartier, $0.commune, String($0.population), String($0.current), String($0.previous),
                                                       $0.rate, $0.change, $0.flag, String($0.colorClass + 1)] }))
         tables.append(Self.table("lieux-repetes", repeatedPlaces))
+        // The annex of every selected fait marquant (the page shows a summary).
+        tables.append(CSVTable(name: "faits-marquants",
+                               header: ["date", "heure", "commune", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance"],
+                               rows: faitsMarquants.map { [$0.date, $0.time, $0.communeName, $0.place, $0.quartier, $0.nature, $0.category,
+                                                           $0.description, $0.source, $0.reasons.joined(separator: " "), $0.provenance] }))
         return tables
     }
 }

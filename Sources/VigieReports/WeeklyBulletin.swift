@@ -27,6 +27,7 @@ public struct WeeklyBulletin: Sendable, Codable {
         public var time: String
         public var place: String
         public var quartier: String
+        public var communeName: String
         public var nature: String
         public var category: String
         public var description: String
@@ -127,7 +128,7 @@ extension WeeklyBulletin {
             guard !reasons.isEmpty else { continue }
             entries.append(Entry(
                 date: incident.date.french, time: incident.timeMinutes.map(clock) ?? "",
-                place: incident.placeText ?? "", quartier: context.quartierName(incident.quartier),
+                place: incident.placeText ?? "", quartier: context.quartierName(incident.quartier), communeName: context.communeName(incident.commune),
                 nature: incident.nature, category: context.categoryLabel(incident.category),
                 description: incident.description ?? "", source: context.partnerName(incident.partner),
                 reasons: reasons, series: series,
