@@ -197,6 +197,7 @@ extension SemesterBulletin {
         var quartiers: [QuartierRate] = []
         var rates: [String: Double?] = [:], changes: [String: Double?] = [:], names: [String: String] = [:]
         var significant: Set<String> = []
+        var communeOf: [String: String] = [:]
         for commune in config.territory.communes {
             for sector in commune.sectors {
                 for q in sector.quartiers {
@@ -207,6 +208,7 @@ extension SemesterBulletin {
                     rates[q.id] = rate
                     changes[q.id] = Double(c - p) * 1000 / Double(max(q.population, 1))
                     names[q.id] = q.name
+                    communeOf[q.id] = commune.name
                     if cmp.flag == .significant, c > p { significant.insert(q.id) }
                     figures["quartier|\(q.id)"] = c
                     quartiers.append(QuartierRate(quartier: q.name, commune: commune.name, population: q.population, current: c, previous: p,
@@ -217,10 +219,15 @@ extension SemesterBulletin {
         let rateClasses = MapClasses.sequential(rates.values.compactMap { $0 })
         let changeClasses = MapClasses.diverging(changes.values.compactMap { $0 })
         for i in quartiers.indices { quartiers[i].colorClass = rateClasses.classIndex(of: quartiers[i].rateValue) }
-        let rateMap = QuartierMap.svg(shapes: config.shapes, values: rates, labels: names, classes: rateClasses,
+        // The maps' key: a name two communes share says its commune (« Centre-ville (Alfortville) »).
+        let shared = Set(Dictionary(grouping: names.values, by: { $0 }).filter { $0.value.count > 1 }.keys)
+        let keyNames = names.reduce(into: [String: String]()) { out, item in
+            out[item.key] = shared.contains(item.value) ? "\(item.value) (\(communeOf[item.key] ?? ""))" : item.value
+        }
+        let rateMap = QuartierMap.svg(shapes: config.shapes, values: rates, labels: keyNames, classes: rateClasses,
                                       title: "Faits pour 1 000 habitants — \(semester.frenchName)", legendTitle: "pour 1 000 hab.",
                                       valueFormat: { SVG.french($0) }, highlight: significant)
-        let changeMap = QuartierMap.svg(shapes: config.shapes, values: changes, labels: names, classes: changeClasses,
+        let changeMap = QuartierMap.svg(shapes: config.shapes, values: changes, labels: keyNames, classes: changeClasses,
                                         title: "Évolution depuis le \(previous.frenchName) (pour 1 000 hab.)", legendTitle: "écart pour 1 000 hab.",
                                         valueFormat: { ($0 > 0 ? "+" : "") + SVG.french($0) }, highlight: significant)
         let factFeeds = Set(context.factFeeds.map { "\($0.partnerID)/\($0.id)" })

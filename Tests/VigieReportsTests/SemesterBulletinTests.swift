@@ -120,8 +120,10 @@ final class SemesterBulletinTests: XCTestCase {
                     XCTAssertGreaterThanOrEqual(distance, markers[i].r + markers[j].r, "markers \(i + 1) and \(j + 1) overlap")
                 }
             }
-            for name in names where f.config.shapes.count == names.count { XCTAssertTrue(map.contains(">\(SVG.escape(name))</text>"), name) }
+            for name in names where f.config.shapes.count == names.count { XCTAssertTrue(map.contains(">\(SVG.escape(name))</text>") || map.contains(">\(SVG.escape(name)) ("), name) }
         }
+        // Five classes from −3 to +3: the two above the middle one (which holds 0) are increases, hatched.
+        XCTAssertEqual(MapClasses.diverging([-3, 1, 3]).hatched, [3, 4])
         // Increases are hatched on the change map, in the legend too.
         XCTAssertTrue(semester.changeMap.contains("data-hatch=\"true\"") || !semester.changeMap.contains("+"), "hatched increases")
     }

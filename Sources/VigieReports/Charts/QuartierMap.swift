@@ -110,9 +110,11 @@ public enum QuartierMap {
 
         var out = SVG.open(width: width, height: height, label: title)
         if !classes.hatched.isEmpty {
-            out += "<defs><pattern id=\"\(hatchID)\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\" "
-                + "patternTransform=\"rotate(-45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"5\" stroke=\"#1a1a1a\" stroke-width=\"1\" "
-                + "stroke-opacity=\"0.55\"/></pattern></defs>"
+            // A dark and a white line side by side: the hatching shows on light and dark classes alike.
+            out += "<defs><pattern id=\"\(hatchID)\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" "
+                + "patternTransform=\"rotate(-45)\"><line x1=\"1\" y1=\"0\" x2=\"1\" y2=\"7\" stroke=\"#000000\" stroke-width=\"1.4\" "
+                + "stroke-opacity=\"0.6\"/><line x1=\"3.5\" y1=\"0\" x2=\"3.5\" y2=\"7\" stroke=\"#ffffff\" stroke-width=\"1.6\" "
+                + "stroke-opacity=\"0.9\"/></pattern></defs>"
         }
         if anyMissing {
             out += "<defs><pattern id=\"\(patternID)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
