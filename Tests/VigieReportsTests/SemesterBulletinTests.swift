@@ -128,6 +128,37 @@ final class SemesterBulletinTests: XCTestCase {
         XCTAssertTrue(semester.changeMap.contains("data-hatch=\"true\"") || !semester.changeMap.contains("+"), "hatched increases")
     }
 
+    /// Seven quartiers whose label points fall on the same spot (a large one and six tiny ones
+    /// in its middle): seven numbered markers, none overlapping, six moved with a leader line,
+    /// all inside the drawing.
+    func testCrowdedMarkersAreMovedApartWithLeaderLines() throws {
+        func square(_ id: String, _ lon: Double, _ lat: Double, _ size: Double) -> QuartierShape {
+            QuartierShape(quartier: id, rings: [[.init(lon: lon, lat: lat), .init(lon: lon + size, lat: lat), .init(lon: lon + size, lat: lat + size),
+                                                 .init(lon: lon, lat: lat + size), .init(lon: lon, lat: lat)]])
+        }
+        var shapes = [square("grand", 2.40, 48.70, 0.05)]
+        for i in 0..<6 { shapes.append(square("petit-\(i)", 2.4245 + Double(i % 3) * 0.0003, 48.7245 + Double(i / 3) * 0.0003, 0.0002)) }
+        let names = Dictionary(uniqueKeysWithValues: shapes.map { ($0.quartier, "Quartier \($0.quartier)") })
+        let values = Dictionary(uniqueKeysWithValues: shapes.map { ($0.quartier, Optional(1.0)) })
+        let svg = QuartierMap.svg(shapes: shapes, values: values, labels: names, classes: .sequential([1]), title: "t", legendTitle: "l",
+                                  valueFormat: { SVG.french($0) }, width: 760, height: 560)
+        let circle = try NSRegularExpression(pattern: "<circle cx=\"([0-9.-]+)\" cy=\"([0-9.-]+)\" r=\"([0-9.]+)\"[^>]*data-marker=")
+        let markers = circle.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { m -> (x: Double, y: Double, r: Double) in
+            func group(_ i: Int) -> Double { Double((svg as NSString).substring(with: m.range(at: i))) ?? .nan }
+            return (group(1), group(2), group(3))
+        }
+        XCTAssertEqual(markers.count, 7)
+        for i in markers.indices {
+            XCTAssertTrue(markers[i].x > 0 && markers[i].x < 760 && markers[i].y > 0 && markers[i].y < 560, "\(markers[i])")
+            for j in markers.indices where j > i {
+                XCTAssertGreaterThanOrEqual(hypot(markers[i].x - markers[j].x, markers[i].y - markers[j].y), markers[i].r + markers[j].r,
+                                            "markers \(i + 1) and \(j + 1) overlap")
+            }
+        }
+        XCTAssertEqual(svg.components(separatedBy: "<line x1=").count - 1, 6, "one leader line per moved marker")
+        for name in names.values { XCTAssertTrue(svg.contains(">\(name)</text>"), name) }
+    }
+
     func testTheCoordinatorsTextsBecomeSections() throws {
         let f = try fixture()
         let texts = "## Groupes de travail\nLe groupe local de traitement de la délinquance\ns'est réuni deux fois.\n\nUn second paragraphe.\n\n## Perspectives\nRenforcer la présence au Palais.\n"
