@@ -34,7 +34,8 @@ crash: deps
 	$(SWIFT) build --build-tests
 	VIGIE_CRASH_POINTS=$${VIGIE_CRASH_POINTS:-24} VIGIE_CRASH_ROWS=$${VIGIE_CRASH_ROWS:-20000} $(SWIFT) test --skip-build --filter CrashSafetyTests
 
-# Renders every bulletin of the demo in headless Chromium, network blocked, and fails on any request or JS error.
+# Renders every bulletin of the demo in headless Chromium, network blocked, and fails on any request or JS error;
+# prints each to an A4 PDF and fails over its page budget (weekly 4, monthly 12, semester 22, diagnostic 10; pdfinfo).
 render-check:
 	$(MAKE) demo
 	.ci/render-check demo/bulletins

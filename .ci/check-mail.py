@@ -5,13 +5,16 @@ Expected values come from the configuration and from the bulletins `vigie demo` 
 the mail code: one message per commune of Config/recipients.yaml; the envelope and the To, Cc and
 Reply-To headers as declared; the subject as the README states it; no parser defect; a plain text
 and an HTML part; as attachments, byte for byte, the CSV tables the demo wrote for that commune's
-weekly, the faits marquants one with as many rows as the HTML has entries.
+weekly, the faits marquants one with as many rows as the HTML has entries; a text part that reads as
+a letter (the greeting, signature and « diffusion restreinte » of recipients.yaml, no Markdown
+syntax) and an HTML part styled on its elements (no class, no CSS variable, no element unstyled).
 Usage: check-mail.py RECEIVED WEEK BULLETINS FIRST SECOND THIRD
 """
 import email
 import email.policy
 import json
 import os
+import re
 import sys
 
 import yaml
@@ -95,9 +98,30 @@ for insee, group in communes.items():
                 fail(f"{label} : la pièce jointe {name} diffère de {bulletins}/{name}")
         facts = attachments[prefix + "faits-marquants.csv"]
         rows = facts.decode("utf-8-sig").replace("\r\n", "\n").rstrip("\n").count("\n")
-        entries = html.get_content().count('class="entry"')
+        entries = html.get_content().count('data-kind="fait"')
         if rows != entries:
             fail(f"{label} : {rows} lignes dans le CSV des faits marquants, {entries} faits dans le HTML")
+        letter = recipients["letter"]
+        text = plain.get_content()
+        lines = [line.strip() for line in text.splitlines()]
+        greeting = group.get("greeting", letter["greeting"])
+        signature = [line.strip() for line in letter["signature"].splitlines() if line.strip()]
+        if greeting not in lines:
+            fail(f"{label} : la formule d'appel « {greeting} » manque dans la partie texte")
+        if signature != [line for line in lines if line in signature][:len(signature)]:
+            fail(f"{label} : la signature {signature} manque dans la partie texte")
+        if letter["restriction"] not in lines or "diffusion restreinte" not in text.lower():
+            fail(f"{label} : la mention « diffusion restreinte » manque dans la partie texte")
+        markdown = [line for line in lines if line.startswith(("#", "- ", "* ", "---")) or "**" in line or "|" in line]
+        if markdown:
+            fail(f"{label} : syntaxe Markdown dans la partie texte : {markdown[:3]}")
+        body = html.get_content().split("<body", 1)[-1]
+        if "var(--" in html.get_content() or "class=" in body:
+            fail(f"{label} : la partie HTML dépend de <style> (classe ou variable CSS)")
+        unstyled = [tag for tag, attributes in re.findall(r"<([a-z][a-z0-9]*)([^>]*)>", body)
+                    if tag not in ("br", "thead", "tbody", "tr", "footer") and "style=" not in attributes]
+        if unstyled:
+            fail(f"{label} : éléments HTML sans style en ligne : {sorted(set(unstyled))}")
         print(f"✔ {label} à {', '.join(e for _, e in to + cc)} : {entries} faits, {len(tables)} tableaux CSV joints, 0 défaut")
 
 for subject in by_subject:

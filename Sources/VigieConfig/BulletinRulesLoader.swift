@@ -19,7 +19,7 @@ enum BulletinRulesLoader {
             rules.feeds = Set(try list.strings())
         }
         if let serious = try weekly.optional("serious") {
-            _ = try serious.mapping(allowed: ["weapon", "categories", "natures"])
+            _ = try serious.mapping(allowed: ["weapon", "weapon_used", "categories", "natures"])
             if let weapon = try serious.optional("weapon") {
                 switch try weapon.string().lowercased() {
                 case "true", "yes", "oui": rules.weaponIsSerious = true
@@ -32,6 +32,14 @@ enum BulletinRulesLoader {
             }
             rules.seriousCategories = Set(try serious.optional("categories")?.strings() ?? [])
             rules.seriousNatures = Set(try serious.optional("natures")?.strings() ?? [])
+            if let used = try serious.optional("weapon_used") {
+                _ = try used.mapping(allowed: ["categories", "natures"])
+                for item in try used.optional("categories")?.array() ?? [] where !categories.contains(try item.string()) {
+                    throw item.error("catégorie inconnue « \(try item.string()) »", hint: "Les catégories sont celles de nomenclature.yaml.")
+                }
+                rules.weaponUsedCategories = Set(try used.optional("categories")?.strings() ?? [])
+                rules.weaponUsedNatures = Set(try used.optional("natures")?.strings() ?? [])
+            }
         }
         if let repeated = try weekly.optional("repeated") {
             _ = try repeated.mapping(allowed: ["same_quartier", "same_address"])

@@ -7,20 +7,22 @@ enum DeliveryLoader {
     static func recipients(_ url: URL, communes: Set<String>) throws -> Recipients? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let doc = try YAMLValue.load(url)
-        _ = try doc.mapping(allowed: ["from", "coordinator", "communes"])
+        _ = try doc.mapping(allowed: ["from", "coordinator", "letter", "communes"])
+        let letter = try letter(try doc.required("letter"))
         var groups: [String: Recipients.Group] = [:]
         let communesNode = try doc.required("communes")
         for (insee, value) in try communesNode.mapping() {
             guard communes.contains(insee) else {
                 throw (communesNode.keyNode(insee) ?? value).error("commune inconnue « \(insee) »", hint: "Les communes sont celles de territory.yaml (code INSEE).")
             }
-            _ = try value.mapping(allowed: ["to", "cc"])
+            _ = try value.mapping(allowed: ["to", "cc", "greeting"])
             let to = try (try value.required("to").array()).map(mailbox)
             guard !to.isEmpty else { throw value.error("au moins un destinataire « to » est attendu") }
-            groups[insee] = Recipients.Group(to: to, cc: try (try value.optional("cc")?.array() ?? []).map(mailbox))
+            groups[insee] = Recipients.Group(to: to, cc: try (try value.optional("cc")?.array() ?? []).map(mailbox),
+                                             greeting: try value.optional("greeting").map(nonEmptyLine))
         }
         return Recipients(from: try mailbox(try doc.required("from")), coordinator: try mailbox(try doc.required("coordinator")),
-                          communes: groups)
+                          communes: groups, letter: letter)
     }
 
     static func settings(_ url: URL) throws -> Settings {
@@ -40,6 +42,27 @@ enum DeliveryLoader {
             settings.sendmail = try singleLine(command)
         }
         return settings
+    }
+
+    /// `letter:` — greeting, signature (one or more lines) and the « diffusion restreinte » notice.
+    private static func letter(_ value: YAMLValue) throws -> Recipients.Letter {
+        _ = try value.mapping(allowed: ["greeting", "signature", "restriction"])
+        let signatureNode = try value.required("signature")
+        let signature = try signatureNode.string().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !signature.isEmpty else { throw signatureNode.error("signature vide : le nom et la fonction de qui signe sont attendus") }
+        let restrictionNode = try value.required("restriction")
+        let restriction = try nonEmptyLine(restrictionNode)
+        guard restriction.lowercased().contains("diffusion restreinte") else {
+            throw restrictionNode.error("la mention doit contenir « diffusion restreinte »",
+                                        hint: "Par exemple : « Diffusion restreinte : ne pas transférer hors des destinataires. »")
+        }
+        return Recipients.Letter(greeting: try nonEmptyLine(try value.required("greeting")), signature: signature, restriction: restriction)
+    }
+
+    private static func nonEmptyLine(_ value: YAMLValue) throws -> String {
+        let text = try singleLine(value).trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw value.error("valeur vide : un texte est attendu") }
+        return text
     }
 
     private static func mailbox(_ value: YAMLValue) throws -> Mailbox {

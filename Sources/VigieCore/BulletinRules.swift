@@ -1,8 +1,12 @@
 /// What makes an incident notable enough for the weekly faits marquants (`Config/bulletins.yaml`):
 /// serious by itself, or repeated in the same quartier or at the same address.
 public struct BulletinRules: Sendable, Equatable {
-    /// An incident with a weapon used is serious.
+    /// An incident with a weapon (used or carried) is serious.
     public var weaponIsSerious: Bool
+    /// A weapon is « utilisée » when the incident is an attack: one of these categories or natures;
+    /// otherwise it is « port d'arme » (the weapon column says only that there was one).
+    public var weaponUsedCategories: Set<String>
+    public var weaponUsedNatures: Set<String>
     /// Categories that are serious by themselves (arson, homicides, attacks on agents…).
     public var seriousCategories: Set<String>
     /// Partner nature labels that are serious by themselves, whatever their category.
@@ -23,8 +27,11 @@ public struct BulletinRules: Sendable, Equatable {
     public init(weaponIsSerious: Bool = true, seriousCategories: Set<String> = [], seriousNatures: Set<String> = [],
                 quartierCount: Int = 3, quartierDays: Int = 14, addressCount: Int = 2, addressDays: Int = 30,
                 feeds: Set<String> = [], baselineWeeks: Int = 4,
-                levels: SignificanceLevels = .standard) {
+                levels: SignificanceLevels = .standard,
+                weaponUsedCategories: Set<String> = BulletinRules.attackCategories, weaponUsedNatures: Set<String> = []) {
         self.weaponIsSerious = weaponIsSerious
+        self.weaponUsedCategories = weaponUsedCategories
+        self.weaponUsedNatures = weaponUsedNatures
         self.seriousCategories = seriousCategories
         self.seriousNatures = seriousNatures
         self.quartierCount = quartierCount
@@ -34,6 +41,16 @@ public struct BulletinRules: Sendable, Equatable {
         self.feeds = feeds
         self.baselineWeeks = baselineWeeks
         self.levels = levels
+    }
+
+    /// The categories of the sample nomenclature that are attacks on a person or an agent.
+    public static let attackCategories: Set<String> = [
+        "homicides", "violences-personnes", "violences-sexuelles", "violences-intrafamiliales", "vols-violents", "atteintes-agents",
+    ]
+
+    /// True when an incident of this category and nature, with a weapon, used it.
+    public func weaponUsed(category: String?, nature: String) -> Bool {
+        category.map(weaponUsedCategories.contains) == true || weaponUsedNatures.contains(nature)
     }
 }
 

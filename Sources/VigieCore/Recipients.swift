@@ -10,7 +10,22 @@ public struct Recipients: Sendable, Equatable {
     public struct Group: Sendable, Equatable {
         public var to: [Mailbox]
         public var cc: [Mailbox]
-        public init(to: [Mailbox], cc: [Mailbox] = []) { self.to = to; self.cc = cc }
+        /// « Monsieur le Maire, »: opens the letter to this commune (else the letter's greeting).
+        public var greeting: String?
+        public init(to: [Mailbox], cc: [Mailbox] = [], greeting: String? = nil) { self.to = to; self.cc = cc; self.greeting = greeting }
+    }
+
+    /// What turns a bulletin into a letter: the greeting by default, the signature (lines), and
+    /// the restricted-distribution notice, which always says « diffusion restreinte ».
+    public struct Letter: Sendable, Equatable {
+        public var greeting: String
+        public var signature: [String]
+        public var restriction: String
+        public init(greeting: String, signature: [String], restriction: String) {
+            self.greeting = greeting
+            self.signature = signature
+            self.restriction = restriction
+        }
     }
 
     public var from: Mailbox
@@ -18,11 +33,14 @@ public struct Recipients: Sendable, Equatable {
     public var coordinator: Mailbox
     /// INSEE code → its mayor and DGS.
     public var communes: [String: Group]
+    public var letter: Letter
 
-    public init(from: Mailbox, coordinator: Mailbox, communes: [String: Group]) {
+    public init(from: Mailbox, coordinator: Mailbox, communes: [String: Group],
+                letter: Letter = Letter(greeting: "Madame, Monsieur,", signature: [], restriction: "Diffusion restreinte.")) {
         self.from = from
         self.coordinator = coordinator
         self.communes = communes
+        self.letter = letter
     }
 }
 

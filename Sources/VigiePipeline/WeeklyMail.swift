@@ -6,7 +6,7 @@ import VigieReports
 import VigieStore
 
 /// `vigie mail weekly`: one message per commune to its mayor and DGS — the weekly faits
-/// marquants as plain text and HTML, each of the week's tables as a CSV attachment — through a transport, with
+/// marquants as a plain-text letter (`weekly.txt`) and as HTML styled inline, each of the week's tables as a CSV attachment — through a transport, with
 /// each message in the dispatch log. A week already sent to a commune is not sent again
 /// unless `resend`; a message counts as sent only when the transport returned success.
 public struct WeeklyMail: Sendable {
@@ -59,12 +59,16 @@ public struct WeeklyMail: Sendable {
                 continue
             }
             let bulletin = try WeeklyBulletin.build(week: week, commune: c.insee, context: writer.context)
-            let rendered = try writer.render(bulletin, issuedAt: date)
+            // The mail is a letter: greeting, signature and « diffusion restreinte » from recipients.yaml.
+            let letter: [String: Any] = ["greeting": group.greeting ?? recipients.letter.greeting,
+                                         "signature": recipients.letter.signature, "restriction": recipients.letter.restriction]
+            let rendered = try writer.render(bulletin, issuedAt: date, extra: ["letter": letter])
+            let text = try writer.render(bulletin, variant: "txt", issuedAt: date, extra: ["letter": letter])
             let attachments = rendered.tables.map {
                 MailAttachment(filename: "\(rendered.baseName)_\($0.name).csv", contentType: "text/csv; charset=utf-8", data: Data($0.text.utf8))
             }
             let message = MailMessage(from: recipients.from, to: group.to, cc: group.cc, replyTo: recipients.coordinator,
-                                      subject: subject, text: rendered.markdown, html: rendered.html, attachments: attachments, date: date)
+                                      subject: subject, text: text, html: rendered.html, attachments: attachments, date: date)
             let data = try message.rendered()
             let hash = SHA256.hash(data: data).hex
             var dispatch = Dispatch(bulletin: WeeklyBulletin.kind, period: week.description, scope: c.insee, recipients: addresses,

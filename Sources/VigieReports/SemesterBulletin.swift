@@ -61,6 +61,12 @@ public struct SemesterBulletin: Sendable, Codable {
         public var paragraphs: [String]
     }
 
+    /// A CSV annex: its file name and what it holds.
+    public struct Annex: Sendable, Codable {
+        public var file: String
+        public var content: String
+    }
+
     public struct QuartierRate: Sendable, Codable {
         public var quartier: String
         public var commune: String
@@ -91,7 +97,16 @@ public struct SemesterBulletin: Sendable, Codable {
     public var semestersChart: String
     public var partnerTables: [Breakdown]
     // (b)
+    /// Every fait marquant the weekly rules selected over the semester: the CSV annex, not the page.
     public var faitsMarquants: [WeeklyBulletin.Entry]
+    /// The page's summary of them: by category, by quartier, and a handful of examples.
+    public var faitsByCategory: Breakdown
+    public var faitsByQuartier: Breakdown
+    public var faitsExamples: [WeeklyBulletin.Entry]
+    /// The CSV files written beside the document that hold the full lists it summarises.
+    public var annexes: [Annex]
+    /// The annex of every selected fait marquant (`semester_2026-S1_faits-marquants.csv`).
+    public var faitsAnnex: String
     public var complaints: Breakdown
     public var sections: [Section]
     // (c)
@@ -240,6 +255,7 @@ extension SemesterBulletin {
         var quartiers: [QuartierRate] = []
         var rates: [String: Double?] = [:], changes: [String: Double?] = [:], names: [String: String] = [:]
         var significant: Set<String> = []
+        var communeOf: [String: String] = [:]
         for commune in config.territory.communes {
             for sector in commune.sectors {
                 for q in sector.quartiers {
@@ -251,6 +267,7 @@ extension SemesterBulletin {
                     rates[q.id] = rate
                     changes[q.id] = Double((cmp.current ?? 0) - p) * 1000 / Double(max(q.population, 1))
                     names[q.id] = q.name
+                    communeOf[q.id] = commune.name
                     if cmp.flag(context.levels) == .significant, (cmp.current ?? 0) > p { significant.insert(q.id) }
                     figures["quartier|\(q.id)"] = c
                     quartiers.append(QuartierRate(quartier: q.name, commune: commune.name, population: q.population, current: c, previous: p,
@@ -261,10 +278,15 @@ extension SemesterBulletin {
         let rateClasses = MapClasses.sequential(rates.values.compactMap { $0 })
         let changeClasses = MapClasses.diverging(changes.values.compactMap { $0 })
         for i in quartiers.indices { quartiers[i].colorClass = rateClasses.classIndex(of: quartiers[i].rateValue) }
-        let rateMap = QuartierMap.svg(shapes: config.shapes, values: rates, labels: names, classes: rateClasses,
+        // The maps' key: a name two communes share says its commune (« Centre-ville (Alfortville) »).
+        let shared = Set(Dictionary(grouping: names.values, by: { $0 }).filter { $0.value.count > 1 }.keys)
+        let keyNames = names.reduce(into: [String: String]()) { out, item in
+            out[item.key] = shared.contains(item.value) ? "\(item.value) (\(communeOf[item.key] ?? ""))" : item.value
+        }
+        let rateMap = QuartierMap.svg(shapes: config.shapes, values: rates, labels: keyNames, classes: rateClasses,
                                       title: "Faits pour 1 000 habitants — \(semester.frenchName)", legendTitle: "pour 1 000 hab.",
                                       valueFormat: { SVG.french($0) }, highlight: significant)
-        let changeMap = QuartierMap.svg(shapes: config.shapes, values: changes, labels: names, classes: changeClasses,
+        let changeMap = QuartierMap.svg(shapes: config.shapes, values: changes, labels: keyNames, classes: changeClasses,
                                         title: "Évolution depuis le \(previous.frenchName) (pour 1 000 hab.)", legendTitle: "écart pour 1 000 hab.",
                                         valueFormat: { ($0 > 0 ? "+" : "") + SVG.french($0) }, highlight: significant)
         let factFeeds = Set(context.factFeeds.map { "\($0.partnerID)/\($0.id)" })
@@ -283,6 +305,13 @@ extension SemesterBulletin {
             semestersChart: chart,
             partnerTables: tables.filter { !$0.rows.isEmpty }.enumerated().map { i, t in t.named("partenaires-\(i + 1)", base: base) },
             faitsMarquants: entries,
+            faitsByCategory: breakdown("Faits marquants retenus par catégorie", ["Catégorie"], tally(entries.map { [$0.category] }), limit: .max),
+            faitsByQuartier: breakdown("Faits marquants retenus par commune et quartier", ["Commune", "Quartier"],
+                                       tally(entries.map { [$0.communeName, $0.quartier] }), limit: .max),
+            faitsExamples: examples(entries),
+            annexes: [Annex(file: "semester_\(semester)_faits-marquants.csv", content: "les \(entries.count) faits marquants retenus, un par ligne"),
+                      Annex(file: "semester_\(semester)_lieux-repetes.csv", content: "les lieux aux faits répétés")],
+            faitsAnnex: "semester_\(semester)_faits-marquants.csv",
             complaints: breakdown("Doléances par commune, secteur et nature", ["Commune", "Secteur", "Nature"], complaints, limit: 40, csv: "doleances"),
             sections: texts.map(Section.parse) ?? [],
             rateMap: rateMap, changeMap: changeMap, quartiers: quartiers,
@@ -291,6 +320,30 @@ extension SemesterBulletin {
             notReceived: missing.map { context.feedLabel($0.key) },
             comments: try context.store.comments(bulletin: "semester", period: semester.description).map(\.text),
             figures: figures)
+    }
+}
+
+extension SemesterBulletin {
+    /// How many examples of faits marquants the page shows.
+    static let exampleCount = 8
+
+    /// Rows of keys counted, the largest first (ties by keys).
+    static func tally(_ keys: [[String]]) -> [CountTotal] {
+        Dictionary(keys.map { ($0, 1) }, uniquingKeysWith: +)
+            .map { CountTotal(keys: $0.key, total: $0.value) }
+            .sorted { ($1.total, $0.keys.joined(separator: "|")) < ($0.total, $1.keys.joined(separator: "|")) }
+    }
+
+    /// A handful of examples: for each of the most frequent categories, its fait with the most
+    /// reasons (the earliest among equals), in date order.
+    static func examples(_ entries: [WeeklyBulletin.Entry]) -> [WeeklyBulletin.Entry] {
+        let byCategory = Dictionary(grouping: entries, by: \.category)
+        let order = tally(entries.map { [$0.category] }).prefix(exampleCount).map { $0.keys[0] }
+        return order.compactMap { category in
+            byCategory[category]?.enumerated().max { a, b in
+                (a.element.reasons.count, b.offset) < (b.element.reasons.count, a.offset)
+            }?.element
+        }.sorted { (CivilDate.fromFrench($0.date)?.dayNumber ?? 0) < (CivilDate.fromFrench($1.date)?.dayNumber ?? 0) }
     }
 }
 

@@ -12,23 +12,32 @@ public struct WeeklyBulletin: Sendable, Codable {
         public var place: String
     }
 
+    /// One repetition rule an entry meets, and the other incidents of its series.
+    public struct Series: Sendable, Codable, Equatable {
+        /// The rule, in French: « Même catégorie dans le même quartier (3 en 14 jours) ».
+        public var rule: String
+        /// The other incidents of the series: the `shownEarlier` closest in time, in date order.
+        public var items: [Earlier]
+        /// « et 12 autre(s) ; série complète : … » when the series holds more than are shown, else "".
+        public var more: String
+        /// The whole series, in date order: the CSV's « série » column.
+        public var whole: [Earlier]
+    }
+
     public struct Entry: Sendable, Codable {
         public var date: String
         public var time: String
         public var place: String
         public var quartier: String
+        public var communeName: String
         public var nature: String
         public var category: String
         public var description: String
         public var source: String
-        /// Why the incident is notable, in French (« arme utilisée », « 3e incendie … »).
+        /// Why the incident is notable, each a French sentence (« Fait grave : arme utilisée. »).
         public var reasons: [String]
-        /// The other incidents of the series it belongs to: the `shownEarlier` closest in time.
-        public var earlier: [Earlier]
-        /// « et 12 autre(s) (série complète : … CSV) » when the series holds more than are shown, else "".
-        public var earlierMore: String
-        /// The whole series, in date order: the CSV's « série » column.
-        public var series: [Earlier]
+        /// The repetition series it belongs to, each under the name of its rule.
+        public var series: [Series]
         /// Where it came from: « fichier, ligne N ».
         public var provenance: String
     }
@@ -42,6 +51,8 @@ public struct WeeklyBulletin: Sendable, Codable {
     }
 
     public var week: String
+    /// The ISO week number alone (47), for sentences.
+    public var weekNumber: Int
     public var weekSpan: String
     /// « période en cours : chiffres provisoires au 2 décembre … », or "" when the week is over.
     public var provisional: String
@@ -69,7 +80,7 @@ public struct WeeklyBulletin: Sendable, Codable {
 extension WeeklyBulletin {
     /// Builds the weekly of `commune` for the ISO week `week` from the store's current incidents.
     public static func build(week: Period, commune: String, context: BulletinContext) throws -> WeeklyBulletin {
-        guard case .isoWeek = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine (2026-W47)") }
+        guard case .isoWeek(_, let weekNumber) = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine (2026-W47)") }
         let rules = context.config.bulletinRules
         let feeds = context.factFeeds.filter { rules.feeds.contains($0.id) }
         // A week not over is counted through today, and compared with the same days of the weeks before.
@@ -84,51 +95,51 @@ extension WeeklyBulletin {
         let byQuartierCategory = Dictionary(grouping: all.filter { $0.quartier != nil && $0.category != nil }) {
             "\($0.quartier ?? "")|\($0.category ?? "")"
         }
-        let placeKeys = all.map { $0.placeText?.matchKey ?? "" }
+        // Same place: facts of the same category family only (a fire and a theft are not a series).
         var byPlace: [String: [IncidentRecord]] = [:]
-        for (incident, key) in zip(all, placeKeys) where !key.isEmpty { byPlace[key, default: []].append(incident) }
+        for incident in all {
+            if let key = placeFamilyKey(incident, context: context) { byPlace[key, default: []].append(incident) }
+        }
 
         var entries: [Entry] = []
         for incident in inWeek {
             var reasons: [String] = []
-            var series: [IncidentRecord] = []
-            if rules.weaponIsSerious, incident.weapon == true { reasons.append("arme utilisée") }
-            if let category = incident.category, rules.seriousCategories.contains(category) {
-                reasons.append("fait grave : \(context.categoryLabel(category).lowercased())")
+            var series: [Series] = []
+            if rules.weaponIsSerious, incident.weapon == true {
+                reasons.append(rules.weaponUsed(category: incident.category, nature: incident.nature)
+                    ? "Fait grave : arme utilisée." : "Fait grave : port d'arme.")
             }
-            if rules.seriousNatures.contains(incident.nature) { reasons.append("fait grave : \(incident.nature.lowercased())") }
+            if let category = incident.category, rules.seriousCategories.contains(category) {
+                reasons.append("Fait grave par sa catégorie : \(context.categoryLabel(category).lowercased()).")
+            }
+            if rules.seriousNatures.contains(incident.nature) { reasons.append("Fait grave par sa nature : \(incident.nature.lowercased()).") }
             if let quartier = incident.quartier, let category = incident.category {
                 let same = byQuartierCategory["\(quartier)|\(category)"] ?? []
                 if let window = denseWindow(around: incident, in: same, count: rules.quartierCount, days: rules.quartierDays) {
-                    reasons.append("répété : \(window.count) faits « \(context.categoryLabel(category).lowercased()) » dans le quartier \(context.quartierName(quartier)) en \(rules.quartierDays) jours")
-                    series += window
+                    let label = context.categoryLabel(category).lowercased()
+                    reasons.append("Fait répété : \(window.count) faits « \(label) » dans le quartier \(context.quartierName(quartier)) en \(rules.quartierDays) jours.")
+                    series.append(Self.series(
+                        rule: "Même catégorie dans le même quartier (au moins \(rules.quartierCount) en \(rules.quartierDays) jours)",
+                        window, around: incident, context: context))
                 }
             }
-            if let place = incident.placeText, !place.matchKey.isEmpty, !genericPlaces.contains(place.matchKey) {
-                let same = byPlace[place.matchKey] ?? []
+            if let key = placeFamilyKey(incident, context: context) {
+                let same = byPlace[key] ?? []
                 if let window = denseWindow(around: incident, in: same, count: rules.addressCount, days: rules.addressDays) {
-                    reasons.append("répété : \(window.count) faits au même lieu en \(rules.addressDays) jours")
-                    series += window
+                    let family = familyLabel(incident.category, context: context)
+                    reasons.append("Fait répété : \(window.count) faits \(family) au même lieu en \(rules.addressDays) jours.")
+                    series.append(Self.series(
+                        rule: "Même lieu, faits \(family) (au moins \(rules.addressCount) en \(rules.addressDays) jours)",
+                        window, around: incident, context: context))
                 }
             }
             guard !reasons.isEmpty else { continue }
-            var seen: Set<Int64> = [incident.id]
-            let unique = series.filter { seen.insert($0.id).inserted }
-            // The closest in time are shown, in date order; the rest are counted.
-            let closest = unique.sorted { abs($0.date.dayNumber - incident.date.dayNumber) < abs($1.date.dayNumber - incident.date.dayNumber) }
-            let earlier = closest.prefix(shownEarlier).sorted { ($0.date, $0.id) < ($1.date, $1.id) }
             entries.append(Entry(
                 date: incident.date.french, time: incident.timeMinutes.map(clock) ?? "",
-                place: incident.placeText ?? "", quartier: context.quartierName(incident.quartier),
+                place: incident.placeText ?? "", quartier: context.quartierName(incident.quartier), communeName: context.communeName(incident.commune),
                 nature: incident.nature, category: context.categoryLabel(incident.category),
                 description: incident.description ?? "", source: context.partnerName(incident.partner),
-                reasons: reasons,
-                earlier: earlier.map { Earlier(date: $0.date.french, nature: $0.nature, place: $0.placeText ?? context.quartierName($0.quartier)) },
-                earlierMore: unique.count > shownEarlier
-                    ? "et \(unique.count - shownEarlier) autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants" : "",
-                series: unique.sorted { ($0.date, $0.id) < ($1.date, $1.id) }.map {
-                    Earlier(date: $0.date.french, nature: $0.nature, place: $0.placeText ?? context.quartierName($0.quartier))
-                },
+                reasons: reasons, series: series,
                 provenance: "\(incident.fileName), ligne \(incident.sourceRow)"))
         }
 
@@ -170,7 +181,7 @@ extension WeeklyBulletin {
                 + " (\(elapsed == 1 ? "le lundi" : "du lundi au \(WeeklyBulletin.weekdays[elapsed - 1])"))"
         } ?? ""
         return WeeklyBulletin(
-            week: week.description, weekSpan: "du \(week.start.french) au \(week.end.french)", provisional: provisional,
+            week: week.description, weekNumber: weekNumber, weekSpan: "du \(week.start.french) au \(week.end.french)", provisional: provisional,
             commune: commune, communeName: context.communeName(commune), entries: entries, comments: comments,
             totals: totals,
             totalSources: communeFeeds.filter { !unreceived.contains("\($0.partnerID)/\($0.id)") }.map { context.feedLabel($0.key) },
@@ -180,6 +191,36 @@ extension WeeklyBulletin {
     }
 
     static let weekdays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+    /// The key of an incident's place and category family, or nil when its place is too vague to repeat.
+    static func placeFamilyKey(_ incident: IncidentRecord, context: BulletinContext) -> String? {
+        guard let place = incident.placeText, !place.matchKey.isEmpty, !genericPlaces.contains(place.matchKey) else { return nil }
+        let family = incident.category.flatMap { context.config.nomenclature.category(id: $0)?.family ?? $0 } ?? ""
+        return "\(place.matchKey)|\(family)"
+    }
+
+    /// « d'atteintes aux biens »: the family of a category, lower case, for a sentence.
+    static func familyLabel(_ category: String?, context: BulletinContext) -> String {
+        let nomenclature = context.config.nomenclature
+        guard let id = category.flatMap({ nomenclature.category(id: $0)?.family }),
+              let label = nomenclature.families.first(where: { $0.id == id })?.label else {
+            return "de la catégorie « \(context.categoryLabel(category).lowercased()) »"
+        }
+        let lower = label.prefix(1).lowercased() + label.dropFirst()
+        return "de la famille « \(lower) »"
+    }
+
+    /// A series under its rule: the other incidents, the closest in time shown in date order, the rest counted.
+    static func series(rule: String, _ window: [IncidentRecord], around incident: IncidentRecord, context: BulletinContext) -> Series {
+        let others = window.filter { $0.id != incident.id }
+        let closest = others.sorted { abs($0.date.dayNumber - incident.date.dayNumber) < abs($1.date.dayNumber - incident.date.dayNumber) }
+        let shown = closest.prefix(shownEarlier).sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+        func earlier(_ i: IncidentRecord) -> Earlier { Earlier(date: i.date.french, nature: i.nature, place: i.placeText ?? context.quartierName(i.quartier)) }
+        return Series(rule: rule, items: shown.map(earlier),
+                      more: others.count > shownEarlier
+                          ? "et \(others.count - shownEarlier) autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants" : "",
+                      whole: others.sorted { ($0.date, $0.id) < ($1.date, $1.id) }.map(earlier))
+    }
 
     /// Place texts too vague to call two incidents « the same place ».
     static let genericPlaces: Set<String> = ["voie publique", "domicile", "non precise", "inconnu"]
@@ -215,10 +256,12 @@ extension WeeklyBulletin {
 extension WeeklyBulletin: Bulletin {
     /// Faits marquants as a CSV table, one per line (the weekly's, the semester's, the diagnostic's).
     static func entriesTable(_ name: String, _ entries: [Entry]) -> CSVTable {
-        CSVTable(name: name, header: ["date", "heure", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance", "série"],
-                 rows: entries.map { [$0.date, $0.time, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
+        CSVTable(name: name, header: ["date", "heure", "commune", "lieu", "quartier", "nature", "catégorie", "résumé", "source", "motif", "provenance", "série"],
+                 rows: entries.map { [$0.date, $0.time, $0.communeName, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
                                       $0.reasons.joined(separator: " ; "), $0.provenance,
-                                      $0.series.map { "\($0.date) \($0.nature) (\($0.place))" }.joined(separator: " ; ")] })
+                                      $0.series.map { series in
+                                          series.rule + " : " + series.whole.map { "\($0.date) \($0.nature) (\($0.place))" }.joined(separator: " ; ")
+                                      }.joined(separator: " | ")] })
     }
 
     public static let kind = "weekly"

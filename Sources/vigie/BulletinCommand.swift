@@ -16,14 +16,20 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Dossier où écrire les bulletins.")
     var out: String = "bulletins"
 
+    @Flag(help: "Écrit aussi chaque bulletin en PDF (A4) à côté du HTML, avec Chromium sans interface (apt-get install chromium).")
+    var pdf = false
+
     var url: URL { URL(fileURLWithPath: out) }
 
-    /// Opens the observatory, writes bulletins with `body`, and prints the files written.
+    /// Opens the observatory, writes bulletins with `body`, and prints the files written; with
+    /// `--pdf`, prints each HTML to PDF beside it.
     func write(_ options: StoreOptions, _ body: (Bulletins) throws -> [URL]) throws {
         let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
         let files = try body(try Bulletins(observatory, out: url))
         for file in files where file.pathExtension == "html" { printOut("écrit : \(file.path)") }
         printOut("\(files.count) fichier(s) écrit(s) dans \(out) (HTML, Markdown et CSV).")
+        guard pdf else { return }
+        for file in files where file.pathExtension == "html" { printOut("écrit : \(try PDFExport.write(file).path)") }
     }
 }
 

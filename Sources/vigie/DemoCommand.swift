@@ -18,6 +18,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Dossier des fichiers d'exemple, rangés en <partenaire>/<flux>/<fichier>.")
     var sampleData: String = "SampleData"
 
+    @Flag(help: "Écrit aussi chaque bulletin en PDF à côté du HTML, avec Chromium sans interface (apt-get install chromium).")
+    var pdf = false
+
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -55,6 +58,9 @@ struct Demo: ParsableCommand {
         printOut("          vigie bulletin monthly --db \(dbPath) --month 2026-09 --out \(out)/bulletins")
         printOut("\nBulletins écrits (faits marquants 2026-W47, mensuel 2026-10, semestre 2026-S1, un diagnostic) :")
         for file in files where file.pathExtension == "html" || file.pathExtension == "md" { printOut("  \(file.path)") }
+        if pdf {
+            for file in files where file.pathExtension == "html" { printOut("  \(try PDFExport.write(file).path)") }
+        }
         printOut("  et \(files.filter { $0.pathExtension == "csv" }.count) tableau(x) CSV à côté des bulletins.")
 
         let requestsURL = outURL.appendingPathComponent("demandes")

@@ -74,6 +74,77 @@ final class MailCommandTests: XCTestCase {
         XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM dispatch WHERE scope = '94028' AND result = 'sent'"), "2")
     }
 
+    /// The text part reads as a letter (greeting, signature, « diffusion restreinte » of
+    /// recipients.yaml; no Markdown), and the HTML part looks the same without its `<style>`:
+    /// every element of the body carries its own style, with colours written out (no CSS variable).
+    func testTheMailIsALetterAndItsHTMLIsStyledInline() throws {
+        let python = URL(fileURLWithPath: "/usr/bin/python3")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else { throw XCTSkip("python3 est absent") }
+        let cli = try storeWithWeek47()
+        let outbox = cli.file("essai")
+        let result = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // The greetings of Config/recipients.yaml.
+        let greetings = ["94002": "Monsieur le Maire,", "94028": "Monsieur le Maire,", "94044": "Madame la Maire,"]
+        for (insee, greeting) in greetings {
+            let eml = outbox.appendingPathComponent("weekly_2026-W47_\(insee).eml")
+            let parts = cli.file("parts-\(insee)")
+            let process = Process()
+            process.executableURL = python
+            process.arguments = ["-c", """
+                import sys, email, email.policy
+                msg = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+                open(sys.argv[2] + ".txt", "w").write(msg.get_body(("plain",)).get_content())
+                open(sys.argv[2] + ".html", "w").write(msg.get_body(("html",)).get_content())
+                """, eml.path, parts.path]
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            let text = try String(contentsOf: URL(fileURLWithPath: parts.path + ".txt"), encoding: .utf8)
+            let html = try String(contentsOf: URL(fileURLWithPath: parts.path + ".html"), encoding: .utf8)
+
+            // A letter: the restriction first, the greeting, the signature, the restriction again at the end.
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            XCTAssertTrue(lines.first?.hasPrefix("Diffusion restreinte") == true, insee + ": " + String(text.prefix(300)))
+            XCTAssertTrue(lines.contains(greeting), insee)
+            XCTAssertTrue(lines.contains("La coordonnatrice du CISPD"), insee)
+            XCTAssertTrue(lines.last { !$0.isEmpty }?.hasPrefix("Diffusion restreinte") == true, insee)
+            // No Markdown: no heading, bold, table, list bullet or rule.
+            for line in lines {
+                XCTAssertFalse(line.hasPrefix("#") || line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("---"), "\(insee): \(line)")
+                XCTAssertFalse(line.contains("**") || line.contains("|"), "\(insee): \(line)")
+            }
+            // The reasons are sentences, the notice of files still to come follows the faits marquants.
+            if let pending = text.range(of: "Pas encore transmis"), let lastSource = text.range(of: "Source : ", options: .backwards) {
+                XCTAssertLessThan(lastSource.lowerBound, pending.lowerBound, insee)
+            }
+
+            // HTML: every element of the body has its own style; no class, no CSS variable.
+            let body = try XCTUnwrap(html.range(of: "<body").map { String(html[$0.lowerBound...]) })
+            XCTAssertFalse(html.contains("var(--"), insee)
+            XCTAssertFalse(body.contains("class="), insee)
+            XCTAssertTrue(body.contains(greeting), insee)
+            XCTAssertTrue(body.contains("Diffusion restreinte"), insee)
+            let unstyled: Set<String> = ["br", "thead", "tbody", "tr", "footer"]
+            let tags = try NSRegularExpression(pattern: "<([a-z][a-z0-9]*)([^>]*)>")
+            var seen = 0
+            for match in tags.matches(in: body, range: NSRange(body.startIndex..., in: body)) {
+                let name = (body as NSString).substring(with: match.range(at: 1))
+                let attributes = (body as NSString).substring(with: match.range(at: 2))
+                guard !unstyled.contains(name) else { continue }
+                seen += 1
+                XCTAssertTrue(attributes.contains("style=\""), "\(insee): <\(name)\(attributes)> has no inline style")
+            }
+            XCTAssertGreaterThan(seen, 20, insee)
+            // What <style> holds is for printing only (@page and @media print).
+            let head = String(html[..<(html.range(of: "<body")?.lowerBound ?? html.endIndex)])
+            for style in head.components(separatedBy: "<style>").dropFirst() {
+                let css = style.components(separatedBy: "</style>")[0].trimmingCharacters(in: .whitespacesAndNewlines)
+                XCTAssertTrue(css.hasPrefix("@page") && !css.contains("--"), "\(insee): \(css)")
+            }
+        }
+    }
+
     func testSendOrOutboxIsRequired() throws {
         let cli = try CLI()
         let neither = try cli.run(["mail", "weekly", "--week", "2026-W47"])

@@ -134,6 +134,24 @@ final class ConfigurationTests: XCTestCase {
                           contains: "commune inconnue « 94045 »")
     }
 
+    /// The letter of the weekly mail: a restriction notice without « diffusion restreinte », an
+    /// empty greeting or a greeting on two lines are refused, with their line.
+    func testTheLettersRestrictionAndGreetingAreChecked() throws {
+        let restriction = try brokenConfig("recipients.yaml") {
+            $0.replacingOccurrences(of: "restriction: \"Diffusion restreinte :", with: "restriction: \"Confidentiel :")
+        }
+        assertConfigError(restriction, file: "recipients.yaml", line: try lineNumber(of: "Confidentiel", in: "recipients.yaml", dir: restriction),
+                          contains: "« diffusion restreinte »")
+        let greeting = try brokenConfig("recipients.yaml") {
+            $0.replacingOccurrences(of: "greeting: Madame la Maire,", with: "greeting: \"Madame la Maire,\\nBcc: espion@example.com\"")
+        }
+        assertConfigError(greeting, file: "recipients.yaml", line: try lineNumber(of: "espion@example.com", in: "recipients.yaml", dir: greeting),
+                          contains: "retour à la ligne interdit")
+        let empty = try brokenConfig("recipients.yaml") { $0.replacingOccurrences(of: "  greeting: Madame, Monsieur,", with: "  greeting: \"  \"") }
+        assertConfigError(empty, file: "recipients.yaml", line: try lineNumber(of: "greeting: \"  \"", in: "recipients.yaml", dir: empty),
+                          contains: "un texte non vide est attendu")
+    }
+
     /// An address the mail could not carry as written is refused when the file is read, not on Monday.
     func testAnAddressTheMailCouldNotCarryIsRefusedWhenRecipientsAreRead() throws {
         for bad in ["dgs@ville-créteil.fr", "DGS <dgs@ville-creteil.fr>", "dgs@ville-creteil..fr", "dgs.@ville-creteil.fr"] {

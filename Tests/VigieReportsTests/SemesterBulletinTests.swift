@@ -57,6 +57,112 @@ final class SemesterBulletinTests: XCTestCase {
         XCTAssertTrue(semester.rateMap.contains("data-highlight=\"true\""))
     }
 
+    /// The study summarises the selected faits marquants (by category, by quartier, a handful of
+    /// examples) and writes every one of them in the CSV annex it names.
+    func testTheFaitsMarquantsAreSummarisedAndAllInTheAnnex() throws {
+        let f = try ReportsFixture()
+        // Weeks 2 to 25 of 2026: two car fires a week (arson is serious: all selected), one in
+        // Mont-Mesly and one in Palais; three lone burglaries at L'Échat, weeks apart (not selected).
+        for week in 2...25 {
+            let monday = Period.isoWeek(2026, week).start
+            var rows = [ReportsFixture.faitsHeader,
+                        [monday.adding(days: 1).french, "22:00", "Créteil", "12 Rue Albert Doyen", "Incendie de véhicule", "Véhicule incendié", "non", "F\(week)a"],
+                        [monday.adding(days: 3).french, "23:00", "Créteil", "Place Salvador Allende", "Incendie de véhicule", "Véhicule incendié", "non", "F\(week)b"]]
+            if [3, 10, 18].contains(week) {
+                rows.append([monday.adding(days: 2).french, "10:00", "Créteil", "Rue Juliette Savar", "Cambriolage", "Appartement visité", "non", "C\(week)"])
+            }
+            try f.load("faits-marquants_2026-W\(week < 10 ? "0" : "")\(week).csv", partner: "police-nationale", feed: "faits-marquants", rows)
+        }
+        // What the store holds for the semester: every fire is selected, no burglary is.
+        let s1 = Period.semester(2026, 1)
+        let stored = try f.observatory.store.incidents(from: s1.start, to: s1.end, commune: "94028")
+        let fires = stored.filter { $0.category == "incendies" }
+        XCTAssertEqual(fires.count, 48)
+        XCTAssertEqual(stored.count - fires.count, 3)
+
+        let semester = try SemesterBulletin.build(semester: s1, context: f.context)
+        XCTAssertEqual(semester.faitsMarquants.count, fires.count)
+        XCTAssertEqual(semester.faitsByCategory.rows.map(\.cells), [["Incendies"]])
+        XCTAssertEqual(semester.faitsByCategory.rows.map(\.count), [String(fires.count)])
+        let byQuartier = Dictionary(uniqueKeysWithValues: semester.faitsByQuartier.rows.map { ($0.cells.joined(separator: "/"), $0.count) })
+        XCTAssertEqual(byQuartier, ["Créteil/Mont-Mesly": "24", "Créteil/Palais": "24"])
+        XCTAssertFalse(semester.faitsExamples.isEmpty)
+        XCTAssertLessThanOrEqual(semester.faitsExamples.count, 8)
+
+        // The annex holds one row per selected fait, each with its own file and row.
+        let annex = try XCTUnwrap(semester.csvTables.first { $0.name == "faits-marquants" })
+        XCTAssertEqual(annex.rows.count, fires.count)
+        let provenance = try XCTUnwrap(annex.header.firstIndex(of: "provenance"))
+        XCTAssertEqual(Set(annex.rows.map { $0[provenance] }).count, fires.count)
+        XCTAssertEqual(Set(fires.map { "\($0.fileName), ligne \($0.sourceRow)" }), Set(annex.rows.map { $0[provenance] }))
+
+        // Written: the annex sits beside the HTML, which names it and shows only the examples.
+        let files = try BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("s")).write(semester)
+        let html = try String(contentsOf: files[0], encoding: .utf8)
+        XCTAssertTrue(files.contains { $0.lastPathComponent == "semester_2026-S1_faits-marquants.csv" })
+        XCTAssertTrue(html.contains("semester_2026-S1_faits-marquants.csv"))
+        XCTAssertEqual(html.components(separatedBy: "class=\"entry\"").count - 1, semester.faitsExamples.count)
+        let csv = try String(contentsOf: f.directory.appendingPathComponent("s/semester_2026-S1_faits-marquants.csv"), encoding: .utf8)
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 1 + fires.count)
+    }
+
+    /// On the maps, no two quartier markers overlap, every quartier has one, and the key names them.
+    func testMapMarkersNeverOverlapAndTheKeyNamesEveryQuartier() throws {
+        let f = try fixture()
+        let semester = try SemesterBulletin.build(semester: .semester(2026, 1), context: f.context)
+        let names = f.config.territory.communes.flatMap(\.sectors).flatMap(\.quartiers).map(\.name)
+        for map in [semester.rateMap, semester.changeMap] {
+            let circle = try NSRegularExpression(pattern: "<circle cx=\"([0-9.-]+)\" cy=\"([0-9.-]+)\" r=\"([0-9.]+)\"[^>]*data-marker=\"([0-9]+)\"")
+            let markers = circle.matches(in: map, range: NSRange(map.startIndex..., in: map)).map { m -> (x: Double, y: Double, r: Double) in
+                func group(_ i: Int) -> Double { Double((map as NSString).substring(with: m.range(at: i))) ?? .nan }
+                return (group(1), group(2), group(3))
+            }
+            XCTAssertEqual(markers.count, f.config.shapes.count)
+            for i in markers.indices {
+                for j in markers.indices where j > i {
+                    let distance = hypot(markers[i].x - markers[j].x, markers[i].y - markers[j].y)
+                    XCTAssertGreaterThanOrEqual(distance, markers[i].r + markers[j].r, "markers \(i + 1) and \(j + 1) overlap")
+                }
+            }
+            for name in names where f.config.shapes.count == names.count { XCTAssertTrue(map.contains(">\(SVG.escape(name))</text>") || map.contains(">\(SVG.escape(name)) ("), name) }
+        }
+        // Five classes from −3 to +3: the two above the middle one (which holds 0) are increases, hatched.
+        XCTAssertEqual(MapClasses.diverging([-3, 1, 3]).hatched, [3, 4])
+        // Increases are hatched on the change map, in the legend too.
+        XCTAssertTrue(semester.changeMap.contains("data-hatch=\"true\"") || !semester.changeMap.contains("+"), "hatched increases")
+    }
+
+    /// Seven quartiers whose label points fall on the same spot (a large one and six tiny ones
+    /// in its middle): seven numbered markers, none overlapping, six moved with a leader line,
+    /// all inside the drawing.
+    func testCrowdedMarkersAreMovedApartWithLeaderLines() throws {
+        func square(_ id: String, _ lon: Double, _ lat: Double, _ size: Double) -> QuartierShape {
+            QuartierShape(quartier: id, rings: [[.init(lon: lon, lat: lat), .init(lon: lon + size, lat: lat), .init(lon: lon + size, lat: lat + size),
+                                                 .init(lon: lon, lat: lat + size), .init(lon: lon, lat: lat)]])
+        }
+        var shapes = [square("grand", 2.40, 48.70, 0.05)]
+        for i in 0..<6 { shapes.append(square("petit-\(i)", 2.4245 + Double(i % 3) * 0.0003, 48.7245 + Double(i / 3) * 0.0003, 0.0002)) }
+        let names = Dictionary(uniqueKeysWithValues: shapes.map { ($0.quartier, "Quartier \($0.quartier)") })
+        let values = Dictionary(uniqueKeysWithValues: shapes.map { ($0.quartier, Optional(1.0)) })
+        let svg = QuartierMap.svg(shapes: shapes, values: values, labels: names, classes: .sequential([1]), title: "t", legendTitle: "l",
+                                  valueFormat: { SVG.french($0) }, width: 760, height: 560)
+        let circle = try NSRegularExpression(pattern: "<circle cx=\"([0-9.-]+)\" cy=\"([0-9.-]+)\" r=\"([0-9.]+)\"[^>]*data-marker=")
+        let markers = circle.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { m -> (x: Double, y: Double, r: Double) in
+            func group(_ i: Int) -> Double { Double((svg as NSString).substring(with: m.range(at: i))) ?? .nan }
+            return (group(1), group(2), group(3))
+        }
+        XCTAssertEqual(markers.count, 7)
+        for i in markers.indices {
+            XCTAssertTrue(markers[i].x > 0 && markers[i].x < 760 && markers[i].y > 0 && markers[i].y < 560, "\(markers[i])")
+            for j in markers.indices where j > i {
+                XCTAssertGreaterThanOrEqual(hypot(markers[i].x - markers[j].x, markers[i].y - markers[j].y), markers[i].r + markers[j].r,
+                                            "markers \(i + 1) and \(j + 1) overlap")
+            }
+        }
+        XCTAssertEqual(svg.components(separatedBy: "<line x1=").count - 1, 6, "one leader line per moved marker")
+        for name in names.values { XCTAssertTrue(svg.contains(">\(name)</text>"), name) }
+    }
+
     func testTheCoordinatorsTextsBecomeSections() throws {
         let f = try fixture()
         let texts = "## Groupes de travail\nLe groupe local de traitement de la délinquance\ns'est réuni deux fois.\n\nUn second paragraphe.\n\n## Perspectives\nRenforcer la présence au Palais.\n"

@@ -43,21 +43,26 @@ final class WeeklyBulletinTests: XCTestCase {
 
         let firstFire = try XCTUnwrap(byDate["16/11/2026"]?.first)
         XCTAssertEqual(firstFire.quartier, "Mont-Mesly")
-        XCTAssertTrue(firstFire.reasons.contains { $0.contains("incendies") && $0.hasPrefix("fait grave") }, "\(firstFire.reasons)")
-        XCTAssertTrue(firstFire.reasons.contains("répété : 3 faits « incendies » dans le quartier Mont-Mesly en 14 jours"), "\(firstFire.reasons)")
-        XCTAssertTrue(firstFire.reasons.contains("répété : 2 faits au même lieu en 30 jours"), "\(firstFire.reasons)")
-        XCTAssertEqual(Set(firstFire.earlier.map(\.date)), ["18/11/2026", "20/11/2026"])
+        XCTAssertEqual(firstFire.reasons, ["Fait grave par sa catégorie : incendies.",
+                                           "Fait répété : 3 faits « incendies » dans le quartier Mont-Mesly en 14 jours.",
+                                           "Fait répété : 2 faits de la famille « atteintes aux biens » au même lieu en 30 jours."])
+        // Each series under its rule: the quartier's three fires; the address's two.
+        XCTAssertEqual(firstFire.series.map(\.rule), ["Même catégorie dans le même quartier (au moins 3 en 14 jours)",
+                                                      "Même lieu, faits de la famille « atteintes aux biens » (au moins 2 en 30 jours)"])
+        XCTAssertEqual(firstFire.series[0].items.map(\.date), ["18/11/2026", "20/11/2026"])
+        XCTAssertEqual(firstFire.series[1].items.map(\.date), ["20/11/2026"])
         XCTAssertEqual(firstFire.provenance, "faits-marquants_2026-W47.csv, ligne 2")
 
         let weapon = try XCTUnwrap(byDate["19/11/2026"]?.first)
-        XCTAssertEqual(weapon.reasons, ["arme utilisée"])
+        // Blows with a knife: an attack, so the weapon was used.
+        XCTAssertEqual(weapon.reasons, ["Fait grave : arme utilisée."])
         XCTAssertEqual(weapon.description, "Victime blessée au couteau")
 
         let burglary = try XCTUnwrap(byDate["17/11/2026"]?.first)
         // Three in Palais within 14 days, and all three at the same place within 30 days.
-        XCTAssertEqual(burglary.reasons, ["répété : 3 faits « vols et cambriolages » dans le quartier Palais en 14 jours",
-                                          "répété : 3 faits au même lieu en 30 jours"])
-        XCTAssertEqual(Set(burglary.earlier.map(\.date)), ["12/11/2026", "21/11/2026"])
+        XCTAssertEqual(burglary.reasons, ["Fait répété : 3 faits « vols et cambriolages » dans le quartier Palais en 14 jours.",
+                                          "Fait répété : 3 faits de la famille « atteintes aux biens » au même lieu en 30 jours."])
+        XCTAssertEqual(burglary.series.map { $0.items.map(\.date) }, [["12/11/2026", "21/11/2026"], ["12/11/2026", "21/11/2026"]])
 
         // Totals of the week from the list above: 3 fires, 3 burglaries, 1 violence in Créteil;
         // the mean of the 4 previous weeks holds the one burglary of week 46.
@@ -105,12 +110,14 @@ final class WeeklyBulletinTests: XCTestCase {
         // The 7 fires of week 47 are entries; each belongs to the series of all 16.
         XCTAssertEqual(weekly.entries.count, 7)
         let last = try XCTUnwrap(weekly.entries.first { $0.date == "22/11/2026" })
-        XCTAssertEqual(last.earlier.map(\.date), (12...21).map { String(format: "%02d/11/2026", $0) }, "the ten closest, in date order")
+        // The address rule's series holds all 16 (30 days): ten closest shown, five counted, the whole in the CSV.
+        let address = try XCTUnwrap(last.series.first { $0.rule.hasPrefix("Même lieu") })
+        XCTAssertEqual(address.items.map(\.date), (12...21).map { String(format: "%02d/11/2026", $0) }, "the ten closest, in date order")
         let more = "et 5 autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants"
-        XCTAssertEqual(last.earlierMore, more)
+        XCTAssertEqual(address.more, more)
         let files = try BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("b")).write(weekly)
         let html = try String(contentsOf: files[0], encoding: .utf8)
-        XCTAssertTrue(html.contains("<li>\(more)</li>"), html)
+        XCTAssertTrue(html.contains(">\(more)</li>"), html)
         // The CSV holds the whole series of 15 others under the entry of the 22nd.
         let csv = try String(contentsOf: try XCTUnwrap(files.first { $0.lastPathComponent.hasSuffix("_faits-marquants.csv") }), encoding: .utf8)
         let line = try XCTUnwrap(csv.components(separatedBy: "\r\n").first { $0.hasPrefix("22/11/2026") })
@@ -160,5 +167,47 @@ final class WeeklyBulletinTests: XCTestCase {
                    [ReportsFixture.pmHeader] + [["02/10/2026", "10:00", "Rue de Paris", "Dépôt sauvage"]])
         let again = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
         XCTAssertEqual(again.totals.first { $0.category == "Dépôts sauvages" }?.count, 5)
+    }
+
+    /// « arme utilisée » only for an attack with a weapon, « port d'arme » otherwise; a same-address
+    /// series counts the facts of the same category family only (families of nomenclature.yaml).
+    func testWeaponWordingAndSameAddressSeriesOfOneFamily() throws {
+        let f = try ReportsFixture()
+        try f.load("faits-marquants_2026-W47.csv", partner: "police-nationale", feed: "faits-marquants", [
+            ReportsFixture.faitsHeader,
+            // One address, two families: a bin fire and a burglary (biens), two assaults (personnes).
+            ["16/11/2026", "22:00", "Créteil", "5 Rue des Écoles", "Incendie de poubelle", "Poubelle incendiée", "non", "Q1"],
+            ["17/11/2026", "18:00", "Créteil", "5 Rue des Écoles", "Coups et blessures volontaires", "Bagarre", "non", "Q2"],
+            ["18/11/2026", "18:30", "Créteil", "5 Rue des Écoles", "Coups et blessures volontaires", "Nouvelle bagarre", "non", "Q3"],
+            ["19/11/2026", "03:00", "Créteil", "5 Rue des Écoles", "Cambriolage", "Local visité", "non", "Q4"],
+            // A weapon found on someone (carried), and shots fired (used).
+            ["20/11/2026", "14:00", "Créteil", "Rue Juliette Savar", "Port d'arme prohibée", "Couteau saisi", "oui", "Q5"],
+            ["21/11/2026", "23:00", "Créteil", "Place Salvador Allende", "Tirs par arme à feu", "Tirs en l'air", "oui", "Q6"],
+        ])
+        let weekly = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
+        let byDate = Dictionary(grouping: weekly.entries, by: \.date)
+
+        let fire = try XCTUnwrap(byDate["16/11/2026"]?.first)
+        let fireAddress = try XCTUnwrap(fire.series.first { $0.rule.hasPrefix("Même lieu") })
+        XCTAssertEqual(fireAddress.items.map(\.date), ["19/11/2026"], "the burglary (biens), not the assaults (personnes)")
+        XCTAssertTrue(fire.reasons.contains("Fait répété : 2 faits de la famille « atteintes aux biens » au même lieu en 30 jours."), "\(fire.reasons)")
+
+        let assault = try XCTUnwrap(byDate["17/11/2026"]?.first)
+        XCTAssertEqual(assault.reasons, ["Fait répété : 2 faits de la famille « atteintes aux personnes » au même lieu en 30 jours."])
+        XCTAssertEqual(assault.series.map { $0.items.map(\.date) }, [["18/11/2026"]])
+
+        let carried = try XCTUnwrap(byDate["20/11/2026"]?.first)
+        XCTAssertTrue(carried.reasons.contains("Fait grave : port d'arme."), "\(carried.reasons)")
+        XCTAssertFalse(carried.reasons.contains { $0.contains("arme utilisée") }, "\(carried.reasons)")
+
+        let shots = try XCTUnwrap(byDate["21/11/2026"]?.first)
+        XCTAssertTrue(shots.reasons.contains("Fait grave : arme utilisée."), "\(shots.reasons)")
+        XCTAssertFalse(shots.reasons.contains("Fait grave : port d'arme."), "\(shots.reasons)")
+        // Every reason is a sentence: a capital first, a full stop last.
+        for entry in weekly.entries {
+            for reason in entry.reasons {
+                XCTAssertTrue(reason.first?.isUppercase == true && reason.hasSuffix("."), reason)
+            }
+        }
     }
 }

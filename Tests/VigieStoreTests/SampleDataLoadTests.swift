@@ -75,7 +75,7 @@ final class SampleDataLoadTests: XCTestCase {
         XCTAssertEqual(creteil.entries.filter { $0.nature == "Incendie de véhicule" }.count, fires)
         XCTAssertTrue(creteil.entries.contains { $0.nature == "Incendie de véhicule" && $0.reasons.contains { $0.contains("dans le quartier Mont-Mesly") } })
         let alfortville = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94002", context: context)
-        XCTAssertTrue(alfortville.entries.contains { $0.nature == "Agression à l'arme blanche" && $0.reasons.contains("arme utilisée") })
+        XCTAssertTrue(alfortville.entries.contains { $0.nature == "Agression à l'arme blanche" && $0.reasons.contains("Fait grave : arme utilisée.") })
         // OGIF's missing October is « non reçu » in the monthly, never 0.
         let monthly = try MonthlyBulletin.build(month: .month(2026, 10), context: context)
         XCTAssertTrue(monthly.notReceived.contains { $0.hasPrefix("OGIF") }, "\(monthly.notReceived)")

@@ -6,10 +6,14 @@ import VigieCore
 public struct MapClasses: Sendable, Equatable {
     public var breaks: [Double]     // count + 1 ascending values
     public var colors: [String]     // count colours, "#rrggbb"
+    /// Classes drawn hatched over their colour (a diverging map's increases), so that the map
+    /// and its legend read in grey scale, where a dark blue and a dark red look alike.
+    public var hatched: Set<Int>
 
-    public init(breaks: [Double], colors: [String]) {
+    public init(breaks: [Double], colors: [String], hatched: Set<Int> = []) {
         self.breaks = breaks
         self.colors = colors
+        self.hatched = hatched
     }
 
     public var count: Int { colors.count }
@@ -35,7 +39,8 @@ public struct MapClasses: Sendable, Equatable {
             return MapClasses(breaks: [-m, m], colors: [interpolate(divergingAnchors, at: 0.5)])
         }
         return MapClasses(breaks: equalBreaks(-m, m, count),
-                          colors: (0..<count).map { interpolate(divergingAnchors, at: Double($0) / Double(count - 1)) })
+                          colors: (0..<count).map { interpolate(divergingAnchors, at: Double($0) / Double(count - 1)) },
+                          hatched: Set((count / 2 + 1)..<count))
     }
 
     public func classIndex(of value: Double) -> Int {
@@ -86,10 +91,10 @@ public enum QuartierMap {
     /// `highlightLabel` is the legend's words for the thick outline (shown only when something is highlighted).
     public static func svg(shapes: [QuartierShape], values: [String: Double?], labels: [String: String], classes: MapClasses,
                            title: String, legendTitle: String, valueFormat: (Double) -> String,
-                           highlight: Set<String> = [], width: Int = 560, height: Int = 560,
+                           highlight: Set<String> = [], width: Int = 760, height: Int = 560,
                            highlightLabel: String = "hausse significative") -> String {
         let w = Double(max(width, 1)), h = Double(max(height, 1))
-        let legendWidth = min(170, w / 3)
+        let legendWidth = min(210, w / 3)
         let area = (x0: 12.0, y0: 40.0, x1: w - legendWidth - 4, y1: h - 12)
         let projection = Projection(shapes: shapes, area: area)
 
@@ -101,8 +106,16 @@ public enum QuartierMap {
         let anyMissing = drawn.contains { value(of: $0.quartier) == nil }
         let anyHighlight = drawn.contains { highlight.contains($0.quartier) }
         let patternID = "vigie-nodata-" + String(fnv1a(title + "\u{1F}" + legendTitle), radix: 16)
+        let hatchID = "vigie-hatch-" + String(fnv1a(title + "\u{1F}" + legendTitle), radix: 16)
 
         var out = SVG.open(width: width, height: height, label: title)
+        if !classes.hatched.isEmpty {
+            // A dark and a white line side by side: the hatching shows on light and dark classes alike.
+            out += "<defs><pattern id=\"\(hatchID)\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" "
+                + "patternTransform=\"rotate(-45)\"><line x1=\"1\" y1=\"0\" x2=\"1\" y2=\"7\" stroke=\"#000000\" stroke-width=\"1.4\" "
+                + "stroke-opacity=\"0.6\"/><line x1=\"3.5\" y1=\"0\" x2=\"3.5\" y2=\"7\" stroke=\"#ffffff\" stroke-width=\"1.6\" "
+                + "stroke-opacity=\"0.9\"/></pattern></defs>"
+        }
         if anyMissing {
             out += "<defs><pattern id=\"\(patternID)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
                 + "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"\(noDataColor)\"/>"
@@ -122,7 +135,9 @@ public enum QuartierMap {
                 }.joined(separator: " L") + " Z"
             }.joined(separator: " ")
             let fill: String, dataClass: String, valueText: String
+            var hatched = false
             if let v = value(of: id) {
+                hatched = classes.hatched.contains(classes.classIndex(of: v))
                 let index = classes.classIndex(of: v)
                 fill = classes.color(of: v)
                 dataClass = String(index)
@@ -138,14 +153,26 @@ public enum QuartierMap {
             out += "<path d=\"\(d)\" fill=\"\(fill)\" fill-rule=\"evenodd\" \(stroke) stroke-linejoin=\"round\" "
                 + "data-quartier=\"\(SVG.escape(id))\" data-class=\"\(dataClass)\">"
                 + "<title>\(SVG.escape(name)) : \(SVG.escape(valueText))</title></path>"
+            if hatched { out += "<path d=\"\(d)\" fill=\"url(#\(hatchID))\" fill-rule=\"evenodd\" stroke=\"none\" data-hatch=\"true\"/>" }
         }
 
-        // Names at the vertex average of each quartier's largest ring, with a white halo.
-        for shape in drawn {
-            guard let name = labels[shape.quartier], let center = projection.labelPoint(shape) else { continue }
-            out += "<text x=\"\(SVG.number(center.0))\" y=\"\(SVG.number(center.1 + 3))\" font-size=\"9\" "
-                + "text-anchor=\"middle\" fill=\"#222\" stroke=\"#ffffff\" stroke-width=\"2.5\" "
-                + "stroke-linejoin=\"round\" paint-order=\"stroke\">\(SVG.escape(name))</text>"
+        // Numbered markers instead of names (names overlap where quartiers are small), each at
+        // its quartier's label point or, when that spot is taken, moved to the nearest free
+        // one with a leader line; the key beside the map gives each number its name.
+        let numbered = drawn.filter { labels[$0.quartier] != nil }
+            .sorted { (labels[$0.quartier] ?? "", $0.quartier) < (labels[$1.quartier] ?? "", $1.quartier) }
+        let markers = placeMarkers(numbered.compactMap { projection.labelPoint($0) }, radius: markerRadius,
+                                   bounds: (area.x0, area.y0, area.x1, area.y1))
+        for (i, marker) in markers.enumerated() {
+            if marker.moved {
+                out += "<line x1=\"\(SVG.number(marker.anchor.0))\" y1=\"\(SVG.number(marker.anchor.1))\" "
+                    + "x2=\"\(SVG.number(marker.at.0))\" y2=\"\(SVG.number(marker.at.1))\" stroke=\"#1a1a1a\" stroke-width=\"0.8\"/>"
+                    + "<circle cx=\"\(SVG.number(marker.anchor.0))\" cy=\"\(SVG.number(marker.anchor.1))\" r=\"1.5\" fill=\"#1a1a1a\"/>"
+            }
+            out += "<circle cx=\"\(SVG.number(marker.at.0))\" cy=\"\(SVG.number(marker.at.1))\" r=\"\(SVG.number(markerRadius))\" "
+                + "fill=\"#ffffff\" stroke=\"#1a1a1a\" stroke-width=\"1\" data-marker=\"\(i + 1)\"/>"
+                + "<text x=\"\(SVG.number(marker.at.0))\" y=\"\(SVG.number(marker.at.1 + 3.5))\" font-size=\"9.5\" font-weight=\"bold\" "
+                + "text-anchor=\"middle\" fill=\"#1a1a1a\">\(i + 1)</text>"
         }
 
         // Legend: highest class on top.
@@ -156,25 +183,75 @@ public enum QuartierMap {
             y += 15
         }
         y += 2
-        func row(_ swatch: String, _ text: String) {
+        func row(_ swatch: String, _ text: String, hatched: Bool = false) {
             out += "<rect x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y))\" width=\"14\" height=\"14\" \(swatch)/>"
+            if hatched { out += "<rect x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y))\" width=\"14\" height=\"14\" fill=\"url(#\(hatchID))\" stroke=\"none\"/>" }
             out += "<text x=\"\(SVG.number(lx + 20))\" y=\"\(SVG.number(y + 11))\" font-size=\"11\" fill=\"#222\">\(SVG.escape(text))</text>"
             y += 20
         }
         for i in stride(from: classes.count - 1, through: 0, by: -1) where i + 1 < classes.breaks.count {
             row("fill=\"\(classes.colors[i])\" stroke=\"#888\" stroke-width=\"0.5\"",
-                "\(valueFormat(classes.breaks[i])) – \(valueFormat(classes.breaks[i + 1]))")
+                "\(valueFormat(classes.breaks[i])) – \(valueFormat(classes.breaks[i + 1]))", hatched: classes.hatched.contains(i))
         }
         if anyMissing { row("fill=\"url(#\(patternID))\" stroke=\"#888\" stroke-width=\"0.5\"", "pas de donnée") }
         if anyHighlight { row("fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"2.5\"", highlightLabel) }
 
-        // North arrow at the foot of the legend column.
-        let nx = lx + 14, ny = max(y + 24, h - 56)
+        // The key of the numbered markers, under the legend.
+        if !numbered.isEmpty {
+            y += 8
+            out += "<text x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y + 10))\" font-size=\"11\" font-weight=\"bold\" fill=\"#222\">Quartiers</text>"
+            y += 16
+            for (i, shape) in numbered.enumerated() {
+                out += "<text x=\"\(SVG.number(lx + 14))\" y=\"\(SVG.number(y + 9))\" font-size=\"9.5\" font-weight=\"bold\" text-anchor=\"end\" fill=\"#222\">\(i + 1)</text>"
+                out += "<text x=\"\(SVG.number(lx + 19))\" y=\"\(SVG.number(y + 9))\" font-size=\"9.5\" fill=\"#222\">\(SVG.escape(labels[shape.quartier] ?? ""))</text>"
+                y += 12.5
+            }
+        }
+
+        // North arrow in the top left corner of the map.
+        let nx = area.x0 + 10, ny = area.y0 + 14
         out += "<g class=\"north\"><polygon points=\"\(SVG.number(nx)),\(SVG.number(ny)) \(SVG.number(nx - 7)),\(SVG.number(ny + 20)) "
             + "\(SVG.number(nx)),\(SVG.number(ny + 15)) \(SVG.number(nx + 7)),\(SVG.number(ny + 20))\" fill=\"#222\"/>"
             + "<text x=\"\(SVG.number(nx))\" y=\"\(SVG.number(ny - 4))\" font-size=\"12\" font-weight=\"bold\" "
             + "text-anchor=\"middle\" fill=\"#222\">N</text></g>"
         return out + "</svg>"
+    }
+
+    static let markerRadius = 7.0
+
+    /// A marker: where it is drawn, the point it stands for, and whether it had to move.
+    struct Marker { var at: (Double, Double); var anchor: (Double, Double); var moved: Bool }
+
+    /// Places one circle of `radius` per point, in order, none overlapping another: a point
+    /// whose spot is taken goes to the nearest free spot on rings around it (8, then 16
+    /// directions…), inside `bounds` when possible. Always ends: the rings grow without limit.
+    static func placeMarkers(_ points: [(Double, Double)], radius: Double,
+                             bounds: (Double, Double, Double, Double)) -> [Marker] {
+        var placed: [Marker] = []
+        let gap = 2 * radius + 1
+        func free(_ p: (Double, Double)) -> Bool {
+            placed.allSatisfy { hypot($0.at.0 - p.0, $0.at.1 - p.1) >= gap }
+        }
+        func inside(_ p: (Double, Double)) -> Bool {
+            p.0 >= bounds.0 + radius && p.0 <= bounds.2 - radius && p.1 >= bounds.1 + radius && p.1 <= bounds.3 - radius
+        }
+        for point in points {
+            var spot: (Double, Double)? = free(point) ? point : nil
+            var ring = 1
+            while spot == nil {
+                let distance = Double(ring) * gap
+                let steps = 8 * ring
+                let candidates = (0..<steps).map { k -> (Double, Double) in
+                    let angle = Double(k) / Double(steps) * 2 * .pi
+                    return (point.0 + distance * cos(angle), point.1 + distance * sin(angle))
+                }
+                spot = candidates.first { free($0) && inside($0) } ?? (ring > 40 ? candidates.first(where: free) : nil)
+                ring += 1
+            }
+            let at = spot ?? point
+            placed.append(Marker(at: at, anchor: point, moved: at.0 != point.0 || at.1 != point.1))
+        }
+        return placed
     }
 
     /// A ring without its closing point (GeoJSON repeats the first point at the end).

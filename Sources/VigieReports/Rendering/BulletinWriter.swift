@@ -60,9 +60,21 @@ public struct BulletinWriter: Sendable {
     }
 
     /// Renders `bulletin` with the templates, marking the figures changed since its last issue.
-    public func render<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date()) throws -> Rendered {
+    /// `extra` adds keys for the templates (the mail's `letter`).
+    public func render<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date(), extra: [String: Any] = [:]) throws -> Rendered {
         let kind = B.kind
-        let last = try lastFigures(kind: kind, period: bulletin.period, scope: bulletin.scope)
+        let (object, revisedCount) = try templateObject(bulletin, issuedAt: issuedAt, extra: extra)
+        return Rendered(baseName: bulletin.baseName, html: try renderer.render("\(kind).html", object),
+                        markdown: try renderer.render("\(kind).md", object), tables: bulletin.csvTables, revisedCount: revisedCount)
+    }
+
+    /// Renders `bulletin` with one template, `<kind>.<variant>` (the mail's `weekly.txt`).
+    public func render<B: Bulletin>(_ bulletin: B, variant: String, issuedAt: Date = Date(), extra: [String: Any] = [:]) throws -> String {
+        try renderer.render("\(B.kind).\(variant)", try templateObject(bulletin, issuedAt: issuedAt, extra: extra).object)
+    }
+
+    private func templateObject<B: Bulletin>(_ bulletin: B, issuedAt: Date, extra: [String: Any]) throws -> (object: [String: Any], revisedCount: Int) {
+        let last = try lastFigures(kind: B.kind, period: bulletin.period, scope: bulletin.scope)
         let revised = bulletin.figures.filter { key, value in last?[key].map { $0 != value } ?? false }.keys.sorted()
         let object: [String: Any] = [
             "b": bulletin,
@@ -72,9 +84,7 @@ public struct BulletinWriter: Sendable {
             "revisedCount": revised.count,
             "firstIssue": last == nil,
         ]
-        let base = bulletin.baseName
-        return Rendered(baseName: base, html: try renderer.render("\(kind).html", object),
-                        markdown: try renderer.render("\(kind).md", object), tables: bulletin.csvTables, revisedCount: revised.count)
+        return (object.merging(extra) { a, _ in a }, revised.count)
     }
 
     /// Writes `bulletin` and returns the files written, HTML first.
