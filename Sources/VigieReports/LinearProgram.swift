@@ -1,0 +1,114 @@
+import Foundation
+
+/// A small dense linear program: minimize c·x subject to rows `a·x (≤ | = | ≥) b` and x ≥ 0,
+/// solved by the two-phase simplex with Bland's rule (which never cycles). Floating point: the
+/// disclosure audit never trusts a solution before checking it exactly in integers.
+struct LinearProgram {
+    enum Relation { case lessOrEqual, equal, greaterOrEqual }
+
+    struct Row {
+        var coefficients: [Int: Double]
+        var relation: Relation
+        var rhs: Double
+    }
+
+    enum Outcome {
+        case optimal(value: Double, x: [Double])
+        case infeasible
+        case unbounded
+    }
+
+    var variables: Int
+    var rows: [Row] = []
+
+    static let epsilon = 1e-9
+
+    func minimize(_ objective: [Int: Double]) -> Outcome {
+        let eps = Self.epsilon
+        // Right-hand sides made non-negative.
+        let rows = self.rows.map { row -> Row in
+            guard row.rhs < 0 else { return row }
+            let flipped: Relation = switch row.relation {
+            case .lessOrEqual: .greaterOrEqual
+            case .greaterOrEqual: .lessOrEqual
+            case .equal: .equal
+            }
+            return Row(coefficients: row.coefficients.mapValues { -$0 }, relation: flipped, rhs: -row.rhs)
+        }
+        let m = rows.count, n = variables
+        let slacks = rows.filter { $0.relation != .equal }.count
+        let artificials = rows.filter { $0.relation != .lessOrEqual }.count
+        let width = n + slacks + artificials
+        var t = Array(repeating: Array(repeating: 0.0, count: width + 1), count: m)
+        var basis = Array(repeating: 0, count: m)
+        var s = n, a = n + slacks
+        for (i, row) in rows.enumerated() {
+            for (j, v) in row.coefficients { t[i][j] += v }
+            t[i][width] = row.rhs
+            switch row.relation {
+            case .lessOrEqual: t[i][s] = 1; basis[i] = s; s += 1
+            case .greaterOrEqual: t[i][s] = -1; s += 1; t[i][a] = 1; basis[i] = a; a += 1
+            case .equal: t[i][a] = 1; basis[i] = a; a += 1
+            }
+        }
+        var alive = Array(repeating: true, count: m)
+
+        func pivot(_ row: Int, _ column: Int, _ z: inout [Double]) {
+            let p = t[row][column]
+            for k in 0...width { t[row][k] /= p }
+            for i in 0..<m where i != row && alive[i] {
+                let f = t[i][column]
+                if abs(f) > 0 { for k in 0...width { t[i][k] -= f * t[row][k] } }
+            }
+            let f = z[column]
+            if abs(f) > 0 { for k in 0...width { z[k] -= f * t[row][k] } }
+            basis[row] = column
+        }
+        /// Reduced costs of `cost` for the current basis; z[width] is minus the objective.
+        func reduced(_ cost: [Double]) -> [Double] {
+            var z = cost + [0]
+            for i in 0..<m where alive[i] {
+                let c = cost[basis[i]]
+                if c != 0 { for k in 0...width { z[k] -= c * t[i][k] } }
+            }
+            return z
+        }
+        /// Runs the simplex on columns 0..<allowed; false when unbounded.
+        func run(_ z: inout [Double], allowed: Int) -> Bool {
+            while true {
+                guard let entering = (0..<allowed).first(where: { z[$0] < -eps }) else { return true }
+                var leaving: Int?
+                var best = Double.infinity
+                for i in 0..<m where alive[i] && t[i][entering] > eps {
+                    let ratio = t[i][width] / t[i][entering]
+                    if ratio < best - eps || (abs(ratio - best) <= eps && leaving.map { basis[i] < basis[$0] } ?? true) {
+                        best = ratio; leaving = i
+                    }
+                }
+                guard let leaving else { return false }
+                pivot(leaving, entering, &z)
+            }
+        }
+
+        // Phase 1: drive the artificial variables to zero.
+        if artificials > 0 {
+            var cost = Array(repeating: 0.0, count: width)
+            for j in (n + slacks)..<width { cost[j] = 1 }
+            var z = reduced(cost)
+            _ = run(&z, allowed: width)
+            if -z[width] > 1e-7 { return .infeasible }
+            // Artificial variables still basic (at zero): pivot them out, or drop a redundant row.
+            for i in 0..<m where basis[i] >= n + slacks {
+                if let j = (0..<(n + slacks)).first(where: { abs(t[i][$0]) > eps }) { pivot(i, j, &z) } else { alive[i] = false }
+            }
+        }
+        // Phase 2 on the original columns.
+        var cost = Array(repeating: 0.0, count: width)
+        for (j, v) in objective { cost[j] = v }
+        var z = reduced(cost)
+        guard run(&z, allowed: n + slacks) else { return .unbounded }
+        var x = Array(repeating: 0.0, count: n)
+        for i in 0..<m where alive[i] && basis[i] < n { x[basis[i]] = t[i][width] }
+        return .optimal(value: -z[width], x: x)
+    }
+}
