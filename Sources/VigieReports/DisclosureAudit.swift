@@ -190,6 +190,20 @@ public struct DisclosureAudit: Sendable {
                        low: low, high: high, exact: exact, protected: covered)
     }
 
+    /// Whether a hidden entry keeps its protection: `finding(...).protected`, stopping at the first end that fails.
+    func protects(table t: Int, cell: GridCell) -> Bool {
+        let (atoms, constant) = cells[t][cell.row][cell.column]
+        guard !atoms.isEmpty else { return false }
+        guard case .value(let low) = extreme(atoms, maximize: false) else { return false }
+        let need = tables[t].protectionInterval(row: cell.row, column: cell.column)
+        if let need, constant + low > need.lowerBound { return false }
+        switch extreme(atoms, maximize: true) {
+        case .unbounded: return true
+        case .unknown: return false
+        case .value(let high): return need.map { constant + high >= $0.upperBound } ?? (high > low)
+        }
+    }
+
     /// Every hidden entry of every table, in order.
     public var hiddenCells: [(table: Int, cell: GridCell)] {
         tables.indices.flatMap { t in
@@ -209,17 +223,23 @@ public struct DisclosureAudit: Sendable {
     /// whole table. Hiding never narrows a range (it only relaxes constraints), so this ends.
     public static func protect(_ tables: [DisclosedTable]) -> (tables: [DisclosedTable], findings: [Finding]) {
         var tables = tables
+        // Hiding more only relaxes the attacker's system: an entry once protected stays so.
+        var safe: Set<[Int]> = []
         while true {
             let audit = DisclosureAudit(tables)
-            guard let failing = audit.hiddenCells.first(where: { !audit.finding(table: $0.table, cell: $0.cell).protected }) else {
-                return (tables, audit.findings())
+            let failing = audit.hiddenCells.first { entry in
+                guard !safe.contains([entry.table, entry.cell.row, entry.cell.column]) else { return false }
+                guard audit.finding(table: entry.table, cell: entry.cell).protected else { return true }
+                safe.insert([entry.table, entry.cell.row, entry.cell.column])
+                return false
             }
+            guard let failing else { return (tables, audit.findings()) }
             let table = tables[failing.table]
             let rectangles = table.rectangles(through: failing.cell)
-            var chosen = rectangles.prefix(60).first { rectangle in
+            var chosen = rectangles.prefix(24).first { rectangle in
                 var trial = tables
                 trial[failing.table] = table.suppressing(rectangle)
-                return DisclosureAudit(trial).finding(table: failing.table, cell: failing.cell).protected
+                return DisclosureAudit(trial).protects(table: failing.table, cell: failing.cell)
             }
             chosen = chosen ?? rectangles.first
             if let chosen {

@@ -39,29 +39,36 @@ struct LinearProgram {
         let slacks = rows.filter { $0.relation != .equal }.count
         let artificials = rows.filter { $0.relation != .lessOrEqual }.count
         let width = n + slacks + artificials
-        var t = Array(repeating: Array(repeating: 0.0, count: width + 1), count: m)
+        // The tableau, row-major in one array (row i, column k at i * stride + k; column width is the right-hand side).
+        let stride = width + 1
+        var t = [Double](repeating: 0, count: m * stride)
         var basis = Array(repeating: 0, count: m)
         var s = n, a = n + slacks
         for (i, row) in rows.enumerated() {
-            for (j, v) in row.coefficients { t[i][j] += v }
-            t[i][width] = row.rhs
+            for (j, v) in row.coefficients { t[i * stride + j] += v }
+            t[i * stride + width] = row.rhs
             switch row.relation {
-            case .lessOrEqual: t[i][s] = 1; basis[i] = s; s += 1
-            case .greaterOrEqual: t[i][s] = -1; s += 1; t[i][a] = 1; basis[i] = a; a += 1
-            case .equal: t[i][a] = 1; basis[i] = a; a += 1
+            case .lessOrEqual: t[i * stride + s] = 1; basis[i] = s; s += 1
+            case .greaterOrEqual: t[i * stride + s] = -1; s += 1; t[i * stride + a] = 1; basis[i] = a; a += 1
+            case .equal: t[i * stride + a] = 1; basis[i] = a; a += 1
             }
         }
         var alive = Array(repeating: true, count: m)
 
         func pivot(_ row: Int, _ column: Int, _ z: inout [Double]) {
-            let p = t[row][column]
-            for k in 0...width { t[row][k] /= p }
-            for i in 0..<m where i != row && alive[i] {
-                let f = t[i][column]
-                if abs(f) > 0 { for k in 0...width { t[i][k] -= f * t[row][k] } }
+            t.withUnsafeMutableBufferPointer { tp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    let base = row * stride
+                    let p = tp[base + column]
+                    for k in 0..<stride { tp[base + k] /= p }
+                    for i in 0..<m where i != row && alive[i] {
+                        let f = tp[i * stride + column]
+                        if f != 0 { let other = i * stride; for k in 0..<stride { tp[other + k] -= f * tp[base + k] } }
+                    }
+                    let f = zp[column]
+                    if f != 0 { for k in 0..<stride { zp[k] -= f * tp[base + k] } }
+                }
             }
-            let f = z[column]
-            if abs(f) > 0 { for k in 0...width { z[k] -= f * t[row][k] } }
             basis[row] = column
         }
         /// Reduced costs of `cost` for the current basis; z[width] is minus the objective.
@@ -69,7 +76,7 @@ struct LinearProgram {
             var z = cost + [0]
             for i in 0..<m where alive[i] {
                 let c = cost[basis[i]]
-                if c != 0 { for k in 0...width { z[k] -= c * t[i][k] } }
+                if c != 0 { for k in 0...width { z[k] -= c * t[i * stride + k] } }
             }
             return z
         }
@@ -79,8 +86,8 @@ struct LinearProgram {
                 guard let entering = (0..<allowed).first(where: { z[$0] < -eps }) else { return true }
                 var leaving: Int?
                 var best = Double.infinity
-                for i in 0..<m where alive[i] && t[i][entering] > eps {
-                    let ratio = t[i][width] / t[i][entering]
+                for i in 0..<m where alive[i] && t[i * stride + entering] > eps {
+                    let ratio = t[i * stride + width] / t[i * stride + entering]
                     if ratio < best - eps || (abs(ratio - best) <= eps && leaving.map { basis[i] < basis[$0] } ?? true) {
                         best = ratio; leaving = i
                     }
@@ -99,7 +106,7 @@ struct LinearProgram {
             if -z[width] > 1e-7 { return .infeasible }
             // Artificial variables still basic (at zero): pivot them out, or drop a redundant row.
             for i in 0..<m where basis[i] >= n + slacks {
-                if let j = (0..<(n + slacks)).first(where: { abs(t[i][$0]) > eps }) { pivot(i, j, &z) } else { alive[i] = false }
+                if let j = (0..<(n + slacks)).first(where: { abs(t[i * stride + $0]) > eps }) { pivot(i, j, &z) } else { alive[i] = false }
             }
         }
         // Phase 2 on the original columns.
@@ -108,7 +115,7 @@ struct LinearProgram {
         var z = reduced(cost)
         guard run(&z, allowed: n + slacks) else { return .unbounded }
         var x = Array(repeating: 0.0, count: n)
-        for i in 0..<m where alive[i] && basis[i] < n { x[basis[i]] = t[i][width] }
+        for i in 0..<m where alive[i] && basis[i] < n { x[basis[i]] = t[i * stride + width] }
         return .optimal(value: -z[width], x: x)
     }
 }
