@@ -21,6 +21,8 @@ public struct RequestExtract: Sendable {
         public var minCell: Int
         /// Why the level or the columns differ from the request, in French.
         public var notes: [String]
+        /// The audit's finding for every hidden entry of the table, all tables of the package attacked together.
+        public var findings: [DisclosureAudit.Finding] = []
     }
 
     public var request: DataRequest
@@ -64,13 +66,39 @@ public struct RequestExtract: Sendable {
                     part.columns = .category
                 }
             }
-            let cells = try rawCells(feed: feed, request: request, store: store, territory: config.territory)
-            if let note = unplacedNote(cells, area: request.area, territory: config.territory) { part.notes.append(note) }
+            var cells = try rawCells(feed: feed, request: request, store: store, territory: config.territory)
+            // Homicides and attempts are published at the commune at most (DESIGN §10): below it,
+            // even « 0 » here and « < 5 » there would place them, so they leave the table and its totals.
+            if part.level > .commune || (request.area?.level ?? .territoire) > .commune {
+                cells.removeAll { $0.category == homicides }
+                part.notes.append("homicides et tentatives : publiés seulement à la commune, jamais en dessous ; retirés de ce tableau et de ses totaux")
+            }
+            if let note = unplacedNote(cells, area: request.area, territory: config.territory, minCell: part.minCell) { part.notes.append(note) }
             part.table = DisclosedTable(grid(cells, level: part.level, columns: part.columns, area: request.area, config: config),
                                         minCell: part.minCell)
             parts.append(part)
         }
+        try protect(&parts)
         return RequestExtract(request: request, answers: answers, parts: parts, areaLabel: label(request.area, territory: config.territory))
+    }
+
+    /// The observatory's category of homicides and attempts.
+    static let homicides = "homicides"
+
+    /// Attacks the package's tables together and hides more until every hidden entry keeps its
+    /// protection interval; records the findings in each part. Throws if even hiding everything fails.
+    static func protect(_ parts: inout [FeedPart]) throws {
+        let indices = parts.indices.filter { parts[$0].table != nil }
+        let (tables, findings) = DisclosureAudit.protect(indices.map { parts[$0].table! })
+        for (k, i) in indices.enumerated() {
+            parts[i].table = tables[k]
+            parts[i].findings = findings.filter { $0.table == k }
+        }
+        if let unsafe = findings.first(where: { !$0.protected }) {
+            let part = parts[indices[unsafe.table]]
+            throw VigieError(.input, "secret statistique : la case masquée (\(unsafe.cell.row + 1), \(unsafe.cell.column + 1)) de \(part.ref) reste trop bien encadrée même tout masqué",
+                             hint: "Demandez un regroupement moins fin (--by) ou une période plus longue.")
+        }
     }
 
     /// The finest level a feed's data carries.
@@ -116,7 +144,7 @@ public struct RequestExtract: Sendable {
 
     /// Says how many of the area's commune's facts have no secteur or quartier, so cannot be
     /// counted in a secteur or quartier: the table leaves them out, and the package says so.
-    static func unplacedNote(_ cells: [RawCell], area: AreaFilter?, territory: Territory) -> String? {
+    static func unplacedNote(_ cells: [RawCell], area: AreaFilter?, territory: Territory, minCell: Int) -> String? {
         guard let area else { return nil }
         let found: (kind: String, name: String, commune: Commune)? = switch area.level {
         case .secteur: territory.sector(id: area.code).map { ("secteur", $0.sector.name, $0.commune) }
@@ -133,11 +161,12 @@ public struct RequestExtract: Sendable {
             }
         }.reduce(0) { $0 + $1.count }
         guard unplaced > 0 else { return nil }
-        return "\(unplaced) donnée(s) de \(found.commune.name) sans \(found.kind) connu ne sont pas comptées ici : "
+        // A count, like any other: shown « < m » when small.
+        return "\(unplaced < minCell ? "< \(minCell)" : String(unplaced)) donnée(s) de \(found.commune.name) sans \(found.kind) connu ne sont pas comptées ici : "
             + "elles ne peuvent pas être placées dans le \(found.kind) \(found.name)"
     }
 
-    /// The rows at `level` within `area`, the columns, and the homicide cells forced below the commune.
+    /// The rows at `level` within `area` and the columns.
     static func grid(_ cells: [RawCell], level: AreaLevel, columns: RequestColumns, area: AreaFilter?,
                      config: Configuration) -> CountGrid {
         let kept = cells.filter { cell in
@@ -165,22 +194,11 @@ public struct RequestExtract: Sendable {
             }
         }
         var sums: [String: [String: Int]] = [:]
-        var homicideColumns: Set<String> = []
-        for c in kept {
-            sums[rowKey(c), default: [:]][columnKey(c), default: 0] += c.count
-            if c.category == "homicides" { homicideColumns.insert(columnKey(c)) }
-        }
+        for c in kept { sums[rowKey(c), default: [:]][columnKey(c), default: 0] += c.count }
         let rows = sums.keys.sorted()
         let cols = Set(sums.values.flatMap(\.keys)).sorted()
         let counts = rows.map { r in cols.map { sums[r]?[$0] ?? 0 } }
-        // Homicides and attempts are never published below the commune (DESIGN §10).
-        var forced: Set<GridCell> = []
-        if level > .commune {
-            for (j, col) in cols.enumerated() where homicideColumns.contains(col) {
-                for i in rows.indices { forced.insert(GridCell(row: i, column: j)) }
-            }
-        }
-        return CountGrid(rowLabels: rows, columnLabels: cols, counts: counts, forced: forced)
+        return CountGrid(rowLabels: rows, columnLabels: cols, counts: counts)
     }
 
     /// The area a request covers, as its package names it.

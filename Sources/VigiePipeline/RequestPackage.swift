@@ -84,8 +84,9 @@ public struct RequestPackage {
 
     /// The secrecy rule, as written in every file.
     static func secrecyRule(_ part: RequestExtract.FeedPart) -> String {
-        "effectifs de 1 à \(part.minCell - 1) publiés « < \(part.minCell) » ; « s » : case masquée pour qu'aucun effectif ne se déduise des totaux ; "
-            + "zéros publiés ; homicides et tentatives jamais publiés sous la commune"
+        "effectifs de 1 à \(part.minCell - 1) publiés « < \(part.minCell) » ; « s » : case masquée (\(part.minCell) ou plus, ou total de petits effectifs) pour qu'aucun effectif "
+            + "ne se déduise ni ne s'encadre plus étroitement à partir des totaux et des autres tableaux de la demande ; "
+            + "zéros publiés ; homicides et tentatives publiés seulement à la commune"
     }
 
     static func periodText(_ request: DataRequest) -> String {
@@ -192,6 +193,28 @@ public struct RequestPackage {
         return lines.joined(separator: "\n")
     }
 
+    /// The audit's result for the manifest: the method, the range an attacker can reach for
+    /// every hidden entry (never its value), and the entries hidden to protect others.
+    static func auditObject(_ part: RequestExtract.FeedPart, table: DisclosedTable) -> [String: Any] {
+        let r = table.rowLabels.count, c = table.columnLabels.count
+        func name(_ cell: GridCell) -> [String: Any] {
+            ["ligne": cell.row == r ? "Total" : table.rowLabels[cell.row], "colonne": cell.column == c ? "Total" : table.columnLabels[cell.column]]
+        }
+        return [
+            "methode": "attaque par programmation linéaire en nombres entiers (simplexe et séparation-évaluation, solutions vérifiées "
+                + "exactement en entiers) sur toutes les cases, tous les totaux et tous les tableaux de la demande ensemble, "
+                + "« < \(part.minCell) » lu 1 à \(part.minCell - 1), « s » lu au moins \(part.minCell) (au moins 1 pour un total de cases « < \(part.minCell) » et 0), zéros exacts",
+            "protection": "« < \(part.minCell) » : toute valeur de 1 à \(part.minCell - 1) reste possible ; total de petits effectifs masqué « s » : "
+                + "toute valeur de son nombre de cases non nulles à \(part.minCell - 1) reste possible ; autre « s » : jamais calculable exactement (deux valeurs possibles au moins)",
+            "resultat": part.findings.allSatisfy(\.protected) ? "aucune case masquée n'est encadrée plus étroitement que sa protection" : "échec",
+            "cases_protegees": part.findings.map { f -> [String: Any] in
+                name(f.cell).merging(["publie": f.shown, "min_possible": f.low ?? NSNull(), "max_possible": f.high ?? "illimité"]) { a, _ in a }
+            },
+            "masquages_ajoutes": table.reasons.filter { $0.value == .secondary }.keys
+                .sorted { ($0.row, $0.column) < ($1.row, $1.column) }.map(name),
+        ]
+    }
+
     static func manifest(_ extract: RequestExtract, files: [(String, Data)], issued: Date) throws -> Data {
         let request = extract.request
         let object: [String: Any] = [
@@ -213,6 +236,7 @@ public struct RequestPackage {
                     entry["colonnes"] = part.columns.rawValue
                     entry["seuil"] = part.minCell
                     entry["cases_masquees"] = table.suppressedCount
+                    entry["controle"] = auditObject(part, table: table)
                     entry["fichiers"] = ["\(part.ref.partner)_\(part.ref.feed).csv", "\(part.ref.partner)_\(part.ref.feed)_cellules.csv"]
                 } else {
                     entry["motif"] = part.answer.reason ?? "sans motif donné"

@@ -233,6 +233,28 @@ final class RequestCommandTests: XCTestCase {
         XCTAssertFalse(analysis.contains("\"clic\""), "escaped in HTML")
     }
 
+    /// Homicides and attempts leave at the commune at most: by quartier they are out of the
+    /// table and its totals (no « 0 » here and « < 5 » there to place them), with a note; by
+    /// commune they are a column like the others.
+    func testHomicidesArePublishedAtTheCommuneOnly() throws {
+        let cli = try CLI()
+        _ = try loadPoliceWeeks(cli)
+        let common = ["--data", "police-nationale/faits-marquants", "--from", "2026-01", "--to", "2026-06"]
+        let byCommune = try newRequest(cli, common + ["--by", "commune"])
+        try consent(cli, byCommune, ["--owner", "police-nationale", "--grant"])
+        let communes = try PackageCSV(fulfil(cli, byCommune).appendingPathComponent("police-nationale_faits-marquants.csv"))
+        XCTAssertTrue(communes.table[0].contains("Homicides et tentatives"), "the sample has some: \(communes.table[0])")
+
+        let byQuartier = try newRequest(cli, common + ["--area", "commune:94028", "--by", "quartier"])
+        try consent(cli, byQuartier, ["--owner", "police-nationale", "--grant"])
+        let quartiers = try PackageCSV(fulfil(cli, byQuartier).appendingPathComponent("police-nationale_faits-marquants.csv"))
+        XCTAssertEqual(quartiers.header["Regroupement"], ["par quartier × catégorie"])
+        XCTAssertFalse(quartiers.table[0].contains("Homicides et tentatives"), "\(quartiers.table[0])")
+        XCTAssertTrue(quartiers.header["Note"]?.contains { $0.hasPrefix("homicides et tentatives : publiés seulement à la commune") } ?? false,
+                      "\(quartiers.header)")
+        quartiers.assertNoSecretCanBeComputed()
+    }
+
     func testTheAuditLogIsAppendOnlyAndExported() throws {
         let cli = try CLI()
         _ = try loadResidences(cli)

@@ -106,7 +106,16 @@ final class DisclosureTests: XCTestCase {
             if rng.next(4) == 0 { forced.insert(GridCell(row: rng.next(rows), column: rng.next(columns))) }
             let grid = CountGrid(rowLabels: (0..<rows).map { "r\($0)" }, columnLabels: (0..<columns).map { "c\($0)" },
                                  counts: counts, forced: forced)
-            assertSafe(DisclosedTable(grid), counts: counts, minCell: 5, forced: forced)
+            let table = DisclosedTable(grid)
+            assertSafe(table, counts: counts, minCell: 5, forced: forced)
+            // The audit's ranges are the flow attacker's (bounded by the grand total, or 300).
+            let published = Attacker.Table(texts: Self.texts(table), minCell: 5)
+            let bound = table.states[rows][columns] == .published ? table.values[rows][columns] : 300
+            for f in DisclosureAudit([table]).findings() {
+                let found = Attacker.range(published, row: f.cell.row, column: f.cell.column, bound: bound)
+                XCTAssertEqual(found?.lowerBound, f.low, "\(counts) \(f.cell)")
+                XCTAssertEqual(found?.upperBound, f.high ?? bound, "\(counts) \(f.cell)")
+            }
         }
     }
 
@@ -168,6 +177,143 @@ final class DisclosureTests: XCTestCase {
 
         for entry in Self.recoverable(hidden, rows: R + 1, columns: C + 1) {
             XCTFail("hidden \(entry) is recoverable", file: file, line: line)
+        }
+        assertAttackFindsNothing(table, file: file, line: line)
+    }
+
+    /// The published texts of a table, margins included.
+    static func texts(_ table: DisclosedTable) -> [[String]] {
+        table.values.indices.map { r in table.values[r].indices.map { table.text(row: r, column: $0) } }
+    }
+
+    /// What a hidden entry must remain able to be (the rule the README states): « < m » every
+    /// value 1…m−1; a small total shown « s » from its number of non-zero entries to m−1; a
+    /// forced « s » m−1 either side of its value, never below m; nil for a secondary « s »,
+    /// which must only be not exact.
+    static func required(_ table: DisclosedTable, _ r: Int, _ c: Int) -> ClosedRange<Int>? {
+        let m = table.minCell, v = table.values[r][c]
+        let R = table.rowLabels.count, C = table.columnLabels.count
+        if table.text(row: r, column: c) != "s" { return 1...(m - 1) }
+        let across = (0..<C).map { table.values[r][$0] }, down = (0..<R).map { table.values[$0][c] }
+        let line = c == C && r == R ? (across.filter { $0 > 0 }.count >= down.filter { $0 > 0 }.count ? across : down) : c == C ? across : down
+        if v < m { return line.filter { $0 > 0 }.count...(m - 1) }
+        guard table.reasons[GridCell(row: r, column: c)] == .forced else { return nil }
+        return max(m, v - (m - 1))...(v + m - 1)
+    }
+
+    /// Whether `range` (what an attacker found) keeps entry (r, c) protected.
+    static func keeps(_ range: ClosedRange<Int>?, _ table: DisclosedTable, _ r: Int, _ c: Int) -> Bool {
+        guard let range else { return false }
+        guard let need = required(table, r, c) else { return range.count >= 2 }
+        return range.lowerBound <= need.lowerBound && range.upperBound >= need.upperBound
+    }
+
+    /// The flow attacker on one table: both ends of every hidden entry's protection interval are
+    /// reachable by integer counts consistent with everything the table shows.
+    private func assertAttackFindsNothing(_ table: DisclosedTable, file: StaticString = #filePath, line: UInt = #line) {
+        let published = Attacker.Table(texts: Self.texts(table), minCell: table.minCell)
+        for r in table.values.indices {
+            for c in table.values[r].indices where table.states[r][c] == .suppressed {
+                let v = table.values[r][c]
+                guard let need = Self.required(table, r, c) else {
+                    XCTAssertTrue(Attacker.feasible(published, row: r, column: c, value: v + 1) || Attacker.feasible(published, row: r, column: c, value: v - 1),
+                                  "(\(r), \(c)) « s » is exactly \(v)", file: file, line: line)
+                    continue
+                }
+                for end in [need.lowerBound, need.upperBound] {
+                    XCTAssertTrue(Attacker.feasible(published, row: r, column: c, value: end),
+                                  "(\(r), \(c)) « \(table.text(row: r, column: c)) » cannot be \(end)", file: file, line: line)
+                }
+            }
+        }
+    }
+
+    // MARK: Attacks
+
+    /// What the quick method (every hidden entry on a cycle) published: column 0 holds 1 and 1
+    /// and its total minus the shown cells leaves 2 — both « < 5 » are exactly 1. Both attackers
+    /// see it; the exact audit hides more and they see nothing.
+    func testTheColumnTotalLeakIsFoundThenClosed() {
+        let counts = [[1, 6, 30], [1, 7, 25], [20, 9, 14], [30, 12, 18]]
+        let old = [["< 5", "s", "30", "37"], ["< 5", "s", "25", "33"], ["20", "9", "14", "43"], ["30", "12", "18", "60"],
+                   ["52", "34", "87", "173"]]
+        let attacked = Attacker.Table(texts: old, minCell: 5)
+        let found = Attacker.enumerate([attacked], bound: 40)
+        XCTAssertEqual(found[0][0][0], 1...1)
+        XCTAssertEqual(found[0][1][0], 1...1)
+        XCTAssertEqual(found[0][0][1], 6...6)
+        XCTAssertEqual(Attacker.range(attacked, row: 0, column: 0, bound: 40), 1...1, "the flow attacker agrees")
+
+        let table = DisclosedTable(CountGrid(rowLabels: ["A", "B", "C", "D"], columnLabels: ["x", "y", "z"], counts: counts))
+        assertSafe(table, counts: counts, minCell: 5)
+        XCTAssertGreaterThan(table.suppressedCount, 4, "more than the old rectangle")
+        let after = Attacker.enumerate([Attacker.Table(texts: Self.texts(table), minCell: 5)], bound: 60)
+        XCTAssertEqual(after[0][0][0], 1...4)
+        XCTAssertEqual(after[0][1][0], 1...4)
+    }
+
+    /// 3 and 4 in one column, the rest shown: 7 for two « < 5 », each narrowed to 3…4.
+    func testANarrowedSmallCellIsFoundThenClosed() {
+        let counts = [[3, 6, 30], [4, 7, 25], [20, 9, 14], [30, 12, 18]]
+        let old = [["< 5", "s", "30", "39"], ["< 5", "s", "25", "36"], ["20", "9", "14", "43"], ["30", "12", "18", "60"],
+                   ["57", "34", "87", "178"]]
+        let found = Attacker.enumerate([Attacker.Table(texts: old, minCell: 5)], bound: 40)
+        XCTAssertEqual(found[0][0][0], 3...4)
+        XCTAssertEqual(found[0][1][0], 3...4)
+        let table = DisclosedTable(CountGrid(rowLabels: ["A", "B", "C", "D"], columnLabels: ["x", "y", "z"], counts: counts))
+        assertSafe(table, counts: counts, minCell: 5)
+        let after = Attacker.enumerate([Attacker.Table(texts: Self.texts(table), minCell: 5)], bound: 60)
+        XCTAssertEqual(after[0][0][0], 1...4)
+        XCTAssertEqual(after[0][1][0], 1...4)
+    }
+
+    /// Two linked tables: the same counts by quartier and by secteur (two quartiers each), sharing
+    /// the category totals. Each is safe alone, yet the secteur table pins its quartiers' « < 5 »;
+    /// protected together, the enumeration over the quartier counts finds nothing narrowed.
+    func testTwoLinkedTablesAreProtectedTogether() {
+        let quartiers = [[3, 12], [4, 9], [9, 2], [11, 8]]
+        let secteurs = [[7, 21], [20, 10]]
+        let atoms = (0..<4).map { q in (0..<2).map { c in ["q\(q)/c\(c)"] } }
+        let secteurAtoms = (0..<2).map { s in (0..<2).map { c in ["q\(2 * s)/c\(c)", "q\(2 * s + 1)/c\(c)"] } }
+        let byQuartier = DisclosedTable(CountGrid(rowLabels: ["q0", "q1", "q2", "q3"], columnLabels: ["x", "y"], counts: quartiers, atoms: atoms))
+        let bySecteur = DisclosedTable(CountGrid(rowLabels: ["S0", "S1"], columnLabels: ["x", "y"], counts: secteurs, atoms: secteurAtoms))
+        assertSafe(byQuartier, counts: quartiers, minCell: 5)
+        assertSafe(bySecteur, counts: secteurs, minCell: 5)
+
+        func attack(_ tables: [DisclosedTable]) -> [[[ClosedRange<Int>?]]] {
+            Attacker.enumerate(tables.map { Attacker.Table(texts: Self.texts($0), minCell: 5, atoms: $0.atoms) }, bound: 31)
+        }
+        func narrowed(_ tables: [DisclosedTable]) -> [String] {
+            let found = attack(tables)
+            var out: [String] = []
+            for (t, table) in tables.enumerated() {
+                for r in table.values.indices {
+                    for c in table.values[r].indices where table.states[r][c] == .suppressed {
+                        if !Self.keeps(found[t][r][c], table, r, c) {
+                            out.append("table \(t) (\(r), \(c)) « \(table.text(row: r, column: c)) » : \(String(describing: found[t][r][c]))")
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        XCTAssertFalse(narrowed([byQuartier, bySecteur]).isEmpty, "published as is, together they leak")
+        let (protected, findings) = DisclosureAudit.protect([byQuartier, bySecteur])
+        XCTAssertTrue(findings.allSatisfy(\.protected))
+        // Protected, most entries are hidden and nearly unbounded: instead of enumerating every
+        // solution, the attacker looks for a witness of each end a hidden entry must reach.
+        let published = protected.map { Attacker.Table(texts: Self.texts($0), minCell: 5, atoms: $0.atoms) }
+        for (t, table) in protected.enumerated() {
+            for r in table.values.indices {
+                for c in table.values[r].indices where table.states[r][c] == .suppressed {
+                    let v = table.values[r][c]
+                    let ends = Self.required(table, r, c).map { [$0.lowerBound, $0.upperBound] } ?? [v + 1]
+                    for end in ends {
+                        XCTAssertTrue(Attacker.witness(published, bound: 40, table: t, row: r, column: c, value: end),
+                                      "table \(t) (\(r), \(c)) « \(table.text(row: r, column: c)) » cannot be \(end)")
+                    }
+                }
+            }
         }
     }
 
