@@ -20,8 +20,9 @@ public struct WeeklyBulletin: Sendable, Codable {
         public var items: [Earlier]
         /// « et 12 autre(s) ; série complète : … » when the series holds more than are shown, else "".
         public var more: String
-        /// The whole series, in date order: the CSV's « série » column.
-        public var whole: [Earlier]
+        /// The whole series in date order, as the CSV's « série » column writes it. One text, not a
+        /// list: the templates are handed the model, and a dense series holds hundreds of incidents.
+        public var whole: String
     }
 
     public struct Entry: Sendable, Codable {
@@ -219,7 +220,8 @@ extension WeeklyBulletin {
         return Series(rule: rule, items: shown.map(earlier),
                       more: others.count > shownEarlier
                           ? "et \(others.count - shownEarlier) autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants" : "",
-                      whole: others.sorted { ($0.date, $0.id) < ($1.date, $1.id) }.map(earlier))
+                      whole: others.sorted { ($0.date, $0.id) < ($1.date, $1.id) }.map { "\($0.date.french) \($0.nature) (\($0.placeText ?? context.quartierName($0.quartier)))" }
+                          .joined(separator: " ; "))
     }
 
     /// Place texts too vague to call two incidents « the same place ».
@@ -260,7 +262,7 @@ extension WeeklyBulletin: Bulletin {
                  rows: entries.map { [$0.date, $0.time, $0.communeName, $0.place, $0.quartier, $0.nature, $0.category, $0.description, $0.source,
                                       $0.reasons.joined(separator: " ; "), $0.provenance,
                                       $0.series.map { series in
-                                          series.rule + " : " + series.whole.map { "\($0.date) \($0.nature) (\($0.place))" }.joined(separator: " ; ")
+                                          series.rule + " : " + series.whole
                                       }.joined(separator: " | ")] })
     }
 

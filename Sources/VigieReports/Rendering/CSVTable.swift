@@ -21,7 +21,9 @@ public struct CSVTable: Sendable, Equatable {
     static func quote(_ raw: String) -> String {
         let field = raw.first.map { "=+-@\t\r".contains($0) } == true && !isNumber(raw) ? "'" + raw : raw
         guard field.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Doubled without Foundation: its replacingOccurrences bridges through NSString, slow on long cells.
+        guard field.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + field + "\"" }
+        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
     /// A signed number as the bulletins write it: digits, spaces, `,` or `.`, an optional `%`.
