@@ -218,15 +218,10 @@ final class StoreSink: BatchSink {
     }
 
     func withdraw(count source: SourceRef) throws -> Int? {
-        let arguments: StatementArguments = [submissionID, source.sheet, source.row, source.column]
         let value = try Int.fetchOne(db, sql: """
-            SELECT value FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ?
-            """, arguments: arguments)
-        guard value != nil else { return nil }
-        try db.execute(sql: """
-            DELETE FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ?
-            """, arguments: arguments)
-        valuesLoaded -= 1
+            DELETE FROM count_value WHERE submission_id = ? AND sheet IS ? AND source_row = ? AND source_column = ? RETURNING value
+            """, arguments: [submissionID, source.sheet, source.row, source.column])
+        if value != nil { valuesLoaded -= 1 }
         return value
     }
 

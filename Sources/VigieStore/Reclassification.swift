@@ -57,22 +57,17 @@ extension Store {
             WHERE category IS NULL AND code = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
             """, arguments: arguments)
         rows += db.changesCount
-        try db.execute(sql: """
-            INSERT INTO incident_daily (submission_id, day, commune, sector, quartier, category, nature, n)
-            SELECT submission_id, day, commune, sector, quartier, ?, nature, n FROM incident_daily
-            WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
-            ON CONFLICT (submission_id, day, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
-            DELETE FROM incident_daily
-            WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?);
-            """, arguments: arguments + [nature, partner, feed])
-        try db.execute(sql: """
-            INSERT INTO incident_monthly (submission_id, day, commune, sector, quartier, category, nature, n)
-            SELECT submission_id, day, commune, sector, quartier, ?, nature, n FROM incident_monthly
-            WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
-            ON CONFLICT (submission_id, day, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
-            DELETE FROM incident_monthly
-            WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?);
-            """, arguments: arguments + [nature, partner, feed])
+        // The daily and monthly aggregates have the same columns and key: one statement for each.
+        for table in ["incident_daily", "incident_monthly"] {
+            try db.execute(sql: """
+                INSERT INTO \(table) (submission_id, day, commune, sector, quartier, category, nature, n)
+                SELECT submission_id, day, commune, sector, quartier, ?, nature, n FROM \(table)
+                WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
+                ON CONFLICT (submission_id, day, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
+                DELETE FROM \(table)
+                WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?);
+                """, arguments: arguments + [nature, partner, feed])
+        }
         return rows
     }
 }

@@ -142,10 +142,12 @@ public struct CountsAdapter: FeedAdapter {
                 try reject(columnLetters(column), valueCell.text, "un nombre entier positif ou nul est attendu (\(error.message)) : valeur non chargée")
                 rejected = true
             case .success(let value):
-                let category = categories[nature.matchKey]
+                let natureKey = nature.matchKey
+                let category = categories[natureKey]
                 let fact = CountFact(period: period, unit: unit, code: nature, category: category, value: value,
                                      source: SourceRef(sheet: row.sheet, row: row.number, column: columnLetters(column)))
-                if try keys.add(fact, code: nature.matchKey, shown: valueCell.text, unitName: cell("unit").text.trimmingSpaces.isEmpty ? unit.id : cell("unit").text.trimmingSpaces, into: sink) {
+                let unitText = cell("unit").text.trimmingSpaces
+                if try keys.add(fact, code: natureKey, shown: valueCell.text, unitName: unitText.isEmpty ? unit.id : unitText, into: sink) {
                     if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
                 } else {
                     rejected = true
