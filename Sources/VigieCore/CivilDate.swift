@@ -101,3 +101,20 @@ func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
 }
+
+extension Period {
+    /// The French names of the months, January first.
+    public static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                                    "septembre", "octobre", "novembre", "décembre"]
+}
+
+extension CivilDate {
+    /// « 2 décembre », « 1er mars ».
+    public var frenchDayMonth: String { "\(day == 1 ? "1er" : String(day)) \(Period.monthNames[month - 1])" }
+
+    /// The same day `years` years later (earlier when negative), the 29 February becoming the 28.
+    public func sameDay(years: Int) -> CivilDate {
+        let y = year + years
+        return CivilDate(year: y, month: month, day: min(day, CivilDate.daysIn(month: month, year: y))) ?? self
+    }
+}

@@ -256,17 +256,6 @@ public struct PeriodProgress: Sendable {
     public var notice: String
 }
 
-extension CivilDate {
-    /// « 2 décembre », « 1er mars ».
-    public var frenchDayMonth: String { "\(day == 1 ? "1er" : String(day)) \(Period.monthNames[month - 1])" }
-
-    /// The same day `years` years later (earlier when negative), the 29 February becoming the 28.
-    public func sameDay(years: Int) -> CivilDate {
-        let y = year + years
-        return CivilDate(year: y, month: month, day: min(day, CivilDate.daysIn(month: month, year: y))) ?? self
-    }
-}
-
 /// A file owed and not received: late when its due date is past.
 public struct Unreceived: Sendable {
     public var feed: Feed

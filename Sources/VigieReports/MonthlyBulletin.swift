@@ -322,9 +322,6 @@ extension Period {
         return .month(index / 12, index % 12 + 1)
     }
 
-    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                             "septembre", "octobre", "novembre", "décembre"]
-
     /// « octobre 2026 », « semaine 47 de 2026 », « 1er semestre 2026 ».
     public var frenchName: String {
         switch self {

@@ -54,7 +54,7 @@ struct CountSamples {
                 var ogif: [[XLSXValue]] = [["Période", "Groupe", "Type d'incident", "Nb"].map { .text($0) }]
                 for residence in world.places(.residence, owner: "ogif") {
                     for (nature, mean) in Self.bailleurNatures {
-                        ogif.append([.text("\(SampleWorld.monthNames[m - 1]) \(y)"), .text(residence.name), .text(nature),
+                        ogif.append([.text("\(Period.monthNames[m - 1]) \(y)"), .text(residence.name), .text(nature),
                                      .number(Double(random.poisson(mean)))])
                     }
                 }

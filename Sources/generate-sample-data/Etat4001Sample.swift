@@ -42,7 +42,7 @@ struct Etat4001Sample {
                 }
                 rows.append([String(index), entry.publishedLabel] + values.map(String.init) + [String(values.reduce(0, +))])
             }
-            let title = "État 4001 — Plaine Centrale — \(SampleWorld.monthNames[m - 1]) \(y)"
+            let title = "État 4001 — Plaine Centrale — \(Period.monthNames[m - 1]) \(y)"
             let header = ["Index", "Libellé"] + Self.columns.map(\.label) + ["Total"]
             let name = "etat4001_\(month)"
             if m % 4 == 2 {
@@ -50,7 +50,7 @@ struct Etat4001Sample {
                 let sheetRows: [[XLSXValue]] = [[.text(title)], []] + [header.map { .text($0) }] + rows.map { row in
                     row.enumerated().map { i, v in i == 1 ? .text(v) : .number(Double(v) ?? 0) }
                 }
-                try XLSXWriter.write(url, sheets: [(name: "4001 \(SampleWorld.monthNames[m - 1]) \(y)", rows: sheetRows)])
+                try XLSXWriter.write(url, sheets: [(name: "4001 \(Period.monthNames[m - 1]) \(y)", rows: sheetRows)])
                 written.append(url)
             } else {
                 let url = folder.appendingPathComponent(name + ".csv")

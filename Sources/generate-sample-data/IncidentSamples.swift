@@ -134,7 +134,7 @@ struct IncidentSamples {
                             return .text(v)
                         }
                     }
-                    try XLSXWriter.write(url, sheets: [(name: "\(SampleWorld.monthNames[m - 1]) \(y)", rows: cells)])
+                    try XLSXWriter.write(url, sheets: [(name: "\(Period.monthNames[m - 1]) \(y)", rows: cells)])
                     files.append(url)
                 } else {
                     let header = ["Date de l'incident", "Ligne", "Arrêt", "Ville", "Type d'incident", "Atteinte", "Suites"]

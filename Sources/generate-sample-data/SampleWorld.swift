@@ -10,8 +10,6 @@ struct SampleWorld {
     let root: URL
     static let first = CivilDate(dayNumber: 19_723)   // 2024-01-01
     static let last = CivilDate(dayNumber: 20_779)    // 2026-11-22
-    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                             "septembre", "octobre", "novembre", "décembre"]
 
     /// Months from January 2024 to October 2026 (the last one whose files are due).
     var months: [Period] {
