@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigiePipeline
 
 /// `vigie`: the observatory's command line. Each subcommand parses its arguments and calls the
 /// pipeline; errors are printed for people, without a stack trace, with a meaningful exit code:
@@ -73,4 +74,15 @@ func parseGroups<G: RawRepresentable & CaseIterable>(_ by: String) throws -> [G]
 
 func printOut(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+extension StoreOptions {
+    /// The observatory these options name; the pipeline opens it.
+    var location: ObservatoryLocation { ObservatoryLocation(configDirectory: configURL, databasePath: databasePath) }
+}
+
+/// Prints a use case's result (its French text, or JSON) and leaves with its exit status.
+func present<R: UseCaseResult>(_ result: R, json: Bool = false) throws {
+    printOut(json ? try vigieJSON(result) : result.text)
+    if result.exitStatus != .ok { throw ExitCode(result.exitStatus.rawValue) }
 }
