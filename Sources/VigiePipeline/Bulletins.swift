@@ -48,13 +48,11 @@ public struct Bulletins: Sendable {
         try writer.write(Diagnostic.build(area: area, category: category, from: from, to: to, context: context))
     }
 
+    /// Every commune, or the one `commune` names (code, name or alias).
     private func communes(_ commune: String?) throws -> [String] {
-        let all = context.config.territory.communes.map(\.insee)
-        guard let commune else { return all }
-        if all.contains(commune) { return [commune] }
-        if let c = context.config.territory.communes.first(where: { $0.name.matchKey == commune.matchKey }) { return [c.insee] }
-        throw VigieError(.usage, "commune inconnue « \(commune) »",
-                         hint: "Communes : " + context.config.territory.communes.map { "\($0.insee) (\($0.name))" }.joined(separator: ", ") + ".")
+        let territory = context.config.territory
+        guard let commune else { return territory.communes.map(\.insee) }
+        return [try territory.place(commune, levels: [.commune]).code]
     }
 }
 
@@ -62,5 +60,70 @@ extension Observatory {
     /// What bulletins are built from: the configuration, today, and a snapshot of the store taken now.
     func bulletinContext() throws -> BulletinContext {
         BulletinContext(config: config, store: try store.snapshot(), today: context.today)
+    }
+}
+
+/// `vigie bulletin weekly|monthly|semester` and `vigie diagnostic`: writes one bulletin (every
+/// commune's, or one) in `out` as HTML, Markdown and a CSV per table, and a PDF when asked.
+public struct WriteBulletin: UseCase {
+    /// Which bulletin, for which period and place (places as typed: code, name or alias).
+    public enum Request: Sendable, Codable {
+        case weekly(week: Period, commune: String?)
+        case monthly(month: Period, commune: String?)
+        case semester(Period, texts: String?)
+        /// A quartier or a commune (`place`), one category or all, from one period to another.
+        case diagnostic(place: String, category: String?, from: Period, to: Period)
+    }
+
+    public var request: Request
+    public var out: String
+    public var pdf: Bool
+
+    public init(_ request: Request, out: String, pdf: Bool = false) {
+        self.request = request
+        self.out = out
+        self.pdf = pdf
+    }
+
+    public struct Result: UseCaseResult {
+        public var out: String
+        public var files: [String]
+        public var text: String {
+            (files.filter { $0.hasSuffix(".html") || $0.hasSuffix(".pdf") }.map { "écrit : \($0)" }
+                + ["\(files.count) fichier(s) écrit(s) dans \(out) (HTML, Markdown et CSV\(files.contains { $0.hasSuffix(".pdf") } ? ", PDF" : "")."])
+                .joined(separator: "\n")
+        }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        let bulletins = try Bulletins(observatory, out: URL(fileURLWithPath: out))
+        var files: [URL]
+        switch request {
+        case .weekly(let week, let commune):
+            try Self.check(week, for: .weekly)
+            files = try bulletins.weekly(week: week, commune: commune)
+        case .monthly(let month, let commune):
+            try Self.check(month, for: .monthly)
+            files = try bulletins.monthly(month: month, commune: commune)
+        case .semester(let semester, let texts):
+            try Self.check(semester, for: .semester)
+            files = try bulletins.semester(semester, texts: texts.map { URL(fileURLWithPath: $0) })
+        case .diagnostic(let place, let category, let from, let to):
+            let area: Diagnostic.Area = switch try observatory.config.territory.place(place, levels: [.quartier, .commune]) {
+            case .quartier(let id): .quartier(id)
+            case let other: .commune(other.code)
+            }
+            files = try bulletins.diagnostic(area: area, category: category, from: from, to: to)
+        }
+        if pdf {
+            files += try files.filter { $0.pathExtension == "html" }.map { try PDFExport.write($0) }
+        }
+        return Result(out: out, files: files.map(\.path))
+    }
+
+    static func check(_ period: Period, for kind: BulletinKind) throws {
+        guard kind.covers(period) else {
+            throw VigieError(.usage, "« \(period) » n'est pas \(kind.expectedPeriod)")
+        }
     }
 }

@@ -2,8 +2,16 @@ import VigieConfig
 import VigieCore
 import VigieStore
 
+/// `vigie init`: opens (creates or upgrades) the store, checks the configuration, and says what
+/// the store's schema and the configuration hold.
+public struct InitStore: UseCase {
+    public init() {}
+
+    public func run(_ observatory: Observatory) throws -> InitSummary { try InitSummary(observatory) }
+}
+
 /// What `vigie init` says: the store's schema and what the configuration holds.
-public struct InitSummary: Sendable {
+public struct InitSummary: UseCaseResult {
     public let text: String
 
     public init(_ observatory: Observatory) throws {

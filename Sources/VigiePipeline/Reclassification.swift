@@ -13,7 +13,7 @@ public struct Reclassification: Sendable {
     }
 
     /// What one run changed, and the natures still without a category.
-    public struct Outcome: Codable, Sendable {
+    public struct Outcome: UseCaseResult {
         public var changes: [Reclassified]
         /// Natures of the chosen feeds still « non classé » in current files.
         public var stillUnclassified: [UnclassifiedNature]
@@ -84,5 +84,21 @@ public struct Reclassification: Sendable {
         case (nil, nil):
             return config.partners.flatMap(\.feeds)
         }
+    }
+}
+
+/// `vigie reclassify`: the rows loaded « non classé » of the chosen feeds take the category
+/// partners.yaml now gives their nature.
+public struct Reclassify: UseCase {
+    public var partner: String?
+    public var feed: String?
+
+    public init(partner: String?, feed: String?) {
+        self.partner = partner
+        self.feed = feed
+    }
+
+    public func run(_ observatory: Observatory) throws -> Reclassification.Outcome {
+        try Reclassification(observatory).run(partner: partner, feed: feed)
     }
 }

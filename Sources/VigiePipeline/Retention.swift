@@ -18,7 +18,7 @@ public struct DescriptionRetention: Sendable {
     }
 
     /// What one purge erased (or, in a dry run, would erase).
-    public struct Outcome: Sendable {
+    public struct Outcome: UseCaseResult {
         public var dryRun: Bool
         public var months: Int
         public var cutoff: CivilDate
@@ -49,5 +49,17 @@ public struct DescriptionRetention: Sendable {
         let year = index / 12, month = index % 12 + 1
         return CivilDate(year: year, month: month, day: min(today.day, CivilDate.daysIn(month: month, year: year)))
             ?? today.adding(days: -30 * months)
+    }
+}
+
+/// `vigie purge`: erases the descriptions older than the retention period, or (`dryRun`) says
+/// what it would erase. The store must exist: a missing one is not created to say nothing is old.
+public struct PurgeDescriptions: UseCase {
+    public var dryRun: Bool
+
+    public init(dryRun: Bool) { self.dryRun = dryRun }
+
+    public func run(_ observatory: Observatory) throws -> DescriptionRetention.Outcome {
+        try DescriptionRetention(observatory).purge(dryRun: dryRun)
     }
 }

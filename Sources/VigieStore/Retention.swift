@@ -2,7 +2,7 @@ import GRDB
 import VigieCore
 
 /// The free-text descriptions of one feed dated before a cutoff: how many, and their first and last day.
-public struct DescriptionsBefore: Sendable, Equatable {
+public struct DescriptionsBefore: Sendable, Equatable, Codable {
     public var partner: String
     public var feed: String
     public var count: Int

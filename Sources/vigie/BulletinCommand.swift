@@ -19,17 +19,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Écrit aussi chaque bulletin en PDF (A4) à côté du HTML, avec Chromium sans interface (apt-get install chromium).")
     var pdf = false
 
-    var url: URL { URL(fileURLWithPath: out) }
-
-    /// Opens the observatory, writes bulletins with `body`, and prints the files written; with
-    /// `--pdf`, prints each HTML to PDF beside it.
-    func write(_ options: StoreOptions, _ body: (Bulletins) throws -> [URL]) throws {
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        let files = try body(try Bulletins(observatory, out: url))
-        for file in files where file.pathExtension == "html" { printOut("écrit : \(file.path)") }
-        printOut("\(files.count) fichier(s) écrit(s) dans \(out) (HTML, Markdown et CSV).")
-        guard pdf else { return }
-        for file in files where file.pathExtension == "html" { printOut("écrit : \(try PDFExport.write(file).path)") }
+    /// Writes the bulletin `request` asks for and prints the files written.
+    func write(_ options: StoreOptions, _ request: WriteBulletin.Request) throws {
+        try present(try WriteBulletin(request, out: out, pdf: pdf).run(at: options.location))
     }
 }
 
@@ -51,17 +43,17 @@ struct WeeklyCommand: ParsableCommand {
     @Option(help: "Semaine ISO (lundi à dimanche), par exemple 2026-W47.")
     var week: String
 
-    @Option(help: "Une seule commune (code INSEE ou nom) ; par défaut, toutes.")
+    @Option(help: "Une seule commune (code INSEE, nom ou alias) ; par défaut, toutes.")
     var commune: String?
 
     func period() throws -> Period {
-        try parsePeriod(week, option: "--week", kind: "une semaine", example: "2026-W47") { if case .isoWeek = $0 { true } else { false } }
+        try parsePeriod(week, option: "--week", kind: "une semaine", example: "2026-W47") { BulletinKind.weekly.covers($0) }
     }
 
     func validate() throws { _ = try period() }
 
     func run() throws {
-        try output.write(options) { try $0.weekly(week: try period(), commune: commune) }
+        try output.write(options, .weekly(week: try period(), commune: commune))
     }
 }
 
@@ -75,17 +67,17 @@ struct MonthlyCommand: ParsableCommand {
     @Option(help: "Mois, par exemple 2026-10.")
     var month: String
 
-    @Option(help: "Une seule commune (code INSEE ou nom) ; par défaut, le territoire et chaque commune.")
+    @Option(help: "Une seule commune (code INSEE, nom ou alias) ; par défaut, le territoire et chaque commune.")
     var commune: String?
 
     func period() throws -> Period {
-        try parsePeriod(month, option: "--month", kind: "un mois", example: "2026-10") { if case .month = $0 { true } else { false } }
+        try parsePeriod(month, option: "--month", kind: "un mois", example: "2026-10") { BulletinKind.monthly.covers($0) }
     }
 
     func validate() throws { _ = try period() }
 
     func run() throws {
-        try output.write(options) { try $0.monthly(month: try period(), commune: commune) }
+        try output.write(options, .monthly(month: try period(), commune: commune))
     }
 }
 
@@ -103,12 +95,12 @@ struct SemesterCommand: ParsableCommand {
     var texts: String?
 
     func period() throws -> Period {
-        try parsePeriod(semester, option: "--semester", kind: "un semestre", example: "2026-S1") { if case .semester = $0 { true } else { false } }
+        try parsePeriod(semester, option: "--semester", kind: "un semestre", example: "2026-S1") { BulletinKind.semester.covers($0) }
     }
 
     func validate() throws { _ = try period() }
 
     func run() throws {
-        try output.write(options) { try $0.semester(try period(), texts: texts.map { URL(fileURLWithPath: $0) }) }
+        try output.write(options, .semester(try period(), texts: texts))
     }
 }

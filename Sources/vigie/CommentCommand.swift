@@ -3,13 +3,13 @@ import Foundation
 import VigieCore
 import VigiePipeline
 
+extension BulletinKind: ExpressibleByArgument {}
+
 /// `vigie comment`: the coordinator's comments, printed in the bulletin they are attached to.
 struct CommentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "comment", abstract: "Commentaires du coordonnateur, repris dans les bulletins.",
         subcommands: [Add.self, List.self, Remove.self])
-
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case weekly, monthly, semester }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ajoute un commentaire à un bulletin.")
@@ -17,12 +17,12 @@ struct CommentCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         @Option(help: "Bulletin : weekly, monthly ou semester.")
-        var bulletin: Kind
+        var bulletin: BulletinKind
 
-        @Option(help: "Période du bulletin (2026-W47, 2026-10, 2026-S1).")
+        @Option(help: "Période du bulletin : une semaine (2026-W47) pour weekly, un mois (2026-10) pour monthly, un semestre (2026-S1) pour semester.")
         var period: String
 
-        @Option(help: "Commune (code INSEE) ; sans elle, le commentaire vaut pour tout le territoire.")
+        @Option(help: "Commune (code INSEE, nom ou alias) ; sans elle, le commentaire vaut pour tout le territoire.")
         var commune: String?
 
         @Argument(help: "Le texte du commentaire.")
@@ -30,17 +30,11 @@ struct CommentCommand: ParsableCommand {
 
         func validate() throws {
             _ = try parsePeriod(period, option: "--period")
-            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("Le commentaire est vide.") }
         }
 
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            if let commune, observatory.config.territory.commune(insee: commune) == nil {
-                throw VigieError(.usage, "commune inconnue « \(commune) »", hint: "Donnez le code INSEE d'une commune de territory.yaml.")
-            }
-            let id = try observatory.store.addComment(bulletin: bulletin.rawValue, period: try parsePeriod(period, option: "--period")?.description ?? period,
-                                                      commune: commune, text: text)
-            printOut("Commentaire n° \(id) ajouté au bulletin \(bulletin.rawValue) \(period)\(commune.map { " (\($0))" } ?? "").")
+            guard let period = try parsePeriod(period, option: "--period") else { return }
+            try present(try AddComment(bulletin: bulletin, period: period, commune: commune, text: text).run(at: options.location))
         }
     }
 
@@ -50,18 +44,18 @@ struct CommentCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         @Option(help: "Seulement ce bulletin : weekly, monthly ou semester.")
-        var bulletin: Kind?
+        var bulletin: BulletinKind?
 
         @Option(help: "Seulement cette période.")
         var period: String?
 
+        @Flag(help: "Sortie en JSON.")
+        var json = false
+
+        func validate() throws { _ = try parsePeriod(period, option: "--period") }
+
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            let comments = try observatory.store.comments(bulletin: bulletin?.rawValue, period: period)
-            if comments.isEmpty { printOut("Aucun commentaire.") }
-            for c in comments {
-                printOut("n° \(c.id) — \(c.bulletin) \(c.period)\(c.commune.map { " (\($0))" } ?? "") : \(c.text)")
-            }
+            try present(try ListComments(bulletin: bulletin, period: parsePeriod(period, option: "--period")).run(at: options.location), json: json)
         }
     }
 
@@ -74,11 +68,7 @@ struct CommentCommand: ParsableCommand {
         var id: Int64
 
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            guard try observatory.store.removeComment(id: id) else {
-                throw VigieError(.usage, "aucun commentaire n° \(id)", hint: "vigie comment list les énumère.")
-            }
-            printOut("Commentaire n° \(id) supprimé.")
+            try present(try RemoveComment(id: id).run(at: options.location))
         }
     }
 }

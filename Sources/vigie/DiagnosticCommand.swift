@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import VigieCore
 import VigiePipeline
-import VigieReports
 
 /// `vigie diagnostic`: one area, theme and period, for an elected official.
 struct DiagnosticCommand: ParsableCommand {
@@ -12,10 +11,10 @@ struct DiagnosticCommand: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Quartier (identifiant de territory.yaml, par exemple cre-mont-mesly).")
+    @Option(help: "Quartier (identifiant, nom ou alias de territory.yaml, par exemple cre-mont-mesly ou « Mont-Mesly »).")
     var quartier: String?
 
-    @Option(help: "Commune (code INSEE).")
+    @Option(help: "Commune (code INSEE, nom ou alias).")
     var commune: String?
 
     @Option(help: "Une catégorie de nomenclature.yaml (par exemple incendies) ; par défaut, toutes.")
@@ -36,8 +35,8 @@ struct DiagnosticCommand: ParsableCommand {
     }
 
     func run() throws {
-        let area: Diagnostic.Area = quartier.map { .quartier($0) } ?? .commune(commune ?? "")
         guard let from = try parsePeriod(from, option: "--from"), let to = try parsePeriod(to, option: "--to") else { return }
-        try output.write(options) { try $0.diagnostic(area: area, category: category, from: from, to: to) }
+        let place = quartier.map { "quartier:" + $0 } ?? "commune:" + (commune ?? "")
+        try output.write(options, .diagnostic(place: place, category: category, from: from, to: to))
     }
 }

@@ -39,23 +39,8 @@ struct Ingest: ParsableCommand {
     }
 
     func run() throws {
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        let period = try parsePeriod(period, option: "--period")
-        if dryRun {
-            let reports = try files.map { try observatory.dryRun(URL(fileURLWithPath: $0), partner: partner, feed: feed, period: period, force: force) }
-            printOut(json ? try vigieJSON(reports) : reports.map(\.text).joined(separator: "\n"))
-            if !reports.allSatisfy({ $0.load.status == .loaded && $0.load.rejects.isEmpty }) { throw ExitCode(1) }
-            return
-        }
-        var reports: [IngestReport] = []
-        for file in files {
-            let result = try observatory.ingest(URL(fileURLWithPath: file), partner: partner, feed: feed, period: period, force: force)
-            let report = IngestReport(result)
-            if !json { printOut(report.text) }
-            reports.append(report)
-        }
-        if json { printOut(try vigieJSON(reports)) }
-        let clean = reports.allSatisfy { $0.status == .loaded && $0.rowsRejected == 0 && $0.rejects.isEmpty || $0.status == .alreadyLoaded }
-        if !clean { throw ExitCode(1) }
+        let use = IngestFiles(partner: partner, feed: feed, period: try parsePeriod(period, option: "--period"), files: files,
+                              force: force, dryRun: dryRun)
+        try present(try use.run(at: options.location), json: json)
     }
 }

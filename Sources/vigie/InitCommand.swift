@@ -10,7 +10,6 @@ struct Init: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        printOut(try InitSummary(observatory).text)
+        try present(try InitStore().run(at: options.location))
     }
 }

@@ -25,7 +25,6 @@ struct PurgeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        printOut(try DescriptionRetention(observatory).purge(dryRun: dryRun).text)
+        try present(try PurgeDescriptions(dryRun: dryRun).run(at: options.location))
     }
 }

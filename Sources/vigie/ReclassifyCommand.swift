@@ -33,8 +33,6 @@ struct ReclassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        let outcome = try Reclassification(observatory).run(partner: partner, feed: feed)
-        printOut(json ? try vigieJSON(outcome) : outcome.text)
+        try present(try Reclassify(partner: partner, feed: feed).run(at: options.location), json: json)
     }
 }

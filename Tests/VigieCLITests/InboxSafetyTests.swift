@@ -130,7 +130,7 @@ final class InboxSafetyTests: XCTestCase {
         XCTAssertTrue(note.contains("✘ \(shownRefused) — police-nationale/etat4001 : fichier refusé"), note)
 
         // The ledger.
-        let status = try cli.run(["status"])
+        let status = try cli.run(["status", "--ledger"])
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.contains("« \(shownLoaded) » : chargé"), status.stdout)
         XCTAssertTrue(status.stdout.contains("« \(shownRefused) » : REFUSÉ"), status.stdout)

@@ -91,7 +91,11 @@ final class IngestCommandTests: XCTestCase {
         let status = try cli.run(["status", "--json"])
         XCTAssertEqual(status.status, 0)
         XCTAssertTrue(status.stdout.contains("\"status\" : \"refused\""), status.stdout)
-        let text = try cli.run(["status"])
+        let summary = try cli.run(["status"]).stdout
+        XCTAssertTrue(summary.contains("Fichiers refusés à faire renvoyer (1) :"), summary)
+        XCTAssertTrue(summary.contains("« etat4001_2026-10.csv » (police-nationale/etat4001, reçu le "), summary)
+        XCTAssertFalse(summary.contains("REFUSÉ"), "the summary leaves the ledger to --ledger: " + summary)
+        let text = try cli.run(["status", "--ledger"])
         XCTAssertTrue(text.stdout.contains("REFUSÉ"), text.stdout)
         XCTAssertTrue(text.stdout.contains("rejet : ligne 15, colonne D"), text.stdout)
     }
