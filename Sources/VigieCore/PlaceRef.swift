@@ -62,7 +62,13 @@ extension Territory {
             closest.append(c.name)
             if closest.count == 3 { break }
         }
-        throw VigieError(.usage, "\(what) inconnu(e) « \(text.shown(limit: 80)) »",
+        let unknown = switch levels.count == 1 ? levels[0] : .lieu {
+        case .commune: "commune inconnue"
+        case .secteur: "secteur inconnu"
+        case .quartier: "quartier inconnu"
+        default: "\(what) : lieu inconnu"
+        }
+        throw VigieError(.usage, "\(unknown) « \(text.shown(limit: 80)) »",
                          hint: "Les noms les plus proches : \(closest.joined(separator: ", ")) (code INSEE, identifiant, nom ou alias de Config/territory.yaml).")
     }
 

@@ -1,0 +1,100 @@
+import Foundation
+import VigieCore
+
+/// `vigie demo`: a fresh store in `out` from the sample files, the sample period's bulletins and
+/// one data request handled end to end; says what it did. Unlike other use cases it makes its
+/// observatory (a new store), so it runs on its own.
+public struct RunDemo: Sendable {
+    public var config: URL
+    public var out: String
+    public var sampleData: String
+    public var pdf: Bool
+
+    public init(config: URL, out: String, sampleData: String, pdf: Bool) {
+        self.config = config
+        self.out = out
+        self.sampleData = sampleData
+        self.pdf = pdf
+    }
+
+    public struct Result: UseCaseResult {
+        /// The HMAC key file the demo created, when `VIGIE_HMAC_KEY` was not set.
+        public var keyFile: String?
+        public var database: String
+        public var sampleData: String
+        public var reports: [IngestReport]
+        public var status: StatusReport
+        /// État 4001 of the sample year by commune and month.
+        public var etat4001: [EtatTotal]
+
+        /// One commune's état 4001 total for one month.
+        public struct EtatTotal: Codable, Sendable {
+            public var commune: String
+            public var name: String
+            public var month: String
+            public var total: Int
+        }
+        public var bulletins: [String]
+        public var request: DataRequest
+        public var requestDescription: String
+        public var package: String
+        public var packageFiles: [String]
+        public var copies: [String]
+
+        public var text: String {
+            var lines: [String] = []
+            if let keyFile { lines.append("Clé HMAC de démonstration créée : \(keyFile) (en service, la clé vient de VIGIE_HMAC_KEY).") }
+            lines.append("Chargement de \(reports.count) fichier(s) de \(sampleData) dans \(database)")
+            lines.append(contentsOf: reports.map(\.text))
+            let loaded = reports.filter { $0.status == .loaded }.count
+            let refused = reports.filter { $0.status == .refused || $0.status == .unreadable }.count
+            lines += ["", "Bilan : \(reports.count) fichier(s), \(loaded) chargé(s), \(refused) refusé(s), \(reports.map(\.rowsRejected).reduce(0, +)) ligne(s) rejetée(s).",
+                      "", status.text, "", "État 4001 de 2026 par commune et mois :"]
+            lines += etat4001.map { "  \($0.name) (\($0.commune)) \($0.month) : \($0.total)" }
+            lines += [
+                      "", "Base de démonstration : \(database)",
+                      "Essayez : vigie status --db \(database)",
+                      "          vigie extract counts --db \(database) --by period,commune --from 2026-01 --to 2026-10",
+                      "          vigie bulletin monthly --db \(database) --month 2026-09 --out \(URL(fileURLWithPath: database).deletingLastPathComponent().path)/bulletins",
+                      "", "Bulletins écrits (faits marquants 2026-W47, mensuel 2026-10, semestre 2026-S1, un diagnostic) :"]
+            lines += bulletins.filter { $0.hasSuffix(".html") || $0.hasSuffix(".md") || $0.hasSuffix(".pdf") }.map { "  " + $0 }
+            lines.append("  et \(bulletins.filter { $0.hasSuffix(".csv") }.count) tableau(x) CSV à côté des bulletins.")
+            lines += ["", "Demande de données \(request.id) (\(request.requester) : \(request.purpose)), traitée de bout en bout :"]
+            lines += requestDescription.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+            lines.append("Paquet : \(package)")
+            lines += packageFiles.map { "  " + $0 }
+            lines += copies.map { "  copie au propriétaire : " + $0 }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    private var outURL: URL { URL(fileURLWithPath: out) }
+
+    public func run() throws -> Result {
+        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let dbPath = outURL.appendingPathComponent("vigie.sqlite").path
+        // A fresh store each time: only the store's own files are removed.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+        let keyFile = try Demo.provideHMACKey(in: outURL)
+        let observatory = try ObservatoryLocation(configDirectory: config, databasePath: dbPath).open()
+        let reports = try Demo.run(observatory, sampleData: URL(fileURLWithPath: sampleData), say: { _ in })
+        let status = try ShowStatus().run(observatory)
+        let byCommune = try observatory.store.countTotals(by: [.commune, .period], feed: "etat4001", from: .year(2026), to: .year(2026))
+        // The demo's bulletins and requests folders are its own output: rewritten whole, so no stale file stays.
+        let bulletinsURL = outURL.appendingPathComponent("bulletins")
+        try? FileManager.default.removeItem(at: bulletinsURL)
+        var files = try Demo.writeBulletins(observatory, out: bulletinsURL)
+        if pdf { files += try files.filter { $0.pathExtension == "html" }.map { try PDFExport.write($0) } }
+        let requestsURL = outURL.appendingPathComponent("demandes")
+        try? FileManager.default.removeItem(at: requestsURL)
+        let (request, package) = try Demo.sampleRequest(observatory, out: requestsURL)
+        return Result(keyFile: keyFile?.path, database: dbPath, sampleData: URL(fileURLWithPath: sampleData).path, reports: reports, status: status,
+                      etat4001: byCommune.map {
+                          Result.EtatTotal(commune: $0.keys[0], name: observatory.config.territory.name(of: .commune($0.keys[0])),
+                                           month: $0.keys[1], total: $0.total)
+                      },
+                      bulletins: files.map(\.path), request: request,
+                      requestDescription: try DataRequests(observatory).describe(request.id),
+                      package: package.folder.path, packageFiles: package.files.map(\.path), copies: package.copies.map(\.path))
+    }
+}
