@@ -9,7 +9,7 @@ final class BulletinCommandTests: XCTestCase {
         XCTAssertEqual(added.status, 0, added.stderr)
         XCTAssertTrue(added.stdout.contains("Commentaire n° 1"), added.stdout)
         let listed = try cli.run(["comment", "list"])
-        XCTAssertTrue(listed.stdout.contains("n° 1 — weekly 2026-W47 (94028) : Réunion du GLTD jeudi."), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("n° 1 — weekly 2026-W47 (Créteil) : Réunion du GLTD jeudi."), listed.stdout)
         XCTAssertEqual(try cli.run(["comment", "remove", "1"]).status, 0)
         XCTAssertTrue(try cli.run(["comment", "list"]).stdout.contains("Aucun commentaire."))
         let gone = try cli.run(["comment", "remove", "1"])
