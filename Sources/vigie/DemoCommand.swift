@@ -45,16 +45,17 @@ struct Demo: ParsableCommand {
             printOut("\nNatures non classées (à ajouter sous « natures » du flux dans partners.yaml) :")
             for n in status.unclassifiedNatures { printOut("  \(n.partner)/\(n.feed) : « \(n.nature.shown()) » (\(n.rows) ligne(s))") }
         }
-        let byCommune = try observatory.store.countTotals(by: [.commune, .period], feed: "etat4001", from: .year(2026), to: .year(2026))
+        let byCommune = try ExtractCounts(groups: [.commune, .periode], filter: ExtractFilter(feed: "etat4001", from: .year(2026), to: .year(2026)))
+            .run(observatory)
         printOut("\nÉtat 4001 de 2026 par commune et mois :")
-        printOut(ExtractTable(columns: ["commune", "period"], rows: byCommune.map { ($0.keys, $0.total) }).csv)
+        printOut(String(String.UnicodeScalarView(byCommune.text.unicodeScalars.filter { $0 != "\u{FEFF}" && $0 != "\r" })))
         // The demo's bulletins folder is its own output: rewritten whole, so no stale file stays.
         let bulletinsURL = outURL.appendingPathComponent("bulletins")
         try? FileManager.default.removeItem(at: bulletinsURL)
         let files = try VigiePipeline.Demo.writeBulletins(observatory, out: bulletinsURL)
         printOut("\nBase de démonstration : \(dbPath)")
         printOut("Essayez : vigie status --db \(dbPath)")
-        printOut("          vigie extract counts --db \(dbPath) --by period,commune --from 2026-01 --to 2026-10")
+        printOut("          vigie extract counts --db \(dbPath) --by periode,commune --from 2026-01 --to 2026-10")
         printOut("          vigie bulletin monthly --db \(dbPath) --month 2026-09 --out \(out)/bulletins")
         printOut("\nBulletins écrits (faits marquants 2026-W47, mensuel 2026-10, semestre 2026-S1, un diagnostic) :")
         for file in files where file.pathExtension == "html" || file.pathExtension == "md" { printOut("  \(file.path)") }

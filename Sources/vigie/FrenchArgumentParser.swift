@@ -69,14 +69,16 @@ enum FrenchArgumentParser {
         (try! NSRegularExpression(pattern: pattern), template)
     }
 
-    /// `text` (an error or a help screen of the parser, rendered unwrapped) in French, wrapped.
-    static func translate(_ text: String) -> String {
+    /// `text` (an error or a help screen of the parser, rendered unwrapped) in French; a help
+    /// screen is wrapped to the screen, an error stays on its lines (paths and names whole).
+    static func translate(_ text: String, wrapped: Bool) -> String {
         var out = text
         for (regex, template) in compiled {
             out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: template)
         }
         out = quoteLists(out)
         out = reindentUsage(out)
+        guard wrapped else { return out }
         return out.split(separator: "\n", omittingEmptySubsequences: false).map { wrap(String($0)) }.joined(separator: "\n")
     }
 

@@ -28,7 +28,7 @@ struct Vigie: ParsableCommand {
             // Help (a clean exit: 0, on stdout) or a usage error (exit 2, on stderr): the parser's
             // text, rendered unwrapped, then translated and wrapped by FrenchArgumentParser.
             let clean = exitCode(for: error) == .success
-            let message = FrenchArgumentParser.translate(fullMessage(for: error, columns: 10_000))
+            let message = FrenchArgumentParser.translate(fullMessage(for: error, columns: 10_000), wrapped: clean)
             if !message.isEmpty {
                 (clean ? FileHandle.standardOutput : FileHandle.standardError).write(Data((message + "\n").utf8))
             }
