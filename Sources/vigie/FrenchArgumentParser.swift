@@ -136,7 +136,9 @@ enum FrenchArgumentParser {
         for word in line.dropFirst(leading).split(separator: " ", omittingEmptySubsequences: false) {
             let candidate = first ? current + word : current + " " + word
             first = false
-            if candidate.count > screenWidth, current.count > indent, !word.isEmpty {
+            // French punctuation after a space (« : », « ; », « » ») stays with the word before it.
+            let glued = [":", ";", "!", "?", "»"].contains(word) || current.hasSuffix("«")
+            if candidate.count > screenWidth, current.count > indent, !word.isEmpty, !glued {
                 result.append(current)
                 current = String(repeating: " ", count: indent) + word
             } else {
