@@ -215,10 +215,8 @@ public struct ExtractIncidents: UseCase {
     }
 }
 
-/// An extract: one row per group of values, with its number. `text` is the CSV French Excel opens
-/// (`;`, UTF-8 with BOM, CRLF, French headers, names beside codes: see `CSVTable`); the JSON is an
-/// array of objects, one per row, with the machine keys (`period`, `commune`, `quartier`,
-/// `category`, `feed`…) holding codes and `count` the number.
+/// An extract: `text` is the CSV French Excel opens (see `CSVTable`), names beside codes; the JSON
+/// is an array of objects, one per row: codes under the machine keys (`period`, `commune`…), `count`.
 public struct ExtractResult: UseCaseResult {
     public struct Row: Sendable, Codable, Equatable {
         public var keys: [String]
@@ -250,8 +248,19 @@ public struct ExtractResult: UseCaseResult {
         }
     }
 
+    /// Read back from its JSON: codes and numbers, columns in `ExtractGroup` order (names left empty).
     public init(from decoder: Decoder) throws {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "extrait : lecture non prévue"))
+        let objects = try [[String: JSONCell]](from: decoder)
+        let groups = ExtractGroup.allCases.filter { group in objects.first?[group.machineKey] != nil }
+        let rows = objects.map { object in
+            Row(keys: groups.map { if case .string(let code)? = object[$0.machineKey] { return code } else { return "" } },
+                count: { if case .int(let n)? = object["count"] { return n } else { return 0 } }())
+        }
+        self.groups = groups
+        self.rows = rows
+        table = CSVTable(name: "extrait", header: groups.flatMap(\.headers) + ["nombre"], rows: rows.map { row in
+            zip(groups, row.keys).flatMap { group, code in [code] + Array(repeating: "", count: group.headers.count - 1) } + [String(row.count)]
+        })
     }
 }
 
