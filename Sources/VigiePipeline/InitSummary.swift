@@ -29,7 +29,7 @@ public struct InitSummary: UseCaseResult {
         }
         lines.append("Partenaires :")
         for p in c.partners {
-            lines.append("  \(p.name) (\(p.id)) : " + p.feeds.map { "\($0.id) [\($0.kind.rawValue), \($0.cadence.rawValue)]" }.joined(separator: ", "))
+            lines.append("  \(p.name) (\(p.id)) : " + p.feeds.map { "\($0.id) [\(LedgerStatus.kindLabel($0.kind.rawValue)), \(LedgerStatus.cadenceLabel($0.cadence.rawValue))]" }.joined(separator: ", "))
         }
         let used = c.nomenclature.index4001.values.filter(\.used).count
         lines.append("Nomenclature : \(c.nomenclature.categories.count) catégories ; état 4001 : \(used) index utilisés sur 107, tous classés")

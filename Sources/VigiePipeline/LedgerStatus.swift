@@ -66,7 +66,7 @@ public struct LedgerStatus: Codable, Sendable {
     public var text: String {
         var lines: [String] = []
         for f in feeds {
-            lines.append("\(f.partnerName) — flux « \(f.feed) » (\(f.kind), \(Self.cadenceLabel(f.cadence)))")
+            lines.append("\(f.partnerName) — flux « \(f.feed) » (\(Self.kindLabel(f.kind)), \(Self.cadenceLabel(f.cadence)))")
             if f.submissions.isEmpty { lines.append("  aucun fichier reçu"); continue }
             for s in f.submissions {
                 let state: String
@@ -99,6 +99,16 @@ public struct LedgerStatus: Codable, Sendable {
 
     static func periodSummary(_ periods: [String]) -> String {
         periods.count <= 3 ? periods.joined(separator: ", ") : "\(periods.first ?? "") à \(periods.last ?? "") (\(periods.count) périodes)"
+    }
+
+    /// The kind of feed in French: its raw value stays in the JSON.
+    static func kindLabel(_ kind: String) -> String {
+        switch kind {
+        case "etat4001": return "état 4001"
+        case "incidents": return "faits"
+        case "counts": return "données agrégées"
+        default: return kind
+        }
     }
 
     static func cadenceLabel(_ cadence: String) -> String {

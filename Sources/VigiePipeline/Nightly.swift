@@ -32,6 +32,20 @@ public struct Nightly: Sendable {
             case notAFile = "not-a-file"
             /// The configuration cannot load this feed (a missing HMAC key…): the file stays in the inbox.
             case leftForConfig = "left-config"
+
+            /// The fate in French, as the report prints it (the raw value is the JSON's).
+            public var label: String {
+                switch self {
+                case .loaded: return "chargé"
+                case .alreadyLoaded: return "déjà intégré"
+                case .refused: return "refusé"
+                case .unreadable: return "illisible"
+                case .unrecognized: return "non reconnu"
+                case .beingWritten: return "en cours d'écriture"
+                case .notAFile: return "écarté, ce n'est pas un fichier"
+                case .leftForConfig: return "laissé faute de configuration"
+                }
+            }
         }
         public var file: String
         public var partner: String?
@@ -59,8 +73,9 @@ public struct Nightly: Sendable {
             lines.append("Fichiers : \(count(.loaded)) chargé(s), \(count(.alreadyLoaded)) déjà intégré(s), \(count(.refused) + count(.unreadable)) refusé(s), \(count(.unrecognized)) non reconnu(s), \(count(.notAFile)) lien(s) ou fichier(s) spécial(aux) écarté(s), \(count(.beingWritten)) en cours d'écriture (repris la nuit prochaine), \(count(.leftForConfig)) laissé(s) faute de configuration.")
             lines.append("Lignes rejetées : \(files.map(\.rowsRejected).reduce(0, +)). Résumés effacés (durée de conservation) : \(purgedDescriptions).")
             for f in files where f.fate != .loaded && f.fate != .alreadyLoaded || f.rowsRejected > 0 {
-                let what = f.fate == .loaded ? "\(f.rowsRejected) ligne(s) rejetée(s)" : f.fate.rawValue
-                lines.append("  ✘ \(f.file.shownPath) (\(f.partner ?? "?")/\(f.feed ?? "?")) : \(what)\(f.reason.map { " — \($0.oneLine)" } ?? "")\(f.movedTo.map { " → \($0.shownPath)" } ?? "")")
+                let what = f.fate == .loaded ? "\(f.rowsRejected) ligne(s) rejetée(s)" : f.fate.label
+                let source = f.partner.map { partner in "\(partner)/\(f.feed ?? "flux inconnu")" } ?? "partenaire et flux inconnus"
+                lines.append("  ✘ \(f.file.shownPath) (\(source)) : \(what)\(f.reason.map { " — \($0.oneLine)" } ?? "")\(f.movedTo.map { " → \($0.shownPath)" } ?? "")")
             }
             lines.append(completeness.text)
             return lines.joined(separator: "\n")

@@ -21,17 +21,18 @@ struct Vigie: ParsableCommand {
             try command.run()
         } catch let error as VigieError {
             FileHandle.standardError.write(Data(("Erreur : " + error.description + "\n").utf8))
-            Foundation.exit(2)
+            Foundation.exit(ExitStatus.usage.rawValue)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue) // a command's own exit status (1 refused or late, 3 busy…)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || error is ExitCode {
-                exit(withError: error) // a command's own exit code (1 refused or late, 3 busy…)
+            // Help (a clean exit: 0, on stdout) or a usage error (exit 2, on stderr): the parser's
+            // text, rendered unwrapped, then translated and wrapped by FrenchArgumentParser.
+            let clean = exitCode(for: error) == .success
+            let message = FrenchArgumentParser.translate(fullMessage(for: error, columns: 10_000), wrapped: clean)
+            if !message.isEmpty {
+                (clean ? FileHandle.standardOutput : FileHandle.standardError).write(Data((message + "\n").utf8))
             }
-            // Usage errors: the parser's message (its English "Error:" made French), then exit 2 as documented.
-            var message = fullMessage(for: error)
-            if message.hasPrefix("Error: ") { message = "Erreur : " + message.dropFirst("Error: ".count) }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            Foundation.exit(2)
+            Foundation.exit(clean ? ExitStatus.ok.rawValue : ExitStatus.usage.rawValue)
         }
     }
 }
@@ -60,16 +61,6 @@ func parsePeriod(_ text: String?, option: String) throws -> Period? {
         throw ValidationError("\(option) « \(text) » n'est pas une période : écrivez 2026, 2026-S1, 2026-10, 2026-W47 ou 2025-2026.")
     }
     return period
-}
-
-/// The `--by` list of an extract: names of `G`, comma-separated, in order.
-func parseGroups<G: RawRepresentable & CaseIterable>(_ by: String) throws -> [G] where G.RawValue == String {
-    try by.split(separator: ",").map { name in
-        guard let g = G(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError("--by « \(name) » inconnu : choisissez parmi \(G.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        return g
-    }
 }
 
 func printOut(_ text: String) {

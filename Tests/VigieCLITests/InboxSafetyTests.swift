@@ -89,7 +89,7 @@ final class InboxSafetyTests: XCTestCase {
         XCTAssertEqual(fates, (entries.map { "\($0.path) not-a-file" } + ["police-nationale/etat4001/etat4001_2026-07.csv loaded"]).sorted())
         let text = try String(contentsOf: report, encoding: .utf8)
         XCTAssertTrue(text.contains("4 lien(s) ou fichier(s) spécial(aux) écarté(s)"), text)
-        XCTAssertTrue(text.contains("✘ police-nationale/etat4001/etat4001_2026-05.csv (police-nationale/etat4001) : not-a-file — tube nommé (FIFO)"), text)
+        XCTAssertTrue(text.contains("✘ police-nationale/etat4001/etat4001_2026-05.csv (police-nationale/etat4001) : écarté, ce n'est pas un fichier — tube nommé (FIFO)"), text)
     }
 
     /// A file name holding a newline, a tab and a right-to-left override (U+202E) is printed escaped
@@ -124,7 +124,7 @@ final class InboxSafetyTests: XCTestCase {
         // The report, as printed and as written; the quarantine's note.
         let text = try String(contentsOf: report, encoding: .utf8)
         XCTAssertEqual(night.stdout.trimmingCharacters(in: .newlines), text.trimmingCharacters(in: .newlines))
-        XCTAssertTrue(text.contains("  ✘ police-nationale/etat4001/\(shownRefused) (police-nationale/etat4001) : refused — "), text)
+        XCTAssertTrue(text.contains("  ✘ police-nationale/etat4001/\(shownRefused) (police-nationale/etat4001) : refusé — "), text)
         let note = try String(contentsOfFile: cli.file("quarantine/police-nationale/etat4001/" + refused).path + ".reason.txt", encoding: .utf8)
         XCTAssertTrue(note.hasPrefix("Fichier : police-nationale/etat4001/\(shownRefused)\n"), note)
         XCTAssertTrue(note.contains("✘ \(shownRefused) — police-nationale/etat4001 : fichier refusé"), note)

@@ -53,13 +53,14 @@ final class IngestCommandTests: XCTestCase {
         }
         let extract = try cli.run(["extract", "counts", "--by", "period,commune"])
         XCTAssertEqual(extract.status, 0, extract.stderr)
-        var expected = ["period,commune,count"]
+        var expected = [["période", "code INSEE", "commune", "nombre"]]
         for (month, _, _) in encodings {
-            for (column, insee) in ["94002", "94028", "94044"].enumerated() {
-                expected.append("\(month),\(insee),\(Self.columnSum(rows, column))")
+            for (column, (insee, name)) in [("94002", "Alfortville"), ("94028", "Créteil"), ("94044", "Limeil-Brévannes")].enumerated() {
+                expected.append([month, insee, name, "\(Self.columnSum(rows, column))"])
             }
         }
-        XCTAssertEqual(extract.stdout.split(separator: "\n").map(String.init), expected)
+        let csv = FrenchCSV(extract.stdout)
+        XCTAssertEqual([csv.header] + csv.rows, expected)
     }
 
     func testRejectedRowsExit1AndTheJSONReportNamesRowColumnAndReason() throws {

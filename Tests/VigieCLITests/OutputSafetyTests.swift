@@ -75,7 +75,7 @@ final class OutputSafetyTests: XCTestCase {
         try loadHostileWeek(cli)
         let extract = try cli.run(["extract", "incidents", "--by", "nature", "--from", "2026-W47", "--to", "2026-W47", "--format", "csv"])
         XCTAssertEqual(extract.status, 0, extract.stderr)
-        let natures = extract.stdout.split(separator: "\n").dropFirst().map { RequestCommandTests.PackageCSV.fields(String($0), separator: ",")[0] }
+        let natures = FrenchCSV(extract.stdout).rows.map { $0[0] }
         for formula in Self.formulas {
             XCTAssertTrue(natures.contains("'" + formula), "\(formula) neutralized in \(natures)")
         }

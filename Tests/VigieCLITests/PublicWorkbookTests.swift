@@ -28,23 +28,21 @@ final class PublicWorkbookTests: XCTestCase {
         XCTAssertEqual(report["periods"] as? [String], (2012...2020).map(String.init))
 
         let byYear = try cli.run(["extract", "counts", "--feed", "etat4001-services", "--by", "period"])
-        let years = Dictionary(uniqueKeysWithValues: byYear.stdout.split(separator: "\n").dropFirst().map { line -> (String, Int) in
-            let parts = line.split(separator: ","); return (String(parts[0]), Int(parts[1]) ?? -1)
-        })
+        let byYearCSV = FrenchCSV(byYear.stdout)
+        XCTAssertEqual(byYearCSV.header, ["période", "nombre"])
+        let years = Dictionary(uniqueKeysWithValues: byYearCSV.rows.map { ($0[0], Int($0[1]) ?? -1) })
         XCTAssertEqual(years.values.reduce(0, +), Self.grandTotal)
         for (year, total) in Self.sheetTotals { XCTAssertEqual(years[year], total, year) }
 
         let byService = try cli.run(["extract", "counts", "--feed", "etat4001-services", "--by", "unit,period", "--format", "csv"])
-        XCTAssertEqual(byService.stdout.split(separator: "\n").first, "unit,period,count")
-        let services = Dictionary(uniqueKeysWithValues: byService.stdout.split(separator: "\n").dropFirst().map { line -> (String, Int) in
-            let parts = line.split(separator: ",")
-            return ("\(parts[0])|\(parts[1])", Int(parts[2]) ?? -1)
-        })
+        let byServiceCSV = FrenchCSV(byService.stdout)
+        XCTAssertEqual(byServiceCSV.header, ["service", "période", "nombre"])
+        let services = Dictionary(uniqueKeysWithValues: byServiceCSV.rows.map { ("\($0[0])|\($0[1])", Int($0[2]) ?? -1) })
         for (key, total) in Self.serviceTotals { XCTAssertEqual(services[key], total, key) }
 
         // The Créteil service maps to its commune, so a commune extract sees the same number.
         let commune = try cli.run(["extract", "counts", "--feed", "etat4001-services", "--by", "commune,period", "--from", "2020", "--to", "2020"])
-        XCTAssertTrue(commune.stdout.split(separator: "\n").contains("94028,2020,7461"), commune.stdout)
+        XCTAssertTrue(FrenchCSV(commune.stdout).rows.contains(["94028", "Créteil", "2020", "7461"]), commune.stdout)
 
         // Loading the same workbook again changes nothing.
         let again = try cli.run(["ingest", CLI.workbook.path, "--partner", "ssmsi", "--feed", "etat4001-services"])
@@ -78,6 +76,6 @@ final class PublicWorkbookTests: XCTestCase {
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
         XCTAssertTrue(rerun.stdout.contains("\"values_loaded\" : \(Self.cells)"), rerun.stdout)
         let total = try cli.run(["extract", "counts", "--feed", "etat4001-services", "--by", "feed"])
-        XCTAssertEqual(total.stdout.split(separator: "\n").last, "etat4001-services,\(Self.grandTotal)")
+        XCTAssertEqual(FrenchCSV(total.stdout).rows.last, ["etat4001-services", "\(Self.grandTotal)"])
     }
 }
