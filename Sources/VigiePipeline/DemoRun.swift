@@ -54,7 +54,7 @@ public struct RunDemo: Sendable {
             lines += [
                       "", "Base de démonstration : \(database)",
                       "Essayez : vigie status --db \(database)",
-                      "          vigie extract counts --db \(database) --by period,commune --from 2026-01 --to 2026-10",
+                      "          vigie extract counts --db \(database) --by periode,commune --from 2026-01 --to 2026-10",
                       "          vigie bulletin monthly --db \(database) --month 2026-09 --out \(URL(fileURLWithPath: database).deletingLastPathComponent().path)/bulletins",
                       "", "Bulletins écrits (faits marquants 2026-W47, mensuel 2026-10, semestre 2026-S1, un diagnostic) :"]
             lines += bulletins.filter { $0.hasSuffix(".html") || $0.hasSuffix(".md") || $0.hasSuffix(".pdf") }.map { "  " + $0 }

@@ -71,8 +71,11 @@ final class FrenchReportsTests: XCTestCase {
         outputs.append(("rapport de nuit", report))
 
         let status = try cli.run(["status"])
-        XCTAssertTrue(status.stdout.contains("REFUSÉ"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("Fichiers refusés à faire renvoyer (1) :"), status.stdout)
         outputs.append(("status", status.stdout + status.stderr))
+        let ledger = try cli.run(["status", "--ledger"])
+        XCTAssertTrue(ledger.stdout.contains("REFUSÉ"), ledger.stdout)
+        outputs.append(("status --ledger", ledger.stdout + ledger.stderr))
         let initialized = try cli.run(["init"])
         XCTAssertTrue(initialized.stdout.contains("hebdomadaire"), initialized.stdout)
         outputs.append(("init", initialized.stdout + initialized.stderr))
