@@ -108,6 +108,31 @@ final class RelancesCommandTests: XCTestCase {
         return (String(output[..<newline]), String(output[newline...]))
     }
 
+    /// `vigie nightly --relances-outbox DIR`: after the load, the reminders are written.
+    func testNightlyWritesTheRemindersAfterTheLoad() throws {
+        let cli = try CLI()
+        let config = try config(cli)
+        let inbox = cli.file("inbox/ratp/incidents-transport")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for month in ["08", "10"] {
+            let name = "ratp_atteintes_2026-\(month).xlsx"
+            try FileManager.default.copyItem(at: Self.samples.appendingPathComponent("ratp/incidents-transport/\(name)"),
+                                             to: inbox.appendingPathComponent(name))
+            // Older than the settle delay.
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
+                                                  ofItemAtPath: inbox.appendingPathComponent(name).path)
+        }
+        let outbox = cli.file("relances")
+        let run = try vigie(cli, config, ["nightly", "--inbox", cli.file("inbox").path, "--relances-outbox", outbox.path])
+        XCTAssertEqual(run.status, 1, "RATP is late\n" + run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("Fichiers : 2 chargé(s)"), run.stdout)
+        let files = emails(outbox)
+        XCTAssertEqual(files.count, 1, run.stdout)
+        let (to, text) = try parsed(outbox.appendingPathComponent(try XCTUnwrap(files.first)))
+        XCTAssertEqual(to, "surete-94@ratp.fr")
+        XCTAssertTrue(text.contains("période 2026-09, attendue le jeudi 15 octobre 2026"), text)
+    }
+
     func testSendOrOutboxIsRequired() throws {
         let cli = try CLI()
         let neither = try cli.run(["relances"])
