@@ -77,7 +77,7 @@ public struct MailWeekly: UseCase {
                 out.append("\(refused ? "✘" : "⚠") fichier manquant : « \(m.feed) » de \(m.partnerName) (\(m.partner)/\(m.feed)) pour \(m.period), attendu le \(m.due).")
             }
             if refused {
-                out.append("Semaine \(week) \(approving ? "non approuvée" : "non envoyée") : les faits marquants de la police n'y seraient pas. "
+                out.append("Semaine \(week) \(approving ? "non approuvée" : "non envoyée") : les maires la recevraient sans \(missing.count > 1 ? "ces fichiers" : "ce fichier") (bulletins.yaml, weekly: requires). "
                            + "Relancez le partenaire (vigie relances), chargez le fichier, ou passez outre avec --force.")
                 return out.joined(separator: "\n")
             }

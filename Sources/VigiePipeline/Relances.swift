@@ -89,7 +89,8 @@ public struct Relances: UseCase {
         let now = today.map { Self.date(of: $0) } ?? Date()
         let interval = config.settings.relanceIntervalDays
         let transport = outgoing.transport(config.settings)
-        let counted: [Dispatch.Result] = transport.name == "outbox" ? [.sent, .outbox] : [.sent]
+        // A trial (outbox) does not count as sent for a real send; it does for another trial.
+        let countingOutbox = transport.name == "outbox"
         let renderer = try TemplateRenderer(directory: config.directory.appendingPathComponent("templates"))
         let ledger = try LedgerStatus(config: config, store: observatory.store, today: day)
         let observatoryName = "Observatoire de la délinquance — \(config.territory.name)"
@@ -105,7 +106,7 @@ public struct Relances: UseCase {
         func alreadySent(_ keys: [(scope: String, period: String)]) throws -> String? {
             var last: String?
             for key in keys {
-                guard let at = try observatory.store.lastDispatch(bulletin: Self.kind, period: key.period, scope: key.scope, results: counted),
+                guard let at = try observatory.store.lastDispatch(bulletin: Self.kind, period: key.period, scope: key.scope, countingOutbox: countingOutbox),
                       let sentDay = CivilDate(iso: String(at.prefix(10))), sentDay.adding(days: interval) > day else { return nil }
                 last = max(last ?? at, at)
             }

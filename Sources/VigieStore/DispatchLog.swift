@@ -90,15 +90,14 @@ extension Store {
         }
     }
 
-    /// The moment (UTC timestamp) of the last dispatch of this bulletin, period and scope whose
-    /// result is one of `results`, if any.
-    public func lastDispatch(bulletin: String, period: String, scope: String, results: [Dispatch.Result]) throws -> String? {
-        guard !results.isEmpty else { return nil }
-        return try read { db in
+    /// The moment (UTC timestamp) of the last dispatch of this bulletin, period and scope that the
+    /// transport accepted, or that was written to an outbox too when `countingOutbox`; nil if none.
+    public func lastDispatch(bulletin: String, period: String, scope: String, countingOutbox: Bool) throws -> String? {
+        try read { db in
             try String.fetchOne(db, sql: """
                 SELECT MAX(at) FROM dispatch WHERE bulletin = ? AND period = ? AND scope = ?
-                AND result IN (\(results.map { _ in "?" }.joined(separator: ", ")))
-                """, arguments: StatementArguments([bulletin, period, scope] + results.map(\.rawValue)))
+                AND (result = 'sent' OR (? AND result = 'outbox'))
+                """, arguments: [bulletin, period, scope, countingOutbox])
         }
     }
 }

@@ -12,9 +12,9 @@ struct MailCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approuve puis envoie les faits marquants de la semaine au maire et au DGS de chaque commune (recipients.yaml).",
             discussion: """
-                --approve enregistre l'approbation du message tel qu'il partira (son empreinte) ; avec approval: required
-                (settings.yaml, le défaut), --send et --outbox n'envoient que les messages approuvés et inchangés depuis, et
-                nomment ceux qui attendent. Sans les faits marquants de la police de la semaine (bulletins.yaml, weekly:
+                --approve enregistre l'approbation du message tel qu'il partira (son empreinte) ; avec approval: required \
+                (settings.yaml, le défaut), --send et --outbox n'envoient que les messages approuvés et inchangés depuis, et \
+                nomment ceux qui attendent. Sans les faits marquants de la police de la semaine (bulletins.yaml, weekly: \
                 requires), rien n'est approuvé ni envoyé sans --force. Code de sortie 1 quand un message est retenu.
                 """)
 

@@ -9,10 +9,10 @@ struct RelancesCommand: ParsableCommand {
         commandName: "relances",
         abstract: "Relance par courrier les partenaires en retard et ceux dont un fichier a été refusé.",
         discussion: """
-            Un message par partenaire en retard (flux, périodes, dates attendues, comment envoyer) et un par fichier refusé
-            (raison, lignes et colonnes en cause, que faire), à l'adresse « contact » de partners.yaml, d'après les modèles
-            Config/templates/relance-retard.txt.mustache et relance-refus.txt.mustache. La même relance n'est pas refaite
-            avant relances: interval_days (settings.yaml, 7 jours par défaut). Un partenaire sans adresse est signalé,
+            Un message par partenaire en retard (flux, périodes, dates attendues, comment envoyer) et un par fichier refusé \
+            (raison, lignes et colonnes en cause, que faire), à l'adresse « contact » de partners.yaml, d'après les modèles \
+            Config/templates/relance-retard.txt.mustache et relance-refus.txt.mustache. La même relance n'est pas refaite \
+            avant relances: interval_days (settings.yaml, 7 jours par défaut). Un partenaire sans adresse est signalé, \
             à relancer par téléphone. Code de sortie 1 quand un envoi a échoué ou qu'un partenaire n'a pas d'adresse.
             """)
 
