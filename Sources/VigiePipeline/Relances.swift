@@ -186,7 +186,7 @@ public struct Relances: UseCase {
                     ["place": IngestReport.place(r).isEmpty ? "fichier" : IngestReport.place(r), "reason": r.reason]
                 }
                 object.merge(["file": s.file, "feed": feed.feed, "receivedAt": MailWeekly.parisMinute(s.receivedAt),
-                              "reason": (s.message ?? "refusé").oneLine, "hasRejects": !s.rejects.isEmpty,
+                              "reason": Self.forPartner(s.message), "hasRejects": !s.rejects.isEmpty,
                               "rejectCount": s.rejects.count, "rejects": shown, "hasMore": s.rejects.count > shown.count,
                               "moreRejects": s.rejects.count - shown.count, "inbox": "\(partner.id)/\(feed.feed)/"]) { _, new in new }
                 let text = try renderer.render("relance-refus.txt", object)
@@ -201,6 +201,13 @@ public struct Relances: UseCase {
             }
         }
         return result
+    }
+
+    /// A refusal's reason as the partner reads it: the reason itself, without the hint written
+    /// for the coordinator (after « → »: which setting of partners.yaml to adapt…).
+    static func forPartner(_ message: String?) -> String {
+        let text = (message ?? "fichier refusé").oneLine
+        return text.components(separatedBy: " → ").first?.trimmingCharacters(in: .whitespaces) ?? text
     }
 
     /// The text as a minimal HTML part: the same words, escaped, lines kept.

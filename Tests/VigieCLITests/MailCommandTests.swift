@@ -109,6 +109,11 @@ final class MailCommandTests: XCTestCase {
         let wrong = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path, "--config", config.path, "--db", cli.db], store: false)
         XCTAssertEqual(wrong.status, 2, wrong.stderr)
         XCTAssertTrue(wrong.stderr.contains("required ou none attendu"), wrong.stderr)
+        try (text + "relances: { interval_days: 0 }\n").replacingOccurrences(of: "relances:\n  interval_days: 7\n", with: "")
+            .write(to: settings, atomically: true, encoding: .utf8)
+        let zero = try cli.run(["relances", "--outbox", outbox.path, "--config", config.path, "--db", cli.db], store: false)
+        XCTAssertEqual(zero.status, 2, zero.stderr)
+        XCTAssertTrue(zero.stderr.contains("au moins égal à 1"), zero.stderr)
     }
 
     func testTheOutboxHoldsOneMessagePerCommuneAndSendsNothing() throws {
