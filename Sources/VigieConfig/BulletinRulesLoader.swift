@@ -5,18 +5,25 @@ import VigieCore
 /// the exact test. Categories must exist in the nomenclature and feeds in partners.yaml; counts
 /// and days must be at least 1; levels are p-values with 0 < significant ≤ watch < 1.
 enum BulletinRulesLoader {
-    static func load(_ url: URL, categories: Set<String>, feeds: Set<String>) throws -> BulletinRules {
+    static func load(_ url: URL, categories: Set<String>, feeds: Set<String>, allFeeds: Set<FeedKey> = []) throws -> BulletinRules {
         guard FileManager.default.fileExists(atPath: url.path) else { return BulletinRules(feeds: feeds) }
         let doc = try YAMLValue.load(url)
         _ = try doc.mapping(allowed: ["weekly", "comparison"])
         let weekly = try doc.required("weekly")
-        _ = try weekly.mapping(allowed: ["feeds", "serious", "repeated", "baseline_weeks"])
+        _ = try weekly.mapping(allowed: ["feeds", "requires", "serious", "repeated", "baseline_weeks"])
         var rules = BulletinRules(feeds: feeds)
         if let list = try weekly.optional("feeds") {
             for item in try list.array() where !feeds.contains(try item.string()) {
                 throw item.error("flux inconnu « \(try item.string()) »", hint: "Les flux sont ceux de partners.yaml.")
             }
             rules.feeds = Set(try list.strings())
+        }
+        for item in try weekly.optional("requires")?.array() ?? [] {
+            guard let key = FeedKey(try item.string()), allFeeds.contains(key) else {
+                throw item.error("flux inconnu « \(try item.string()) » : partenaire/flux attendu",
+                                 hint: "Par exemple police-nationale/faits-marquants ; les flux sont ceux de partners.yaml.")
+            }
+            rules.requires.append(key)
         }
         if let serious = try weekly.optional("serious") {
             _ = try serious.mapping(allowed: ["weapon", "weapon_used", "categories", "natures"])

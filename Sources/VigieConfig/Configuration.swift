@@ -56,7 +56,8 @@ public struct Configuration: Sendable {
             shapes: try PlacesLoader.shapes(directory.appendingPathComponent("quartiers.geojson"), territory: territory),
             bulletinRules: try BulletinRulesLoader.load(
                 directory.appendingPathComponent("bulletins.yaml"), categories: Set(nomenclature.categories.map(\.id)),
-                feeds: Set(partners.flatMap { $0.feeds.filter { $0.kind == .incidents }.map(\.id) })),
+                feeds: Set(partners.flatMap { $0.feeds.filter { $0.kind == .incidents }.map(\.id) }),
+                allFeeds: Set(partners.flatMap { $0.feeds.map(\.key) })),
             recipients: try DeliveryLoader.recipients(directory.appendingPathComponent("recipients.yaml"),
                                                       communes: Set(territory.communes.map(\.insee))),
             settings: try DeliveryLoader.settings(directory.appendingPathComponent("settings.yaml")))

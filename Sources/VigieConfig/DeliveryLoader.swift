@@ -28,7 +28,7 @@ enum DeliveryLoader {
     static func settings(_ url: URL) throws -> Settings {
         guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
         let doc = try YAMLValue.load(url)
-        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell"])
+        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell", "approval", "relances"])
         var settings = Settings()
         if let months = try doc.optional("retention_months") {
             settings.retentionMonths = try months.int()
@@ -40,6 +40,20 @@ enum DeliveryLoader {
         }
         if let command = try doc.optional("sendmail") {
             settings.sendmail = try singleLine(command)
+        }
+        if let approval = try doc.optional("approval") {
+            guard let value = Settings.Approval(rawValue: try approval.string().trimmingCharacters(in: .whitespaces)) else {
+                throw approval.error("« \(try approval.string()) » : required ou none attendu",
+                                     hint: "approval: required (le défaut) n'envoie que les messages approuvés ; approval: none envoie sans approbation.")
+            }
+            settings.approval = value
+        }
+        if let relances = try doc.optional("relances") {
+            _ = try relances.mapping(allowed: ["interval_days"])
+            if let days = try relances.optional("interval_days") {
+                settings.relanceIntervalDays = try days.int()
+                guard settings.relanceIntervalDays >= 1 else { throw days.error("un nombre de jours au moins égal à 1 est attendu") }
+            }
         }
         return settings
     }

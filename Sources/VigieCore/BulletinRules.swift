@@ -21,6 +21,9 @@ public struct BulletinRules: Sendable, Equatable {
     public var feeds: Set<String>
     /// How many earlier weeks the weekly totals are compared with (their mean).
     public var baselineWeeks: Int
+    /// Feeds without which the weekly is not mailed (`weekly: requires:`): the police faits
+    /// marquants of the week must have arrived, unless the coordinator forces it.
+    public var requires: [FeedKey] = []
     /// The p-values below which a change is « à surveiller » or « significatif ».
     public var levels: SignificanceLevels
 

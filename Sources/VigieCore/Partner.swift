@@ -203,3 +203,22 @@ extension Feed {
         self.period(of: period.end.adding(days: 1))
     }
 }
+
+/// A feed, named by its partner and its id (feed ids repeat across partners); written `partner/feed`.
+public struct FeedKey: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var partner: String
+    public var feed: String
+    public init(partner: String, feed: String) { self.partner = partner; self.feed = feed }
+    /// `partner/feed`, or nil when `text` has not that form.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        self.init(partner: String(parts[0]), feed: String(parts[1]))
+    }
+    public var description: String { "\(partner)/\(feed)" }
+    public static func < (a: FeedKey, b: FeedKey) -> Bool { (a.partner, a.feed) < (b.partner, b.feed) }
+}
+
+extension Feed {
+    public var key: FeedKey { FeedKey(partner: partnerID, feed: id) }
+}

@@ -46,6 +46,9 @@ public struct Recipients: Sendable, Equatable {
 
 /// Observatory-wide settings (`Config/settings.yaml`).
 public struct Settings: Sendable, Equatable {
+    /// Whether a bulletin mail needs the coordinator's approval before it is sent.
+    public enum Approval: String, Sendable, Equatable, CaseIterable { case required, none }
+
     /// Free-text descriptions older than this are purged by the nightly run; counts stay.
     public var retentionMonths: Int
     /// The sendmail-compatible command that sends a message read on its standard input.
@@ -53,10 +56,17 @@ public struct Settings: Sendable, Equatable {
     /// The smallest count published in what leaves the observatory (DESIGN §10); an owner's
     /// reservation can raise it for its data, never lower it.
     public var minCell: Int
+    /// `approval: required` (default): `mail weekly --send` sends only approved messages.
+    public var approval: Approval
+    /// The same reminder (relance) is not sent again within this many days.
+    public var relanceIntervalDays: Int
 
-    public init(retentionMonths: Int = 12, sendmail: String = "/usr/sbin/sendmail -t -oi", minCell: Int = 5) {
+    public init(retentionMonths: Int = 12, sendmail: String = "/usr/sbin/sendmail -t -oi", minCell: Int = 5,
+                approval: Approval = .required, relanceIntervalDays: Int = 7) {
         self.retentionMonths = retentionMonths
         self.sendmail = sendmail
         self.minCell = minCell
+        self.approval = approval
+        self.relanceIntervalDays = relanceIntervalDays
     }
 }

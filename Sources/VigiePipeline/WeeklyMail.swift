@@ -5,23 +5,34 @@ import VigieDelivery
 import VigieReports
 import VigieStore
 
-/// `vigie mail weekly`: one message per commune to its mayor and DGS — the weekly faits
-/// marquants as a plain-text letter (`weekly.txt`) and as HTML styled inline, each of the week's tables as a CSV attachment — through a transport, with
-/// each message in the dispatch log. A week already sent to a commune is not sent again
-/// unless `resend`; a message counts as sent only when the transport returned success.
+/// The engine of `vigie mail weekly`: builds each commune's message — the weekly faits marquants
+/// as a plain-text letter (`weekly.txt`) and as HTML styled inline, each of the week's tables as a
+/// CSV attachment — and says which required feeds of the week are missing.
 public struct WeeklyMail: Sendable {
-    /// What became of one commune's message.
-    public struct Outcome: Sendable {
+    /// One commune's message, as its recipients will read it.
+    public struct Prepared: Sendable {
         public var commune: String
+        public var communeName: String
         public var recipients: [String]
         public var subject: String
-        /// `sent`, `outbox`, or nil when skipped because already sent.
-        public var result: Dispatch.Result?
+        public var baseName: String
+        public var message: MailMessage
+        /// SHA-256 of what the recipients read (see `contentHash`): what an approval holds.
+        public var contentSHA256: String
+    }
+
+    /// A feed the weekly requires (`bulletins.yaml`, `weekly: requires:`) whose file for the week has not arrived.
+    public struct Missing: Codable, Sendable, Equatable {
+        public var partner: String
+        public var partnerName: String
+        public var feed: String
+        public var period: String
+        /// When it was due, « mardi 1er décembre 2026 ».
+        public var due: String
     }
 
     let observatory: Observatory
-    /// Builds the bulletins from a snapshot of the store (see `Bulletins`); what was sent is
-    /// read from the store itself, so a message another run has just sent is not sent twice.
+    /// Builds the bulletins from a snapshot of the store (see `Bulletins`).
     let writer: BulletinWriter
 
     public init(_ observatory: Observatory) throws {
@@ -34,57 +45,78 @@ public struct WeeklyMail: Sendable {
         ProcessInfo.processInfo.environment["VIGIE_SENDMAIL"] ?? settings.sendmail
     }
 
-    /// Sends (or writes to the outbox) the weekly of `week` for every commune of `recipients.yaml`,
-    /// or only `commune`. Stops at the first transport failure, after logging it.
-    public func send(week: Period, commune: String? = nil, transport: MailTransport, resend: Bool = false,
-                     at date: Date = Date()) throws -> [Outcome] {
+    /// The required feeds whose file for `week` has not arrived (each period of the feed the week touches).
+    public func missingRequiredFeeds(week: Period) throws -> [Missing] {
+        var missing: [Missing] = []
+        for key in observatory.config.bulletinRules.requires {
+            let feed = try observatory.config.feed(partner: key.partner, feed: key.feed)
+            let partnerName = observatory.config.partners.first { $0.id == key.partner }?.name ?? key.partner
+            let received = try observatory.store.receivedPeriods(partner: key.partner, feed: key.feed)
+            var periods: [Period] = [feed.period(of: week.start)]
+            let last = feed.period(of: week.end)
+            if last != periods[0] { periods.append(last) }
+            for period in periods where !received.contains(period) {
+                missing.append(Missing(partner: key.partner, partnerName: partnerName, feed: key.feed, period: period.description,
+                                       due: feed.dueDate(of: period).frenchLong))
+            }
+        }
+        return missing
+    }
+
+    /// The message of `week` for commune `insee`, dated `issuedAt` (« édité le »): the same content
+    /// and the same date give the same `contentSHA256`.
+    public func prepare(week: Period, commune insee: String, issuedAt: Date) throws -> Prepared {
         guard let recipients = observatory.config.recipients else {
             throw VigieError(.config, "destinataires introuvables : Config/recipients.yaml manque",
                              hint: "Déclarez pour chaque commune le maire (to) et le DGS (cc).")
         }
-        let communes = observatory.config.territory.communes.filter { commune == nil || $0.insee == commune || $0.name == commune }
-        guard !communes.isEmpty else { throw VigieError(.usage, "commune inconnue « \(commune ?? "") »") }
-        var outcomes: [Outcome] = []
-        for c in communes {
-            guard let group = recipients.communes[c.insee] else {
-                throw VigieError(.config, "aucun destinataire pour \(c.name) (\(c.insee)) dans recipients.yaml")
-            }
-            let weekNumber: Int
-            if case .isoWeek(_, let w) = week { weekNumber = w } else { throw VigieError(.usage, "« \(week) » n'est pas une semaine") }
-            let subject = "Faits marquants — semaine \(weekNumber) — \(c.name)"
-            let addresses = (group.to + group.cc).map(\.email)
-            if !resend, transport.name == "sendmail",
-               try observatory.store.wasSent(bulletin: WeeklyBulletin.kind, period: week.description, scope: c.insee) {
-                outcomes.append(Outcome(commune: c.insee, recipients: addresses, subject: subject, result: nil))
-                continue
-            }
-            let bulletin = try WeeklyBulletin.build(week: week, commune: c.insee, context: writer.context)
-            // The mail is a letter: greeting, signature and « diffusion restreinte » from recipients.yaml.
-            let letter: [String: Any] = ["greeting": group.greeting ?? recipients.letter.greeting,
-                                         "signature": recipients.letter.signature, "restriction": recipients.letter.restriction]
-            let rendered = try writer.render(bulletin, issuedAt: date, extra: ["letter": letter])
-            let text = try writer.render(bulletin, variant: "txt", issuedAt: date, extra: ["letter": letter])
-            let attachments = rendered.tables.map {
-                MailAttachment(filename: "\(rendered.baseName)_\($0.name).csv", contentType: "text/csv; charset=utf-8", data: Data($0.text.utf8))
-            }
-            let message = MailMessage(from: recipients.from, to: group.to, cc: group.cc, replyTo: recipients.coordinator,
-                                      subject: subject, text: text, html: rendered.html, attachments: attachments, date: date)
-            let data = try message.rendered()
-            let hash = SHA256.hash(data: data).hex
-            var dispatch = Dispatch(bulletin: WeeklyBulletin.kind, period: week.description, scope: c.insee, recipients: addresses,
-                                    messageSHA256: hash, transport: transport.name, at: Timestamp.utc(date),
-                                    result: transport.name == "outbox" ? .outbox : .sent)
-            do {
-                try transport.send(data, name: rendered.baseName)
-            } catch {
-                dispatch.result = .failed
-                dispatch.error = "\(error)"
-                try observatory.store.recordDispatch(dispatch)
-                throw error
-            }
-            try observatory.store.recordDispatch(dispatch)
-            outcomes.append(Outcome(commune: c.insee, recipients: addresses, subject: subject, result: dispatch.result))
+        guard let commune = observatory.config.territory.communes.first(where: { $0.insee == insee }) else {
+            throw VigieError(.usage, "commune inconnue « \(insee) »")
         }
-        return outcomes
+        guard let group = recipients.communes[insee] else {
+            throw VigieError(.config, "aucun destinataire pour \(commune.name) (\(insee)) dans recipients.yaml")
+        }
+        guard case .isoWeek(_, let weekNumber) = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine") }
+        let subject = "Faits marquants — semaine \(weekNumber) — \(commune.name)"
+        let bulletin = try WeeklyBulletin.build(week: week, commune: insee, context: writer.context)
+        // The mail is a letter: greeting, signature and « diffusion restreinte » from recipients.yaml.
+        let letter: [String: Any] = ["greeting": group.greeting ?? recipients.letter.greeting,
+                                     "signature": recipients.letter.signature, "restriction": recipients.letter.restriction]
+        let rendered = try writer.render(bulletin, issuedAt: issuedAt, extra: ["letter": letter])
+        let text = try writer.render(bulletin, variant: "txt", issuedAt: issuedAt, extra: ["letter": letter])
+        let attachments = rendered.tables.map {
+            MailAttachment(filename: "\(rendered.baseName)_\($0.name).csv", contentType: "text/csv; charset=utf-8", data: Data($0.text.utf8))
+        }
+        let message = MailMessage(from: recipients.from, to: group.to, cc: group.cc, replyTo: recipients.coordinator,
+                                  subject: subject, text: text, html: rendered.html, attachments: attachments, date: Date())
+        return Prepared(commune: insee, communeName: commune.name, recipients: (group.to + group.cc).map(\.email), subject: subject,
+                        baseName: rendered.baseName, message: message, contentSHA256: Self.contentHash(message))
+    }
+
+    /// SHA-256 of what a recipient reads: sender, recipients, subject, text, HTML and attachments
+    /// (names, types and bytes), each length-prefixed; not the Date header nor the MIME boundaries.
+    public static func contentHash(_ m: MailMessage) -> String {
+        var hasher = SHA256()
+        func add(_ data: Data) {
+            hasher.update(data: Data(String(data.count).utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: data)
+        }
+        func add(_ text: String) { add(Data(text.utf8)) }
+        for (role, boxes) in [("from", [m.from]), ("to", m.to), ("cc", m.cc), ("reply-to", m.replyTo.map { [$0] } ?? [])] {
+            add(role)
+            for box in boxes { add(box.name); add(box.email) }
+        }
+        add(m.subject); add(m.text); add(m.html)
+        for a in m.attachments { add(a.filename); add(a.contentType); add(a.data) }
+        return hasher.finalize().hex
+    }
+}
+
+extension CivilDate {
+    /// « mardi 1er décembre 2026 ».
+    public var frenchLong: String {
+        let days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+        return "\(days[isoWeekday - 1]) \(frenchDayMonth) \(year)"
     }
 }

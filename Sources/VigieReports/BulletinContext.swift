@@ -205,17 +205,6 @@ public struct BulletinContext: Sendable {
     }
 }
 
-/// A feed, named by its partner and its id (feed ids repeat across partners).
-public struct FeedKey: Sendable, Hashable, Comparable {
-    public var partner: String
-    public var feed: String
-    public init(partner: String, feed: String) { self.partner = partner; self.feed = feed }
-    public static func < (a: FeedKey, b: FeedKey) -> Bool { (a.partner, a.feed) < (b.partner, b.feed) }
-}
-
-extension Feed {
-    public var key: FeedKey { FeedKey(partner: partnerID, feed: id) }
-}
 
 /// The feeds left out of a comparison, with why: absent for the period (`now`) or for its
 /// reference (`then`).

@@ -286,6 +286,25 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v8: approvals of bulletin mails") { db in
+            try db.execute(sql: """
+                -- The coordinator's approval of a bulletin mail (vigie mail weekly --approve): the
+                -- SHA-256 of the content the recipients read (subject, addresses, text, HTML,
+                -- attachments), when and by whom. The last approval of a bulletin, period and scope
+                -- holds; a message whose content differs from it is not sent.
+                CREATE TABLE approval (
+                    id INTEGER PRIMARY KEY,
+                    bulletin TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    content_sha256 TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    approved_by TEXT NOT NULL
+                );
+                CREATE INDEX approval_by_bulletin ON approval(bulletin, period, scope);
+                """)
+        }
+
         return migrator
     }
 }

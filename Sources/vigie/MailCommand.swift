@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VigieCore
-import VigieDelivery
 import VigiePipeline
 
 /// `vigie mail`: sends bulletins by mail.
@@ -11,15 +10,24 @@ struct MailCommand: ParsableCommand {
 
     struct Weekly: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Envoie les faits marquants de la semaine au maire et au DGS de chaque commune (recipients.yaml).")
+            abstract: "Approuve puis envoie les faits marquants de la semaine au maire et au DGS de chaque commune (recipients.yaml).",
+            discussion: """
+                --approve enregistre l'approbation du message tel qu'il partira (son empreinte) ; avec approval: required \
+                (settings.yaml, le défaut), --send et --outbox n'envoient que les messages approuvés et inchangés depuis, et \
+                nomment ceux qui attendent. Sans les faits marquants de la police de la semaine (bulletins.yaml, weekly: \
+                requires), rien n'est approuvé ni envoyé sans --force. Code de sortie 1 quand un message est retenu.
+                """)
 
         @OptionGroup var options: StoreOptions
 
         @Option(help: "Semaine ISO, par exemple 2026-W47.")
         var week: String
 
-        @Option(help: "Une seule commune (code INSEE ou nom) ; par défaut, toutes.")
+        @Option(help: "Une seule commune (code INSEE, nom ou alias) ; par défaut, toutes.")
         var commune: String?
+
+        @Flag(help: "Approuve les messages tels qu'ils partiront (settings.yaml, approval: required : seuls les messages approuvés partent).")
+        var approve = false
 
         @Flag(help: "Envoie par la commande sendmail (settings.yaml, ou la variable VIGIE_SENDMAIL).")
         var send = false
@@ -30,27 +38,27 @@ struct MailCommand: ParsableCommand {
         @Flag(help: "Renvoie même si la semaine a déjà été envoyée à cette commune.")
         var resend = false
 
+        @Flag(help: "Approuve ou envoie même si les faits marquants de la police de la semaine ne sont pas arrivés.")
+        var force = false
+
+        @Flag(help: "Écrit le résultat en JSON.")
+        var json = false
+
         func period() throws -> Period {
             try parsePeriod(week, option: "--week", kind: "une semaine", example: "2026-W47") { if case .isoWeek = $0 { true } else { false } }
         }
 
         func validate() throws {
             _ = try period()
-            guard send != (outbox != nil) else { throw ValidationError("Donnez --send ou --outbox DOSSIER (l'un des deux).") }
+            guard [approve, send, outbox != nil].filter({ $0 }).count == 1 else {
+                throw ValidationError("Donnez --send ou --outbox DOSSIER (l'un des deux), ou --approve.")
+            }
         }
 
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            let transport: MailTransport = outbox.map { OutboxTransport(directory: URL(fileURLWithPath: $0)) }
-                ?? SendmailTransport(command: WeeklyMail.sendmailCommand(observatory.config.settings))
-            let outcomes = try WeeklyMail(observatory).send(week: try period(), commune: commune, transport: transport, resend: resend)
-            for o in outcomes {
-                switch o.result {
-                case .sent: printOut("✔ envoyé : « \(o.subject) » à \(o.recipients.joined(separator: ", "))")
-                case .outbox: printOut("✔ écrit dans \(outbox ?? "") : « \(o.subject) » pour \(o.recipients.joined(separator: ", "))")
-                case .failed, .none: printOut("— déjà envoyé : « \(o.subject) » (--resend pour renvoyer)")
-                }
-            }
+            let action: MailWeekly.Action = approve ? .approve : .send(outbox.map { .outbox($0) } ?? .send)
+            let useCase = MailWeekly(week: try period(), commune: commune, action: action, resend: resend, force: force)
+            try present(try useCase.run(at: options.location), json: json)
         }
     }
 }

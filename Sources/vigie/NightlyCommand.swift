@@ -12,6 +12,8 @@ struct NightlyCommand: ParsableCommand {
             Codes de sortie : 0 tout va bien ; 1 des fichiers ou des lignes refusés, ou des envois en retard ;
             2 configuration ou base inutilisable ; 3 une autre exécution tient le verrou (rien n'a été chargé).
             Le journal va sur la sortie d'erreur, le compte rendu sur la sortie standard (et dans --report).
+            Avec --relances (ou --relances-outbox DOSSIER), les relances des partenaires partent après le chargement
+            (voir vigie relances).
             """)
 
     @OptionGroup var options: StoreOptions
@@ -31,35 +33,27 @@ struct NightlyCommand: ParsableCommand {
     @Option(help: "Un fichier modifié depuis moins de ces secondes est peut-être en cours d'écriture : il attend la prochaine fois.")
     var settle: Double = 60
 
-    /// Another run holds the lock.
-    static let busyExitCode: Int32 = 3
+    @Flag(help: "Après le chargement, envoie les relances (vigie relances --send).")
+    var relances = false
+
+    @Option(help: "Après le chargement, écrit les relances en fichiers .eml dans ce dossier (vigie relances --outbox).")
+    var relancesOutbox: String?
+
+    func validate() throws {
+        if relances && relancesOutbox != nil { throw ValidationError("Donnez --relances ou --relances-outbox DOSSIER, pas les deux.") }
+    }
 
     func run() throws {
         let inboxURL = URL(fileURLWithPath: inbox).standardizedFileURL
         let parent = inboxURL.deletingLastPathComponent()
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        let nightly = Nightly(observatory, options: .init(
-            inbox: inboxURL,
-            archive: archive.map { URL(fileURLWithPath: $0) } ?? parent.appendingPathComponent("archive"),
-            quarantine: quarantine.map { URL(fileURLWithPath: $0) } ?? parent.appendingPathComponent("quarantine"),
-            settleSeconds: settle))
-        let result: Nightly.Report
-        do {
-            result = try nightly.run { FileHandle.standardError.write(Data(("vigie nightly: " + $0 + "\n").utf8)) }
-        } catch let busy as RunLock.Busy {
-            FileHandle.standardError.write(Data(("vigie nightly: " + busy.description + "\n").utf8))
-            throw ExitCode(Self.busyExitCode)
-        }
-        printOut(result.text)
-        if let report {
-            let textURL = URL(fileURLWithPath: report)
-            let jsonURL = textURL.pathExtension == "json" ? textURL.deletingPathExtension().appendingPathExtension("txt")
-                                                          : textURL.deletingPathExtension().appendingPathExtension("json")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try Data(result.text.utf8).write(to: textURL.pathExtension == "json" ? jsonURL : textURL, options: .atomic)
-            try encoder.encode(result).write(to: textURL.pathExtension == "json" ? textURL : jsonURL, options: .atomic)
-        }
-        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+        let useCase = NightlyRun(
+            options: .init(inbox: inboxURL,
+                           archive: archive.map { URL(fileURLWithPath: $0) } ?? parent.appendingPathComponent("archive"),
+                           quarantine: quarantine.map { URL(fileURLWithPath: $0) } ?? parent.appendingPathComponent("quarantine"),
+                           settleSeconds: settle),
+            reportPath: report,
+            relances: relancesOutbox.map { .outbox($0) } ?? (relances ? .send : nil),
+            log: { FileHandle.standardError.write(Data(("vigie nightly: " + $0 + "\n").utf8)) })
+        try present(try useCase.run(at: options.location))
     }
 }

@@ -8,11 +8,112 @@ final class MailCommandTests: XCTestCase {
     /// The communes of Config/recipients.yaml with their mayor's address.
     static let mayors = ["94002": "maire@mairie-alfortville.fr", "94028": "maire@ville-creteil.fr", "94044": "maire@limeil-brevannes.fr"]
 
-    func storeWithWeek47() throws -> CLI {
+    /// A store with the police faits marquants of 2026-W47, its three messages approved unless `approved` is false.
+    func storeWithWeek47(approved: Bool = true) throws -> CLI {
         let cli = try CLI()
         let ingest = try cli.run(["ingest", Self.week.path, "--partner", "police-nationale", "--feed", "faits-marquants"])
         XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        if approved {
+            let approve = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve"])
+            XCTAssertEqual(approve.status, 0, approve.stdout + approve.stderr)
+        }
         return cli
+    }
+
+    /// The `.eml` files of an outbox folder (none when it was never created).
+    func emails(_ folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+    }
+
+    /// Without the police faits marquants of the week (due the Tuesday after it), the weekly is
+    /// neither approved nor sent, and says which file is missing and when it was due; --force
+    /// approves it, and an approved week still needs --force to leave while the file is missing.
+    func testAWeekWithoutThePoliceFileIsRefusedUntilForced() throws {
+        let cli = try CLI()
+        // The week 2026-W47 runs from Monday 16 to Sunday 22 November 2026; the file is due on Tuesday 24.
+        let due = "mardi 24 novembre 2026"
+        let outbox = cli.file("essai")
+        let approve = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve"])
+        XCTAssertEqual(approve.status, 1, approve.stdout + approve.stderr)
+        XCTAssertTrue(approve.stdout.contains("police-nationale/faits-marquants"), approve.stdout)
+        XCTAssertTrue(approve.stdout.contains("attendu le \(due)"), approve.stdout)
+        XCTAssertTrue(approve.stdout.contains("non approuvée"), approve.stdout)
+        XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM approval"), "0")
+        let send = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path])
+        XCTAssertEqual(send.status, 1, send.stdout + send.stderr)
+        XCTAssertTrue(send.stdout.contains("attendu le \(due)") && send.stdout.contains("non envoyée"), send.stdout)
+        XCTAssertEqual(emails(outbox), [])
+        XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM dispatch"), "0")
+
+        let forcedApproval = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve", "--force"])
+        XCTAssertEqual(forcedApproval.status, 0, forcedApproval.stdout + forcedApproval.stderr)
+        XCTAssertEqual(try cli.sql("SELECT COUNT(DISTINCT scope) FROM approval"), "3")
+        let approvedOnly = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path])
+        XCTAssertEqual(approvedOnly.status, 1, approvedOnly.stdout)
+        XCTAssertEqual(emails(outbox), [])
+        let forced = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path, "--force"])
+        XCTAssertEqual(forced.status, 0, forced.stdout + forced.stderr)
+        XCTAssertEqual(emails(outbox), Self.mayors.keys.sorted().map { "weekly_2026-W47_\($0).eml" })
+    }
+
+    /// Only the approved commune's message goes; the others are held and listed (exit 1). A comment
+    /// added after the approval changes the message: it is held again until approved again.
+    func testOnlyApprovedUnchangedMessagesGo() throws {
+        let cli = try storeWithWeek47(approved: false)
+        // The commune by its name, without its accent and in lower case.
+        let approve = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve", "--commune", "creteil"])
+        XCTAssertEqual(approve.status, 0, approve.stdout + approve.stderr)
+        XCTAssertEqual(try cli.sql("SELECT scope FROM approval"), "94028")
+        let first = cli.file("premier")
+        let send = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", first.path])
+        XCTAssertEqual(send.status, 1, send.stdout + send.stderr)
+        XCTAssertEqual(emails(first), ["weekly_2026-W47_94028.eml"])
+        for name in ["Alfortville", "Limeil-Brévannes"] {
+            XCTAssertTrue(send.stdout.contains("en attente d'approbation : « Faits marquants — semaine 47 — \(name) »"), send.stdout)
+        }
+        XCTAssertTrue(send.stdout.contains("--approve --commune 94002"), send.stdout)
+
+        let comment = try cli.run(["comment", "add", "--bulletin", "weekly", "--period", "2026-W47", "--commune", "94028",
+                                   "Opération de tranquillité renforcée au Mont-Mesly."])
+        XCTAssertEqual(comment.status, 0, comment.stderr)
+        let second = cli.file("second")
+        let changed = try cli.run(["mail", "weekly", "--week", "2026-W47", "--commune", "94028", "--outbox", second.path])
+        XCTAssertEqual(changed.status, 1, changed.stdout + changed.stderr)
+        XCTAssertTrue(changed.stdout.contains("changé depuis l'approbation"), changed.stdout)
+        XCTAssertEqual(emails(second), [])
+
+        // Approved again, it goes, with the comment.
+        XCTAssertEqual(try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve", "--commune", "94028"]).status, 0)
+        let third = try cli.run(["mail", "weekly", "--week", "2026-W47", "--commune", "Créteil", "--outbox", second.path])
+        XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
+        XCTAssertEqual(emails(second), ["weekly_2026-W47_94028.eml"])
+        let eml = try String(contentsOf: second.appendingPathComponent("weekly_2026-W47_94028.eml"), encoding: .utf8)
+        XCTAssertTrue(eml.contains("Mont-Mesly"))
+    }
+
+    /// `approval: none` in settings.yaml: every message goes without approval.
+    func testApprovalNoneSendsWithoutApproval() throws {
+        let cli = try storeWithWeek47(approved: false)
+        let config = cli.file("Config")
+        try FileManager.default.copyItem(at: CLI.repo.appendingPathComponent("Config"), to: config)
+        let settings = config.appendingPathComponent("settings.yaml")
+        let text = try String(contentsOf: settings, encoding: .utf8)
+        XCTAssertTrue(text.contains("approval: required"))
+        try text.replacingOccurrences(of: "approval: required", with: "approval: none").write(to: settings, atomically: true, encoding: .utf8)
+        let outbox = cli.file("essai")
+        let run = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path, "--config", config.path, "--db", cli.db], store: false)
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual(emails(outbox), Self.mayors.keys.sorted().map { "weekly_2026-W47_\($0).eml" })
+        // A wrong value is refused in French.
+        try text.replacingOccurrences(of: "approval: required", with: "approval: peut-être").write(to: settings, atomically: true, encoding: .utf8)
+        let wrong = try cli.run(["mail", "weekly", "--week", "2026-W47", "--outbox", outbox.path, "--config", config.path, "--db", cli.db], store: false)
+        XCTAssertEqual(wrong.status, 2, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("required ou none attendu"), wrong.stderr)
+        try (text + "relances: { interval_days: 0 }\n").replacingOccurrences(of: "relances:\n  interval_days: 7\n", with: "")
+            .write(to: settings, atomically: true, encoding: .utf8)
+        let zero = try cli.run(["relances", "--outbox", outbox.path, "--config", config.path, "--db", cli.db], store: false)
+        XCTAssertEqual(zero.status, 2, zero.stderr)
+        XCTAssertTrue(zero.stderr.contains("au moins égal à 1"), zero.stderr)
     }
 
     func testTheOutboxHoldsOneMessagePerCommuneAndSendsNothing() throws {
@@ -150,6 +251,8 @@ final class MailCommandTests: XCTestCase {
         let neither = try cli.run(["mail", "weekly", "--week", "2026-W47"])
         XCTAssertEqual(neither.status, 2, neither.stderr)
         XCTAssertTrue(neither.stderr.hasPrefix("Erreur : Donnez --send ou --outbox"), neither.stderr)
+        let both = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve", "--send"])
+        XCTAssertEqual(both.status, 2, both.stderr)
         let badWeek = try cli.run(["mail", "weekly", "--week", "2026-11", "--outbox", cli.file("o").path])
         XCTAssertNotEqual(badWeek.status, 0)
         XCTAssertTrue(badWeek.stderr.contains("semaine"), badWeek.stderr)

@@ -97,6 +97,7 @@ final class PrivacyTests: XCTestCase {
                  "--partner", "police-nationale", "--feed", "faits-marquants", "--json"])
         try run(["nightly", "--inbox", inbox.path, "--report", cli.file("nuit.txt").path], expect: 1...1)
         try run(["bulletin", "weekly", "--week", "2026-W47", "--out", cli.file("bulletins").path])
+        try run(["mail", "weekly", "--week", "2026-W47", "--approve"])
         try run(["mail", "weekly", "--week", "2026-W47", "--outbox", cli.file("envois").path])
         try run(["comment", "add", "--bulletin", "weekly", "--period", "2026-W47", "Réunion jeudi."])
         try run(["request", "new", "--requester", "Mairie de Créteil", "--purpose", "Essai", "--data", "police-nationale/faits-marquants",
