@@ -20,6 +20,7 @@ import yaml
 received, status_path = sys.argv[1:3]
 before, after, again = map(int, sys.argv[3:6])
 status = json.load(open(status_path, encoding="utf-8"))
+status = status.get("ledger", status)  # vigie status --json: the morning summary (todo) and the ledger
 partners = {p["id"]: p for p in yaml.safe_load(open("Config/partners.yaml", encoding="utf-8"))["partners"]}
 recipients = yaml.safe_load(open("Config/recipients.yaml", encoding="utf-8"))
 failures = []

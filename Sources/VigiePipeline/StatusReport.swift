@@ -12,8 +12,29 @@ public struct ShowStatus: UseCase {
 
     public func run(_ observatory: Observatory) throws -> StatusReport {
         let status = try LedgerStatus(config: observatory.config, store: observatory.store, today: observatory.context.today)
-        return StatusReport(today: observatory.context.today.description, todo: .init(status, awaiting: []),
+        return StatusReport(today: observatory.context.today.description, todo: .init(status, awaiting: try awaitingApproval(observatory)),
                             ledger: status, showLedger: ledger)
+    }
+
+    /// Last week's faits marquants not yet sent nor approved, per commune of recipients.yaml, when
+    /// approval is required; or the file they wait for. Whether an approved message has changed
+    /// since is said when it is sent (it is built again then).
+    func awaitingApproval(_ observatory: Observatory) throws -> [String] {
+        guard observatory.config.settings.approval == .required, let recipients = observatory.config.recipients else { return [] }
+        let week = Period.week(of: observatory.context.today.adding(days: -7))
+        let territory = observatory.config.territory
+        var waiting: [String] = []
+        for commune in territory.communes where recipients.communes[commune.insee] != nil {
+            let sent = try observatory.store.wasSent(bulletin: BulletinKind.weekly.rawValue, period: week.description, scope: commune.insee)
+            let approved = try observatory.store.lastApproval(bulletin: BulletinKind.weekly.rawValue, period: week.description, scope: commune.insee)
+            if !sent && approved == nil { waiting.append(commune.name) }
+        }
+        guard !waiting.isEmpty else { return [] }
+        let missing = try WeeklyMail(observatory).missingRequiredFeeds(week: week)
+        if let first = missing.first {
+            return ["\(week) (\(waiting.joined(separator: ", "))) : attend le fichier « \(first.feed) » de \(first.partnerName), attendu le \(first.due)"]
+        }
+        return ["\(week) : \(waiting.joined(separator: ", ")) — relisez (vigie bulletin weekly --week \(week)) puis vigie mail weekly --week \(week) --approve"]
     }
 }
 

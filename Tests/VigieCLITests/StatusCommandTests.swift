@@ -23,6 +23,13 @@ final class StatusCommandTests: XCTestCase {
         XCTAssertTrue(status.stdout.contains(String(policeEmail)), status.stdout)
         XCTAssertEqual(lines.filter { $0.hasPrefix("  ✘ ") }.count, 6, status.stdout)
 
+        // Last week's faits marquants wait for the police file before they can be approved.
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let lastWeek = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSinceNow: -7 * 86_400))
+        let week = String(format: "%04d-W%02d", lastWeek.yearForWeekOfYear!, lastWeek.weekOfYear!)
+        XCTAssertTrue(status.stdout.contains("Faits marquants à approuver avant l'envoi :\n  \(week) (Alfortville, Créteil, Limeil-Brévannes) : attend le fichier « faits-marquants »"), status.stdout)
+
         let ledger = try cli.run(["status", "--ledger"])
         XCTAssertTrue(ledger.stdout.hasPrefix(status.stdout.components(separatedBy: "\n\nLe registre complet").first ?? "-"), ledger.stdout)
         XCTAssertTrue(ledger.stdout.contains("Registre des envois :"), ledger.stdout)
