@@ -63,13 +63,15 @@ struct Demo: ParsableCommand {
         }
         printOut("  et \(files.filter { $0.pathExtension == "csv" }.count) tableau(x) CSV à côté des bulletins.")
 
-        let requestsURL = outURL.appendingPathComponent("demandes")
+        let requestsURL = outURL.appendingPathComponent("demandes"), outboxURL = outURL.appendingPathComponent("envois")
         try? FileManager.default.removeItem(at: requestsURL)
-        let (request, package) = try VigiePipeline.Demo.sampleRequest(observatory, out: requestsURL)
-        printOut("\nDemande de données \(request.id) (\(request.requester) : \(request.purpose)), traitée de bout en bout :")
-        printOut(try DataRequests(observatory).describe(request.id).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        printOut("Paquet : \(package.folder.path)")
-        for file in package.files { printOut("  \(file.path)") }
-        for copy in package.copies { printOut("  copie au propriétaire : \(copy.path)") }
+        try? FileManager.default.removeItem(at: outboxURL)
+        let (created, fulfilled) = try VigiePipeline.Demo.sampleRequest(observatory, out: requestsURL, outbox: outboxURL)
+        printOut("\nDemande de données \(created.request.id) (\(created.requesterName) : \(created.request.purpose)), traitée de bout en bout :")
+        printOut(try RequestShow(id: created.request.id).run(observatory).text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        printOut("Paquet : \(fulfilled.folder)")
+        for file in fulfilled.files { printOut("  \(file)") }
+        printOut("Messages (boîte d'envoi \(outboxURL.path), rien n'est parti) :")
+        for message in created.messages + fulfilled.messages { printOut("  " + message.line) }
     }
 }

@@ -1,0 +1,207 @@
+import Foundation
+import VigieCore
+import VigieReports
+
+/// `vigie request new`: records a request (the requester and the area named as people name them)
+/// and mails each owner of its data a consent request.
+public struct RequestNew: UseCase {
+    public var requester: String
+    public var purpose: String
+    public var data: [String]
+    public var from: Period
+    public var to: Period
+    /// A commune, secteur or quartier as typed (code, id, name or alias); nil: the whole territory.
+    public var area: String?
+    public var by: String
+    public var outgoing: Outgoing
+
+    public init(requester: String, purpose: String, data: [String], from: Period, to: Period, area: String?, by: String, outgoing: Outgoing) {
+        self.requester = requester
+        self.purpose = purpose
+        self.data = data
+        self.from = from
+        self.to = to
+        self.area = area
+        self.by = by
+        self.outgoing = outgoing
+    }
+
+    public struct Result: UseCaseResult {
+        public var request: DataRequest
+        public var requesterName: String
+        public var owners: [String]
+        public var messages: [RequestMessage]
+
+        public var text: String {
+            (["Demande \(request.id) de \(requesterName) enregistrée. Accord attendu de : \(owners.joined(separator: ", ")).",
+              "Demandes d'accord :"] + messages.map { "  " + $0.line }).joined(separator: "\n")
+        }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        let requests = DataRequests(observatory)
+        let who = try requests.requester(requester)
+        let place = try area.map { try observatory.config.territory.place($0) }
+        // Everything the mails need is checked before the request is recorded.
+        let post = try RequestPost(observatory, outgoing: outgoing)
+        for name in data { _ = try post.owner(try requests.resolve(name.trimmingCharacters(in: .whitespaces)).partner) }
+        let time = Date()
+        let request = try requests.create(requester: who, purpose: purpose, data: data, from: from, to: to, area: place, by: by, at: time)
+        var messages: [RequestMessage] = []
+        for owner in request.owners {
+            let (message, name) = try post.consentMessage(request, owner: owner, at: time)
+            messages.append(try post.deliver(message, request: request.id, verb: .consentAsked, what: "demande d'accord", recipient: name,
+                                             name: "\(request.id)_accord_\(owner)", at: time))
+        }
+        return Result(request: request, requesterName: requests.name(of: who), owners: request.owners.map(requests.partnerName), messages: messages)
+    }
+}
+
+/// `vigie request consent`: records an owner's answer (accord, with its reservation, or refusal).
+public struct RequestConsent: UseCase {
+    public var id: String
+    public var owner: String
+    public var grant: Bool
+    public var reason: String?
+    public var reservation: String?
+    public var rules: [String]
+
+    public init(id: String, owner: String, grant: Bool, reason: String?, reservation: String?, rules: [String]) {
+        self.id = id
+        self.owner = owner
+        self.grant = grant
+        self.reason = reason
+        self.reservation = reservation
+        self.rules = rules
+    }
+
+    public struct Result: UseCaseResult {
+        public var id: String
+        public var owner: String
+        public var granted: Bool
+        public var text: String { "\(id) : \(granted ? "accord" : "refus") de \(owner) enregistré." }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        let requests = DataRequests(observatory)
+        let ownerID = try requests.answer(id, owner: owner, grant: grant, reason: reason, reservation: reservation, rules: rules)
+        return Result(id: id, owner: requests.partnerName(ownerID), granted: grant)
+    }
+}
+
+/// `vigie request list`: every request, its requester by name and its state.
+public struct RequestList: UseCase {
+    public init() {}
+
+    public struct Item: Codable, Sendable {
+        public var id: String
+        public var requester: String
+        public var purpose: String
+        public var state: String
+    }
+
+    public struct Result: UseCaseResult {
+        public var requests: [Item]
+        public var text: String {
+            requests.isEmpty ? "Aucune demande." : requests.map { "\($0.id)  \($0.requester) — \($0.purpose) — \($0.state)" }.joined(separator: "\n")
+        }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        let requests = DataRequests(observatory)
+        return Result(requests: try observatory.store.requests().map { r in
+            Item(id: r.id, requester: requests.name(of: r.requester), purpose: r.purpose,
+                 state: requests.state(r, answers: try observatory.store.answers(request: r.id)))
+        })
+    }
+}
+
+/// `vigie request show`: a request, its answers and its audit trail.
+public struct RequestShow: UseCase {
+    public var id: String
+
+    public init(id: String) { self.id = id }
+
+    public struct Result: UseCaseResult {
+        public var id: String
+        public var text: String
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        Result(id: id, text: try DataRequests(observatory).describe(id))
+    }
+}
+
+/// `vigie request fulfil`: writes the package of a request all owners answered, then mails it
+/// (requester, consenting owners' copies, refusing owners' notices).
+public struct RequestFulfil: UseCase {
+    public var id: String
+    public var out: String
+    public var outgoing: Outgoing
+
+    public init(id: String, out: String, outgoing: Outgoing) {
+        self.id = id
+        self.out = out
+        self.outgoing = outgoing
+    }
+
+    public struct Result: UseCaseResult {
+        public var id: String
+        public var folder: String
+        public var files: [String]
+        public var messages: [RequestMessage]
+
+        public var text: String {
+            (["Paquet de la demande \(id) : \(folder)"] + files.map { "  \($0)" } + ["Messages :"] + messages.map { "  " + $0.line })
+                .joined(separator: "\n")
+        }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        _ = try RequestPost(observatory, outgoing: outgoing)  // the sender and templates, checked before anything is written
+        let package = try RequestPackage(observatory)
+        let written = try package.fulfil(id, out: URL(fileURLWithPath: out))
+        let messages = try package.deliver(written, outgoing: outgoing)
+        return Result(id: id, folder: written.folder.path, files: written.files.map(\.lastPathComponent), messages: messages)
+    }
+}
+
+/// `vigie audit`: the request events between two days, as text or CSV (French headers and verbs).
+public struct AuditExport: UseCase {
+    public enum Format: String, Codable, Sendable { case csv, text }
+    public var from: CivilDate?
+    public var to: CivilDate?
+    public var format: Format
+
+    public init(from: CivilDate?, to: CivilDate?, format: Format) {
+        self.from = from
+        self.to = to
+        self.format = format
+    }
+
+    public struct Line: Codable, Sendable {
+        public var at: String
+        public var request: String
+        public var event: String
+        public var actor: String
+        public var detail: String
+    }
+
+    public struct Result: UseCaseResult {
+        public var format: Format
+        public var events: [Line]
+        public var csv: String
+        public var text: String {
+            switch format {
+            case .csv: csv
+            case .text: events.isEmpty ? "Aucun événement." : events.map { "\($0.at)  \($0.request)  \($0.event)  \($0.actor) — \($0.detail)" }.joined(separator: "\n")
+            }
+        }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        let events = try observatory.store.auditEvents(from: from, to: to)
+        return Result(format: format, events: events.map { Line(at: $0.at, request: $0.requestID, event: AuditVerb.french($0.event), actor: $0.actor, detail: $0.detail) },
+                      csv: try DataRequests(observatory).auditCSV(from: from, to: to))
+    }
+}
