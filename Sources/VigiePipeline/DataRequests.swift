@@ -186,7 +186,10 @@ public struct DataRequests: Sendable {
             guard let partner = observatory.config.partners.first(where: { $0.id == id }), let email = partner.contact?.email else { return [] }
             return [Mailbox(name: partner.contact?.name ?? partner.name, email: email)]
         case .mairie(let insee): return observatory.config.recipients?.communes[insee]?.to ?? []
-        case .named: return []
+        case .named(let text):
+            // A request recorded before requesters were typed: its text may still name one.
+            guard let typed = try? self.requester(text) else { return [] }
+            return mailboxes(of: typed)
         }
     }
 }

@@ -93,6 +93,15 @@ struct RequestPost {
         return (partner.name, Mailbox(name: partner.contact?.name ?? partner.name, email: email))
     }
 
+    /// Throws unless the requester and every owner of `request` have an address.
+    func checkAddresses(_ request: DataRequest) throws {
+        guard !requests.mailboxes(of: request.requester).isEmpty else {
+            throw VigieError(.config, "aucune adresse pour le demandeur « \(requests.name(of: request.requester)) »",
+                             hint: "Un partenaire a son adresse dans Config/partners.yaml (contact), une mairie dans Config/recipients.yaml (to).")
+        }
+        for owner in request.owners { _ = try self.owner(owner) }
+    }
+
     /// The consent request to one owner: its feeds, the request, how to answer, the reservations.
     func consentMessage(_ request: DataRequest, owner id: String, at date: Date) throws -> (MailMessage, String) {
         let (name, box) = try owner(id)

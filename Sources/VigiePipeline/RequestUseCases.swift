@@ -158,7 +158,10 @@ public struct RequestFulfil: UseCase {
     }
 
     public func run(_ observatory: Observatory) throws -> Result {
-        _ = try RequestPost(observatory, outgoing: outgoing)  // the sender and templates, checked before anything is written
+        // The sender, the templates and every address, checked before anything is written.
+        let post = try RequestPost(observatory, outgoing: outgoing)
+        let request = try observatory.store.request(id)
+        try post.checkAddresses(request)
         let package = try RequestPackage(observatory)
         let written = try package.fulfil(id, out: URL(fileURLWithPath: out))
         let messages = try package.deliver(written, outgoing: outgoing)
