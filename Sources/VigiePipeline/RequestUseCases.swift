@@ -47,13 +47,65 @@ public struct RequestNew: UseCase {
         for name in data { _ = try post.owner(try requests.resolve(name.trimmingCharacters(in: .whitespaces)).partner) }
         let time = Date()
         let request = try requests.create(requester: who, purpose: purpose, data: data, from: from, to: to, area: place, by: by, at: time)
+        let messages: [RequestMessage]
+        do {
+            messages = try RequestAsk.ask(request, owners: request.owners, post: post, at: time)
+        } catch let error as VigieError {
+            throw RequestAsk.notAllAsked(request.id, error)
+        }
+        return Result(request: request, requesterName: requests.name(of: who), owners: request.owners.map(requests.partnerName), messages: messages)
+    }
+}
+
+/// `vigie request ask`: mails the consent request again to each owner who has not answered yet
+/// (after a transport failure, or as a reminder).
+public struct RequestAsk: UseCase {
+    public var id: String
+    public var outgoing: Outgoing
+
+    public init(id: String, outgoing: Outgoing) {
+        self.id = id
+        self.outgoing = outgoing
+    }
+
+    public struct Result: UseCaseResult {
+        public var id: String
+        public var messages: [RequestMessage]
+        public var text: String {
+            messages.isEmpty ? "\(id) : tous les propriétaires ont répondu, aucune demande d'accord à envoyer."
+                : (["Demandes d'accord de \(id) :"] + messages.map { "  " + $0.line }).joined(separator: "\n")
+        }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        let post = try RequestPost(observatory, outgoing: outgoing)
+        let request = try observatory.store.request(id)
+        if let done = request.fulfilledAt {
+            throw VigieError(.usage, "la demande \(id) a déjà été satisfaite le \(done) : plus d'accord à demander")
+        }
+        let pending = try observatory.store.answers(request: id).filter { $0.decision == .pending }.map(\.owner)
+        do {
+            return Result(id: id, messages: try Self.ask(request, owners: pending, post: post, at: Date()))
+        } catch let error as VigieError {
+            throw Self.notAllAsked(id, error)
+        }
+    }
+
+    /// Mails the consent request to each of `owners`; stops at the first transport failure (logged).
+    static func ask(_ request: DataRequest, owners: [String], post: RequestPost, at time: Date) throws -> [RequestMessage] {
         var messages: [RequestMessage] = []
-        for owner in request.owners {
+        for owner in owners {
             let (message, name) = try post.consentMessage(request, owner: owner, at: time)
             messages.append(try post.deliver(message, request: request.id, verb: .consentAsked, what: "demande d'accord", recipient: name,
                                              name: "\(request.id)_accord_\(owner)", at: time))
         }
-        return Result(request: request, requesterName: requests.name(of: who), owners: request.owners.map(requests.partnerName), messages: messages)
+        return messages
+    }
+
+    /// A transport failure once the request is recorded: what to do next.
+    static func notAllAsked(_ id: String, _ error: VigieError) -> VigieError {
+        VigieError(error.kind, "la demande \(id) est enregistrée, mais toutes les demandes d'accord ne sont pas parties : \(error.message)",
+                   hint: "Le journal (vigie request show \(id)) dit lesquelles sont parties. Corrigez la cause, puis : vigie request ask \(id) --send")
     }
 }
 
@@ -164,7 +216,14 @@ public struct RequestFulfil: UseCase {
         try post.checkAddresses(request)
         let package = try RequestPackage(observatory)
         let written = try package.fulfil(id, out: URL(fileURLWithPath: out))
-        let messages = try package.deliver(written, outgoing: outgoing)
+        let messages: [RequestMessage]
+        do {
+            messages = try package.deliver(written, outgoing: outgoing)
+        } catch let error as VigieError {
+            throw VigieError(error.kind, "le paquet de \(id) est écrit dans \(written.folder.path), mais tous les messages ne sont pas partis : \(error.message)",
+                             hint: "Le journal (vigie request show \(id)) dit lesquels sont partis. Corrigez la cause, puis relancez "
+                                + "vigie request fulfil \(id) --send : le paquet est réécrit et tous ses messages repartent.")
+        }
         return Result(id: id, folder: written.folder.path, files: written.files.map(\.lastPathComponent), messages: messages)
     }
 }

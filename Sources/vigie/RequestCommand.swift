@@ -8,7 +8,7 @@ import VigiePipeline
 struct RequestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request", abstract: "Demandes de données des partenaires : accord des propriétaires, extraction protégée, envoi, journal.",
-        subcommands: [New.self, Consent.self, List.self, Show.self, Fulfil.self])
+        subcommands: [New.self, Ask.self, Consent.self, List.self, Show.self, Fulfil.self])
 
     /// How the request's mails leave: `--send` or `--outbox DIR`, exactly one.
     struct Delivery: ParsableArguments {
@@ -67,6 +67,21 @@ struct RequestCommand: ParsableCommand {
                 from: try parsePeriod(from, option: "--from")!, to: try parsePeriod(to, option: "--to")!, area: area, by: by,
                 outgoing: delivery.outgoing)
             try present(try useCase.run(at: options.location), json: json)
+        }
+    }
+
+    struct Ask: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Envoie de nouveau la demande d'accord aux propriétaires qui n'ont pas encore répondu (après un échec d'envoi, ou pour relancer).")
+
+        @OptionGroup var options: StoreOptions
+        @OptionGroup var delivery: Delivery
+
+        @Argument(help: "Identifiant de la demande.")
+        var id: String
+
+        func run() throws {
+            try present(try RequestAsk(id: id, outgoing: delivery.outgoing).run(at: options.location))
         }
     }
 

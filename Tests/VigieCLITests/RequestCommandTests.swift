@@ -372,6 +372,14 @@ final class RequestCommandTests: XCTestCase {
         let audit = try auditMessages(cli, id)
         XCTAssertEqual(audit.count, files.count)
         XCTAssertTrue(audit.allSatisfy { $0.detail.contains("écrit dans la boîte d'envoi") && !$0.detail.contains("envoyé") }, "\(audit)")
+
+        // Asked again: only the owner who has not answered.
+        try consent(cli, id, ["--owner", "police-nationale", "--grant"])
+        try FileManager.default.removeItem(at: cli.file("envois"))
+        let again = try cli.run(["request", "ask", id, "--outbox", cli.file("envois").path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let reminders = try outboxFiles(cli).map { try Mail(cli.file("envois").appendingPathComponent($0)) }
+        XCTAssertEqual(reminders.map(\.to), [[emails["creteil-habitat"]!]])
     }
 
     func testFulfilMailsThePackageACopyToTheConsentingOwnerAndOnlyANoticeToTheRefusingOne() throws {
