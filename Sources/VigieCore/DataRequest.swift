@@ -116,11 +116,47 @@ public struct FeedRef: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { "\(partner)/\(feed)" }
 }
 
+/// Who asks for data: a partner of partners.yaml, or the mairie of a commune of the territory;
+/// requests recorded before requesters were typed keep their free text (`named`).
+public enum Requester: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A partner, by its id in partners.yaml.
+    case partner(String)
+    /// The mairie of a commune, by its INSEE code (its address is the commune's `to` in recipients.yaml).
+    case mairie(String)
+    /// A requester recorded as free text by an earlier version.
+    case named(String)
+
+    /// Reads the stored form: `partner:ratp`, `mairie:94028`, anything else is free text.
+    public init(stored text: String) {
+        if text.hasPrefix("partner:"), text.count > 8 { self = .partner(String(text.dropFirst(8))) }
+        else if text.hasPrefix("mairie:"), text.count > 7 { self = .mairie(String(text.dropFirst(7))) }
+        else { self = .named(text) }
+    }
+
+    /// The stored form: `partner:ratp`, `mairie:94028`, or the free text.
+    public var description: String {
+        switch self {
+        case .partner(let id): "partner:\(id)"
+        case .mairie(let insee): "mairie:\(insee)"
+        case .named(let text): text
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init(stored: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
 /// A request for data, as recorded: who asks, for what, which feeds, period, area and grouping.
 public struct DataRequest: Sendable, Codable, Equatable {
     /// `DR-2026-014`: the year of creation and the request's number in that year.
     public var id: String
-    public var requester: String
+    public var requester: Requester
     public var purpose: String
     public var feeds: [FeedRef]
     public var from: Period
@@ -131,7 +167,7 @@ public struct DataRequest: Sendable, Codable, Equatable {
     public var createdAt: String
     public var fulfilledAt: String?
 
-    public init(id: String, requester: String, purpose: String, feeds: [FeedRef], from: Period, to: Period, area: AreaFilter?,
+    public init(id: String, requester: Requester, purpose: String, feeds: [FeedRef], from: Period, to: Period, area: AreaFilter?,
                 by: AreaLevel, columns: RequestColumns, createdAt: String, fulfilledAt: String? = nil) {
         self.id = id
         self.requester = requester
@@ -188,7 +224,7 @@ public struct AuditEvent: Sendable, Codable, Equatable {
     public var id: Int64
     public var at: String
     public var requestID: String
-    /// `created`, `granted`, `refused`, `reservation`, `fulfilled`, `copy-sent`.
+    /// The stored verb (`created`, `granted`, … see `AuditVerb`); `AuditVerb.french(event)` is what users read.
     public var event: String
     public var actor: String
     public var detail: String
@@ -201,4 +237,38 @@ public struct AuditEvent: Sendable, Codable, Equatable {
         self.actor = actor
         self.detail = detail
     }
+}
+
+/// The verbs of the audit log: stored as these codes (the log is append-only, older lines keep
+/// theirs), shown in French.
+public enum AuditVerb: String, Sendable, CaseIterable, Codable {
+    case created, granted, refused, reservation, fulfilled
+    /// A copy written by an earlier version (before messages were sent through a transport).
+    case copySent = "copy-sent"
+    /// A consent request mailed to an owner.
+    case consentAsked = "consent-asked"
+    /// The package mailed to the requester.
+    case packageSent = "package-sent"
+    /// A copy of its data mailed to a consenting owner.
+    case copyMailed = "copy-mailed"
+    /// A refusing owner told that its data was left out.
+    case refusalNotice = "refusal-notice"
+
+    public var french: String {
+        switch self {
+        case .created: "création"
+        case .granted: "accord"
+        case .refused: "refus"
+        case .reservation: "réserve"
+        case .fulfilled: "paquet écrit"
+        case .copySent: "copie"
+        case .consentAsked: "demande d'accord"
+        case .packageSent: "envoi du paquet"
+        case .copyMailed: "copie au propriétaire"
+        case .refusalNotice: "avis de refus"
+        }
+    }
+
+    /// The French word for a stored verb (an unknown one is shown as stored).
+    public static func french(_ stored: String) -> String { AuditVerb(rawValue: stored)?.french ?? stored }
 }

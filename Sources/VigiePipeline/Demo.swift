@@ -84,18 +84,19 @@ public enum Demo {
 
     /// One data request handled end to end: the Mairie de Créteil asks for the police's faits
     /// marquants and two bailleurs' figures in Créteil by quartier for S1 2026; the police consents
-    /// with a reservation (nothing below the secteur), Créteil Habitat consents, OGIF refuses.
-    public static func sampleRequest(_ observatory: Observatory, out: URL) throws -> (DataRequest, RequestPackage.Written) {
-        let requests = DataRequests(observatory)
-        let request = try requests.create(
+    /// with a reservation (nothing below the secteur), Créteil Habitat consents, OGIF refuses. Its
+    /// consent requests, package, copies and refusal notice are written in `outbox`: nothing leaves.
+    public static func sampleRequest(_ observatory: Observatory, out: URL, outbox: URL) throws -> (RequestNew.Result, RequestFulfil.Result) {
+        let created = try RequestNew(
             requester: "Mairie de Créteil", purpose: "Diagnostic local de sécurité du Mont-Mesly",
             data: ["police-nationale/faits-marquants", "creteil-habitat/incidents-residences", "ogif/incidents-residences"],
-            from: .month(2026, 1), to: .month(2026, 6), area: "commune:94028", by: "quartier")
-        try requests.answer(request.id, owner: "police-nationale", grant: true, reason: nil,
-                            reservation: "pas de détail sous le secteur de police", rules: ["pas-sous-secteur"])
-        try requests.answer(request.id, owner: "creteil-habitat", grant: true, reason: nil, reservation: nil, rules: [])
-        try requests.answer(request.id, owner: "ogif", grant: false, reason: "données du semestre en cours de vérification",
-                            reservation: nil, rules: [])
-        return (request, try RequestPackage(observatory).fulfil(request.id, out: out))
+            from: .month(2026, 1), to: .month(2026, 6), area: "commune:Créteil", by: "quartier", outgoing: .outbox(outbox.path)).run(observatory)
+        let id = created.request.id
+        _ = try RequestConsent(id: id, owner: "police-nationale", grant: true, reason: nil,
+                               reservation: "pas de détail sous le secteur de police", rules: ["pas-sous-secteur"]).run(observatory)
+        _ = try RequestConsent(id: id, owner: "creteil-habitat", grant: true, reason: nil, reservation: nil, rules: []).run(observatory)
+        _ = try RequestConsent(id: id, owner: "ogif", grant: false, reason: "données du semestre en cours de vérification",
+                               reservation: nil, rules: []).run(observatory)
+        return (created, try RequestFulfil(id: id, out: out.path, outgoing: .outbox(outbox.path)).run(observatory))
     }
 }

@@ -8,8 +8,9 @@ import VigieStore
 
 /// `vigie request fulfil`: writes a request's package into `<out>/<id>/` — one CSV per consented
 /// feed (wide, with a header naming feed, period, area, grouping and the secrecy rule) and its
-/// cell by cell states, a short HTML analysis, a JSON manifest with every file's SHA-256 — and
-/// a copy for each owner (`copies/<owner>.eml`, or a folder when the owner has no address).
+/// cell by cell states, a short HTML analysis, a JSON manifest with every file's SHA-256 — then
+/// mails it (`deliver`): the package to the requester, a copy of its data to each consenting
+/// owner, a notice of the refusal's effect (nothing attached) to each refusing owner.
 /// Every value that leaves comes from a `DisclosedTable`: nothing unprotected is ever written.
 public struct RequestPackage {
     public let observatory: Observatory
@@ -25,9 +26,13 @@ public struct RequestPackage {
     public struct Written: Sendable {
         public var folder: URL
         public var files: [URL]
-        public var copies: [URL]
+        /// Each file's name, bytes and owner (nil: the analysis and the manifest), as written.
+        var contents: [(name: String, data: Data, owner: String?)]
+        var extract: RequestExtract
+        var html: String
     }
 
+    /// Writes the package and marks the request fulfilled.
     public func fulfil(_ id: String, out: URL, at time: Date = Date()) throws -> Written {
         let request = try store.request(id)
         let extract = try RequestExtract.build(request, answers: try store.answers(request: id), config: observatory.config, store: store)
@@ -42,42 +47,87 @@ public struct RequestPackage {
             files.append(("\(base)_cellules.csv", Data(Self.cellTable(part, table: table).text.utf8), part.ref.partner))
         }
         let renderer = try TemplateRenderer(directory: observatory.config.directory.appendingPathComponent("templates"))
-        let html = try renderer.render("request.html", Self.analysisObject(extract, config: observatory.config, issued: time))
+        let names = DataRequests(observatory)
+        let html = try renderer.render("request.html", Self.analysisObject(extract, requester: names.name(of: request.requester),
+                                                                         config: observatory.config, issued: time))
         files.append(("analyse.html", Data(html.utf8), nil))
         for file in files { try file.data.write(to: folder.appendingPathComponent(file.name), options: .atomic) }
-        let manifest = try Self.manifest(extract, files: files.map { ($0.name, $0.data) }, issued: time)
+        let manifest = try Self.manifest(extract, requester: names.name(of: request.requester), files: files.map { ($0.name, $0.data) }, issued: time)
         try manifest.write(to: folder.appendingPathComponent("manifeste.json"), options: .atomic)
+        files.append(("manifeste.json", manifest, nil))
+        try observatory.store.recordFulfilment(request: id, package: folder.path, at: time)
+        return Written(folder: folder, files: files.map { folder.appendingPathComponent($0.name) }, contents: files, extract: extract, html: html)
+    }
 
-        // A copy to each owner: what left of its data, with the manifest (refusals included).
-        var copies: [URL] = []
-        var logged: [(owner: String, detail: String)] = []
-        let copyFolder = folder.appendingPathComponent("copies")
-        for owner in request.owners {
-            let partner = observatory.config.partners.first { $0.id == owner }
-            let own = files.filter { $0.owner == owner } + [("manifeste.json", manifest, nil)]
-            if let email = partner?.contact?.email, let from = observatory.config.recipients?.from {
-                let message = MailMessage(
-                    from: from, to: [Mailbox(name: partner?.contact?.name ?? partner?.name ?? owner, email: email)],
-                    replyTo: observatory.config.recipients?.coordinator,
-                    subject: "Copie de la demande \(id) — vos données transmises à \(request.requester)",
-                    text: Self.copyText(extract, owner: owner), html: html,
-                    attachments: own.map { MailAttachment(filename: $0.name, contentType: $0.name.hasSuffix(".json") ? "application/json" : "text/csv; charset=utf-8", data: $0.data) },
-                    date: time)
-                let transport = OutboxTransport(directory: copyFolder)
-                try transport.send(try message.rendered(), name: owner)
-                copies.append(transport.fileURL(for: owner))
-                logged.append((owner, "copie adressée à \(email) : \(transport.fileURL(for: owner).lastPathComponent)"))
-            } else {
-                let dir = copyFolder.appendingPathComponent(owner)
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                for file in own { try file.1.write(to: dir.appendingPathComponent(file.0), options: .atomic) }
-                copies.append(dir)
-                logged.append((owner, "copie déposée dans \(dir.lastPathComponent)/ (aucune adresse dans partners.yaml)"))
+    static func attachment(_ file: (name: String, data: Data, owner: String?)) -> MailAttachment {
+        let type = file.name.hasSuffix(".json") ? "application/json" : file.name.hasSuffix(".html") ? "text/html; charset=utf-8" : "text/csv; charset=utf-8"
+        return MailAttachment(filename: file.name, contentType: type, data: file.data)
+    }
+
+    /// Mails a written package: to the requester (every file attached, the analysis as the HTML
+    /// part), a copy of its own files and the manifest to each consenting owner, a notice of the
+    /// refusal's effect with nothing attached to each refusing owner; each fate in the audit log.
+    public func deliver(_ written: Written, outgoing: Outgoing, at date: Date = Date()) throws -> [RequestMessage] {
+        let post = try RequestPost(observatory, outgoing: outgoing)
+        let extract = written.extract, request = extract.request
+        let requesterName = post.requests.name(of: request.requester)
+        let requesterBoxes = post.requests.mailboxes(of: request.requester)
+        guard !requesterBoxes.isEmpty else {
+            throw VigieError(.config, "aucune adresse pour le demandeur « \(requesterName) »",
+                             hint: "Un partenaire a son adresse dans Config/partners.yaml (contact), une mairie dans Config/recipients.yaml (to) ; "
+                                + "le paquet est écrit dans \(written.folder.path).")
+        }
+        let total = written.contents.map(\.data.count).reduce(0, +)
+        guard total <= RequestPost.maxAttachmentBytes else {
+            throw VigieError(.usage, "le paquet pèse \(total / 1024) Ko, trop pour un courriel (au plus \(RequestPost.maxAttachmentBytes / 1024 / 1024) Mo)",
+                             hint: "Il est écrit dans \(written.folder.path) : transmettez-le autrement, ou resserrez la demande (période, zone, détail).")
+        }
+        let minCell = observatory.config.settings.minCell
+        var messages: [RequestMessage] = []
+
+        var object = post.common(request)
+        object["parts"] = extract.parts.map { Self.partLine($0) }
+        object["files"] = written.contents.map(\.name).joined(separator: ", ")
+        object["minCell"] = String(minCell)
+        object["minCellBelow"] = String(minCell - 1)
+        let package = try post.message(to: requesterBoxes, subject: "Demande de données \(request.id) — les données transmises",
+                                       template: "request-package.txt", object, html: written.html,
+                                       attachments: written.contents.map(Self.attachment), date: date)
+        messages.append(try post.deliver(package, request: request.id, verb: .packageSent, what: "paquet", recipient: requesterName,
+                                         name: "\(request.id)_paquet", at: date))
+
+        for answer in extract.answers {
+            let (ownerName, box) = try post.owner(answer.owner)
+            var object = post.common(request)
+            object["ownFeeds"] = post.feedsText(request.feeds.filter { $0.partner == answer.owner })
+            switch answer.decision {
+            case .granted:
+                let own = written.contents.filter { $0.owner == answer.owner || $0.name == "manifeste.json" }
+                object["parts"] = extract.parts.filter { $0.ref.partner == answer.owner }.map { Self.partLine($0) }
+                object["files"] = own.map(\.name).joined(separator: ", ")
+                let copy = try post.message(to: [box], subject: "Copie de la demande \(request.id) — vos données transmises à \(requesterName)",
+                                            template: "request-copy.txt", object, attachments: own.map(Self.attachment), date: date)
+                messages.append(try post.deliver(copy, request: request.id, verb: .copyMailed, what: "copie", recipient: ownerName,
+                                                 name: "\(request.id)_copie_\(answer.owner)", at: date))
+            case .refused:
+                object["reason"] = answer.reason ?? "sans motif donné"
+                let notice = try post.message(to: [box], subject: "Demande \(request.id) — votre refus a été appliqué",
+                                              template: "request-refusal.txt", object, date: date)
+                messages.append(try post.deliver(notice, request: request.id, verb: .refusalNotice, what: "avis de refus", recipient: ownerName,
+                                                 name: "\(request.id)_avis-refus_\(answer.owner)", at: date))
+            case .pending:
+                continue
             }
         }
-        try store.recordFulfilment(request: id, package: folder.path, copies: logged, at: time)
-        return Written(folder: folder, files: files.map { folder.appendingPathComponent($0.name) } + [folder.appendingPathComponent("manifeste.json")],
-                       copies: copies)
+        return messages
+    }
+
+    /// « faits-marquants (Police nationale …) : transmis par quartier, 3 case(s) masquée(s). »
+    static func partLine(_ part: RequestExtract.FeedPart) -> String {
+        let name = "\(part.ref.feed) (\(part.ownerName))"
+        guard let table = part.table else { return "\(name) : refusé par son propriétaire, aucune donnée transmise (motif : \(part.answer.reason ?? "sans motif donné"))." }
+        let notes = part.notes.isEmpty ? "" : " Notes : " + part.notes.joined(separator: " ; ") + "."
+        return "\(name) : transmis \(part.level.french), \(table.suppressedCount) case(s) masquée(s).\(notes)"
     }
 
     // MARK: - The files
@@ -133,7 +183,7 @@ public struct RequestPackage {
         return CSVTable(name: part.ref.feed + "_cellules", header: [part.level.rawValue, part.columns == .category ? "catégorie" : "nature", "valeur", "état"], rows: rows)
     }
 
-    static func analysisObject(_ extract: RequestExtract, config: Configuration, issued: Date) -> [String: Any] {
+    static func analysisObject(_ extract: RequestExtract, requester: String, config: Configuration, issued: Date) -> [String: Any] {
         let request = extract.request
         let parts: [[String: Any]] = extract.parts.map { part in
             var object: [String: Any] = ["feed": part.feedLabel, "ref": part.ref.description, "owner": part.ownerName,
@@ -170,7 +220,7 @@ public struct RequestPackage {
         return [
             "observatory": "Observatoire de la délinquance — \(config.territory.name)",
             "issued": BulletinWriter.frenchDate(issued),
-            "id": request.id, "requester": request.requester, "purpose": request.purpose,
+            "id": request.id, "requester": requester, "purpose": request.purpose,
             "period": periodText(request), "area": extract.areaLabel,
             "answers": extract.answers.map { a in
                 ["owner": config.partners.first { $0.id == a.owner }?.name ?? a.owner,
@@ -179,18 +229,6 @@ public struct RequestPackage {
             },
             "parts": parts,
         ]
-    }
-
-    static func copyText(_ extract: RequestExtract, owner: String) -> String {
-        let request = extract.request
-        var lines = ["Demande \(request.id) de \(request.requester) : \(request.purpose)",
-                     "Période : \(periodText(request)) — zone : \(extract.areaLabel)", ""]
-        for part in extract.parts where part.ref.partner == owner {
-            lines.append(part.table == nil ? "- \(part.ref) : refusé, aucune donnée transmise." : "- \(part.ref) : transmis \(part.level.french), \(part.table?.suppressedCount ?? 0) case(s) masquée(s).")
-            lines += part.notes.map { "  \($0)" }
-        }
-        lines += ["", "Vous trouverez ci-joint les fichiers transmis et le manifeste de la demande."]
-        return lines.joined(separator: "\n")
     }
 
     /// The audit's result for the manifest: the method, the range an attacker can reach for
@@ -215,11 +253,11 @@ public struct RequestPackage {
         ]
     }
 
-    static func manifest(_ extract: RequestExtract, files: [(String, Data)], issued: Date) throws -> Data {
+    static func manifest(_ extract: RequestExtract, requester: String, files: [(String, Data)], issued: Date) throws -> Data {
         let request = extract.request
         let object: [String: Any] = [
             "demande": [
-                "id": request.id, "demandeur": request.requester, "objet": request.purpose,
+                "id": request.id, "demandeur": requester, "demandeur_ref": request.requester.description, "objet": request.purpose,
                 "flux": request.feeds.map(\.description), "du": request.from.description, "au": request.to.description,
                 "zone": request.area?.description ?? "territoire", "regroupement": request.by.rawValue,
                 "colonnes": request.columns.rawValue, "creee_le": request.createdAt,

@@ -5,8 +5,9 @@ import VigieCore
 /// Data requests, the owners' answers and the audit log. Every change to a request writes its
 /// audit event in the same transaction: there is no request step without its trace.
 extension Store {
-    /// Records a new request numbered in the year of `time`, with one pending answer per owner.
-    public func createRequest(_ draft: DataRequest, at time: Date = Date()) throws -> DataRequest {
+    /// Records a new request numbered in the year of `time`, with one pending answer per owner;
+    /// `requesterName` is how the audit log names who asks (« Mairie de Créteil »).
+    public func createRequest(_ draft: DataRequest, requesterName: String, at time: Date = Date()) throws -> DataRequest {
         try write { db in
             var request = draft
             let stamp = Timestamp.paris(time)
@@ -17,7 +18,7 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO data_request (id, year, number, requester, purpose, feeds, from_period, to_period, area, by_level, columns, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [request.id, year, number, request.requester, request.purpose,
+                """, arguments: [request.id, year, number, request.requester.description, request.purpose,
                                  request.feeds.map(\.description).joined(separator: ","), request.from.description,
                                  request.to.description, request.area?.description, request.by.rawValue,
                                  request.columns.rawValue, stamp])
@@ -25,14 +26,14 @@ extension Store {
                 try db.execute(sql: "INSERT INTO request_answer (request_id, owner, decision) VALUES (?, ?, 'pending')",
                                arguments: [request.id, owner])
             }
-            try Self.audit(db, at: stamp, request: request.id, event: "created", actor: request.requester,
+            try Self.audit(db, at: stamp, request: request.id, event: AuditVerb.created.rawValue, actor: requesterName,
                            detail: "\(request.purpose) — \(request.feeds.map(\.description).joined(separator: ", ")), \(request.from)…\(request.to)")
             return request
         }
     }
 
-    /// Records an owner's answer (it may change its mind until the request is fulfilled).
-    public func answer(request id: String, _ answer: OwnerAnswer, at time: Date = Date()) throws {
+    /// Records an owner's answer (it may change its mind until the request is fulfilled); the audit names it `ownerName`.
+    public func answer(request id: String, _ answer: OwnerAnswer, ownerName: String, at time: Date = Date()) throws {
         try write { db in
             guard let request = try Self.request(db, id) else { throw Self.unknown(id) }
             guard request.fulfilledAt == nil else {
@@ -49,25 +50,30 @@ extension Store {
                 WHERE request_id = ? AND owner = ?
                 """, arguments: [answer.decision.rawValue, answer.reason, answer.reservation,
                                  answer.rules.map(\.description).joined(separator: ","), stamp, id, answer.owner])
-            let event = answer.decision == .refused ? "refused" : "granted"
-            try Self.audit(db, at: stamp, request: id, event: event, actor: answer.owner,
+            let event = (answer.decision == .refused ? AuditVerb.refused : .granted).rawValue
+            try Self.audit(db, at: stamp, request: id, event: event, actor: ownerName,
                            detail: answer.decision == .refused ? "motif : \(answer.reason ?? "")" : "accord")
             if answer.decision == .granted, answer.reservation != nil || !answer.rules.isEmpty {
-                try Self.audit(db, at: stamp, request: id, event: "reservation", actor: answer.owner,
+                try Self.audit(db, at: stamp, request: id, event: AuditVerb.reservation.rawValue, actor: ownerName,
                                detail: "\(answer.reservation ?? "") [\(answer.rules.map(\.description).joined(separator: ", "))]")
             }
         }
     }
 
-    /// Marks the request fulfilled and logs the package and each copy sent, in one transaction.
-    public func recordFulfilment(request id: String, package: String, copies: [(owner: String, detail: String)], at time: Date = Date()) throws {
+    /// Marks the request fulfilled (its package written in `package`).
+    public func recordFulfilment(request id: String, package: String, at time: Date = Date()) throws {
         try write { db in
             let stamp = Timestamp.paris(time)
             try db.execute(sql: "UPDATE data_request SET fulfilled_at = ? WHERE id = ?", arguments: [stamp, id])
-            try Self.audit(db, at: stamp, request: id, event: "fulfilled", actor: "observatoire", detail: package)
-            for copy in copies {
-                try Self.audit(db, at: stamp, request: id, event: "copy-sent", actor: copy.owner, detail: copy.detail)
-            }
+            try Self.audit(db, at: stamp, request: id, event: AuditVerb.fulfilled.rawValue, actor: "observatoire", detail: package)
+        }
+    }
+
+    /// Appends one event to a request's audit log (a message and what became of it).
+    public func recordAudit(request id: String, _ verb: AuditVerb, actor: String, detail: String, at time: Date = Date()) throws {
+        try write { db in
+            guard try Self.request(db, id) != nil else { throw Self.unknown(id) }
+            try Self.audit(db, at: Timestamp.paris(time), request: id, event: verb.rawValue, actor: actor, detail: detail)
         }
     }
 
@@ -125,7 +131,7 @@ extension Store {
             return parts.count == 2 ? FeedRef(partner: parts[0], feed: parts[1]) : nil
         }
         guard let from = Period(row["from_period"]), let to = Period(row["to_period"]) else { return nil }
-        return DataRequest(id: row["id"], requester: row["requester"], purpose: row["purpose"], feeds: feeds, from: from, to: to,
+        return DataRequest(id: row["id"], requester: Requester(stored: row["requester"]), purpose: row["purpose"], feeds: feeds, from: from, to: to,
                            area: (row["area"] as String?).flatMap(AreaFilter.init), by: AreaLevel(rawValue: row["by_level"]) ?? .commune,
                            columns: RequestColumns(rawValue: row["columns"]) ?? .category, createdAt: row["created_at"],
                            fulfilledAt: row["fulfilled_at"])

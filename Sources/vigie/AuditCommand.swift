@@ -6,9 +6,7 @@ import VigiePipeline
 /// `vigie audit`: the append-only log of every request event, for a period.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Exporte le journal des demandes de données (création, accords, refus, réserves, paquets, copies).")
-
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, text }
+        commandName: "audit", abstract: "Exporte le journal des demandes de données (création, accords, refus, réserves, paquets, messages envoyés).")
 
     @OptionGroup var options: StoreOptions
 
@@ -19,7 +17,7 @@ struct AuditCommand: ParsableCommand {
     var to: String?
 
     @Option(help: "csv (UTF-8 avec BOM, « ; ») ou text.")
-    var format: Format = .text
+    var format: String = "text"
 
     func day(_ text: String?, _ option: String) throws -> CivilDate? {
         guard let text else { return nil }
@@ -30,18 +28,13 @@ struct AuditCommand: ParsableCommand {
     func validate() throws {
         _ = try day(from, "--from")
         _ = try day(to, "--to")
+        guard AuditExport.Format(rawValue: format) != nil else { throw ValidationError("--format « \(format) » : écrivez csv ou text.") }
     }
 
     func run() throws {
-        let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-        let from = try day(self.from, "--from"), to = try day(self.to, "--to")
-        switch format {
-        case .csv:
-            FileHandle.standardOutput.write(Data(try DataRequests(observatory).auditCSV(from: from, to: to).utf8))
-        case .text:
-            let events = try observatory.store.auditEvents(from: from, to: to)
-            if events.isEmpty { printOut("Aucun événement.") }
-            for e in events { printOut("\(e.at)  \(e.requestID)  \(e.event)  \(e.actor) — \(e.detail)") }
-        }
+        let useCase = AuditExport(from: try day(from, "--from"), to: try day(to, "--to"), format: AuditExport.Format(rawValue: format) ?? .text)
+        let result = try useCase.run(at: options.location)
+        // The CSV goes out byte for byte (its own CRLF line ends), not as a line of text.
+        if useCase.format == .csv { FileHandle.standardOutput.write(Data(result.csv.utf8)) } else { try present(result) }
     }
 }

@@ -3,19 +3,36 @@ import Foundation
 import VigieCore
 import VigiePipeline
 
-/// `vigie request`: a partner or an elected official asks for data; each owner consents or
-/// refuses; the package leaves under disclosure control, with a copy to each owner.
+/// `vigie request`: a partner or a mairie asks for data; each owner is asked by mail, consents
+/// or refuses; the package leaves under disclosure control, with a copy or a notice to each owner.
 struct RequestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "request", abstract: "Demandes de données des partenaires : accord des propriétaires, extraction protégée, copie, journal.",
-        subcommands: [New.self, Consent.self, List.self, Show.self, Fulfil.self])
+        commandName: "request", abstract: "Demandes de données des partenaires : accord des propriétaires, extraction protégée, envoi, journal.",
+        subcommands: [New.self, Ask.self, Consent.self, List.self, Show.self, Fulfil.self])
+
+    /// How the request's mails leave: `--send` or `--outbox DIR`, exactly one.
+    struct Delivery: ParsableArguments {
+        @Flag(help: "Envoie les messages par la commande d'envoi configurée (settings.yaml ou VIGIE_SENDMAIL).")
+        var send = false
+
+        @Option(help: "N'envoie rien : écrit chaque message (.eml) dans ce dossier.")
+        var outbox: String?
+
+        func validate() throws {
+            guard send != (outbox != nil) else { throw ValidationError("Donnez --send ou --outbox DOSSIER (l'un des deux).") }
+        }
+
+        var outgoing: Outgoing { outbox.map(Outgoing.outbox) ?? .send }
+    }
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enregistre une demande de données (identifiant DR-AAAA-NNN).")
+        static let configuration = CommandConfiguration(
+            abstract: "Enregistre une demande de données (identifiant DR-AAAA-NNN) et demande par courriel l'accord de chaque propriétaire.")
 
         @OptionGroup var options: StoreOptions
+        @OptionGroup var delivery: Delivery
 
-        @Option(help: "Qui demande : un partenaire de partners.yaml ou un élu.")
+        @Option(help: "Qui demande : un partenaire de partners.yaml (identifiant ou nom) ou la mairie d'une commune (« mairie de Créteil », Créteil, 94028).")
         var requester: String
 
         @Option(help: "Pour quel usage.")
@@ -30,11 +47,14 @@ struct RequestCommand: ParsableCommand {
         @Option(help: "Dernière période.")
         var to: String
 
-        @Option(help: "Zone : commune:CODE, secteur:ID ou quartier:ID ; par défaut tout le territoire.")
+        @Option(help: "Zone : une commune, un secteur ou un quartier (code INSEE, identifiant, nom ou alias ; quartier:NOM précise le niveau). Par défaut tout le territoire.")
         var area: String?
 
         @Option(help: "Détail : territoire, commune, secteur, quartier ou lieu, suivi au besoin de ,category ou ,nature.")
         var by = "commune"
+
+        @Flag(help: "Résultat en JSON.")
+        var json = false
 
         func validate() throws {
             _ = try parsePeriod(from, option: "--from")
@@ -42,11 +62,26 @@ struct RequestCommand: ParsableCommand {
         }
 
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            let request = try DataRequests(observatory).create(
+            let useCase = RequestNew(
                 requester: requester, purpose: purpose, data: data.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-                from: try parsePeriod(from, option: "--from")!, to: try parsePeriod(to, option: "--to")!, area: area, by: by)
-            printOut("Demande \(request.id) enregistrée. Accord attendu de : \(request.owners.joined(separator: ", ")).")
+                from: try parsePeriod(from, option: "--from")!, to: try parsePeriod(to, option: "--to")!, area: area, by: by,
+                outgoing: delivery.outgoing)
+            try present(try useCase.run(at: options.location), json: json)
+        }
+    }
+
+    struct Ask: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Envoie de nouveau la demande d'accord aux propriétaires qui n'ont pas encore répondu (après un échec d'envoi, ou pour relancer).")
+
+        @OptionGroup var options: StoreOptions
+        @OptionGroup var delivery: Delivery
+
+        @Argument(help: "Identifiant de la demande.")
+        var id: String
+
+        func run() throws {
+            try present(try RequestAsk(id: id, outgoing: delivery.outgoing).run(at: options.location))
         }
     }
 
@@ -58,7 +93,7 @@ struct RequestCommand: ParsableCommand {
         @Argument(help: "Identifiant de la demande (DR-2026-014).")
         var id: String
 
-        @Option(help: "Le partenaire propriétaire des données.")
+        @Option(help: "Le partenaire propriétaire des données (identifiant ou nom).")
         var owner: String
 
         @Flag(help: "Donne l'accord.")
@@ -84,9 +119,8 @@ struct RequestCommand: ParsableCommand {
         }
 
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            try DataRequests(observatory).answer(id, owner: owner, grant: grant, reason: reason, reservation: reserve, rules: reserveRules)
-            printOut("\(id) : \(grant ? "accord" : "refus") de \(owner) enregistré.")
+            let useCase = RequestConsent(id: id, owner: owner, grant: grant, reason: reason, reservation: reserve, rules: reserveRules)
+            try present(try useCase.run(at: options.location))
         }
     }
 
@@ -95,14 +129,11 @@ struct RequestCommand: ParsableCommand {
 
         @OptionGroup var options: StoreOptions
 
+        @Flag(help: "Résultat en JSON.")
+        var json = false
+
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            let requests = DataRequests(observatory)
-            let all = try observatory.store.requests()
-            if all.isEmpty { printOut("Aucune demande.") }
-            for r in all {
-                printOut("\(r.id)  \(r.requester) — \(r.purpose) — \(requests.state(r, answers: try observatory.store.answers(request: r.id)))")
-            }
+            try present(try RequestList().run(at: options.location), json: json)
         }
     }
 
@@ -115,15 +146,16 @@ struct RequestCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            printOut(try DataRequests(observatory).describe(id))
+            try present(try RequestShow(id: id).run(at: options.location))
         }
     }
 
     struct Fulfil: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prépare le paquet de données d'une demande dont tous les propriétaires ont répondu.")
+        static let configuration = CommandConfiguration(
+            abstract: "Écrit le paquet d'une demande dont tous les propriétaires ont répondu et l'envoie : au demandeur, une copie à chaque propriétaire qui a donné son accord, un avis à chaque propriétaire qui a refusé.")
 
         @OptionGroup var options: StoreOptions
+        @OptionGroup var delivery: Delivery
 
         @Argument(help: "Identifiant de la demande.")
         var id: String
@@ -131,12 +163,11 @@ struct RequestCommand: ParsableCommand {
         @Option(help: "Dossier où écrire le paquet (un sous-dossier par demande).")
         var out = "demandes"
 
+        @Flag(help: "Résultat en JSON.")
+        var json = false
+
         func run() throws {
-            let observatory = try Observatory(configDirectory: options.configURL, databasePath: options.databasePath)
-            let written = try RequestPackage(observatory).fulfil(id, out: URL(fileURLWithPath: out))
-            printOut("Paquet de la demande \(id) : \(written.folder.path)")
-            for file in written.files { printOut("  \(file.lastPathComponent)") }
-            for copy in written.copies { printOut("  copie : \(copy.path)") }
+            try present(try RequestFulfil(id: id, out: out, outgoing: delivery.outgoing).run(at: options.location), json: json)
         }
     }
 }

@@ -37,11 +37,11 @@ final class OutputSafetyTests: XCTestCase {
             XCTAssertEqual(result.status, 0, "\(command): \(result.stderr)")
         }
         let request = try cli.run(["request", "new", "--requester", "Mairie de Créteil", "--purpose", "Essai", "--data", "police-nationale/faits-marquants",
-                                   "--from", "2026-11", "--to", "2026-11", "--by", "commune,nature"])
+                                   "--from", "2026-11", "--to", "2026-11", "--by", "commune,nature", "--outbox", cli.file("envois").path])
         XCTAssertEqual(request.status, 0, request.stderr)
         let id = String(request.stdout[try XCTUnwrap(request.stdout.range(of: "DR-[0-9]{4}-[0-9]{3}", options: .regularExpression))])
         XCTAssertEqual(try cli.run(["request", "consent", id, "--owner", "police-nationale", "--grant"]).status, 0)
-        XCTAssertEqual(try cli.run(["request", "fulfil", id, "--out", cli.file("paquets").path]).status, 0)
+        XCTAssertEqual(try cli.run(["request", "fulfil", id, "--out", cli.file("paquets").path, "--outbox", cli.file("envois").path]).status, 0)
 
         let html = try NightlyCommandTests.files(in: cli.directory).filter { $0.pathExtension == "html" }
         XCTAssertGreaterThanOrEqual(html.count, 5, "weekly, monthly, semester, diagnostic, analysis: \(html.map(\.lastPathComponent))")

@@ -101,10 +101,10 @@ final class PrivacyTests: XCTestCase {
         try run(["mail", "weekly", "--week", "2026-W47", "--outbox", cli.file("envois").path])
         try run(["comment", "add", "--bulletin", "weekly", "--period", "2026-W47", "Réunion jeudi."])
         try run(["request", "new", "--requester", "Mairie de Créteil", "--purpose", "Essai", "--data", "police-nationale/faits-marquants",
-                 "--from", "2026-11", "--to", "2026-11"])
+                 "--from", "2026-11", "--to", "2026-11", "--outbox", cli.file("envois-demandes").path])
         let id = "DR-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-001"
         try run(["request", "consent", id, "--owner", "police-nationale", "--grant"])
-        try run(["request", "fulfil", id, "--out", cli.file("demandes").path])
+        try run(["request", "fulfil", id, "--out", cli.file("demandes").path, "--outbox", cli.file("envois-demandes").path])
         try run(["purge", "--dry-run"])
         try run(["purge"])
         for readOnly in [["status"], ["extract", "incidents", "--by", "commune"], ["audit"], ["request", "show", id]] { try run(readOnly, expect: 0...1) }

@@ -34,9 +34,10 @@ final class RequestCommandTests: XCTestCase {
         return (inFiles, Set(inConfig))
     }
 
-    /// Creates a request and returns its identifier.
-    func newRequest(_ cli: CLI, _ arguments: [String]) throws -> String {
-        let result = try cli.run(["request", "new", "--requester", "Mairie de Créteil", "--purpose", "Diagnostic local"] + arguments)
+    /// Creates a request (its consent requests written in the outbox `envois`) and returns its identifier.
+    func newRequest(_ cli: CLI, _ arguments: [String], requester: String = "Mairie de Créteil") throws -> String {
+        let result = try cli.run(["request", "new", "--requester", requester, "--purpose", "Diagnostic local",
+                                  "--outbox", cli.file("envois").path] + arguments)
         XCTAssertEqual(result.status, 0, result.stderr)
         let match = try XCTUnwrap(result.stdout.range(of: "DR-[0-9]{4}-[0-9]{3}", options: .regularExpression), result.stdout)
         return String(result.stdout[match])
@@ -48,7 +49,7 @@ final class RequestCommandTests: XCTestCase {
     }
 
     func fulfil(_ cli: CLI, _ id: String) throws -> URL {
-        let result = try cli.run(["request", "fulfil", id, "--out", cli.file("paquets").path])
+        let result = try cli.run(["request", "fulfil", id, "--out", cli.file("paquets").path, "--outbox", cli.file("envois").path])
         XCTAssertEqual(result.status, 0, result.stderr)
         return cli.file("paquets").appendingPathComponent(id)
     }
@@ -112,7 +113,7 @@ final class RequestCommandTests: XCTestCase {
         let id = try newRequest(cli, ["--data", "police-nationale/faits-marquants,creteil-habitat/incidents-residences",
                                       "--from", "2026-01", "--to", "2026-06", "--by", "commune"])
 
-        let early = try cli.run(["request", "fulfil", id, "--out", cli.file("paquets").path])
+        let early = try cli.run(["request", "fulfil", id, "--out", cli.file("paquets").path, "--outbox", cli.file("envois").path])
         XCTAssertEqual(early.status, 2)
         XCTAssertTrue(early.stderr.contains("attend encore la réponse de : police-nationale, creteil-habitat"), early.stderr)
 
@@ -146,12 +147,11 @@ final class RequestCommandTests: XCTestCase {
         let analysis = try String(contentsOf: package.appendingPathComponent("analyse.html"), encoding: .utf8)
         XCTAssertTrue(analysis.contains("Refusé par Créteil Habitat"), analysis)
         XCTAssertTrue(analysis.contains("Données en cours de vérification"))
-        // A copy for each owner, the one who refused included.
-        let copies = try FileManager.default.contentsOfDirectory(atPath: package.appendingPathComponent("copies").path).sorted()
-        XCTAssertEqual(copies, ["creteil-habitat.eml", "police-nationale.eml"])
+        // The package holds the data only: the mails went to the outbox.
+        XCTAssertFalse(names.contains("copies"), "\(names)")
 
         let shown = try cli.run(["request", "show", id])
-        XCTAssertTrue(shown.stdout.contains("creteil-habitat : refus — Données en cours de vérification"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("Créteil Habitat SEMIC : refus — Données en cours de vérification"), shown.stdout)
         XCTAssertTrue(shown.stdout.contains("satisfaite le"), shown.stdout)
     }
 
@@ -261,8 +261,10 @@ final class RequestCommandTests: XCTestCase {
         let id = try newRequest(cli, ["--data", "creteil-habitat/incidents-residences", "--from", "2026-01", "--to", "2026-03"])
         try consent(cli, id, ["--owner", "creteil-habitat", "--grant", "--reserve", "seuil relevé", "--reserve-rule", "seuil:10"])
         _ = try fulfil(cli, id)
-        // created, granted, reservation, fulfilled, copy-sent
-        let events = ["created", "granted", "reservation", "fulfilled", "copy-sent"]
+        // Stored as codes, shown in French: the request, the consent request to the one owner, its
+        // accord and reservation, the package written, the package to the requester, the owner's copy.
+        let events = ["created", "consent-asked", "granted", "reservation", "fulfilled", "package-sent", "copy-mailed"]
+        let french = ["création", "demande d'accord", "accord", "réserve", "paquet écrit", "envoi du paquet", "copie au propriétaire"]
         XCTAssertEqual(try cli.sql("SELECT group_concat(event, ',') FROM (SELECT event FROM audit ORDER BY id)"), events.joined(separator: ","))
 
         let update = try run("/usr/bin/sqlite3", [cli.db, "UPDATE audit SET actor = 'personne' WHERE id = 1"])
@@ -280,11 +282,174 @@ final class RequestCommandTests: XCTestCase {
         let today = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
         let export = try cli.run(["audit", "--from", today, "--to", today, "--format", "csv"])
         XCTAssertEqual(export.status, 0, export.stderr)
-        let rows = export.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
-        XCTAssertEqual(rows.map { PackageCSV.fields($0)[3] }, events)
+        let lines = export.stdout.components(separatedBy: "\r\n")
+        XCTAssertEqual(PackageCSV.fields(String(lines[0].dropFirst())), ["n°", "date", "demande", "événement", "acteur", "détail"], "French headers after the BOM")
+        let rows = lines.dropFirst().filter { !$0.isEmpty }
+        XCTAssertEqual(rows.map { PackageCSV.fields($0)[3] }, french)
         XCTAssertTrue(rows.allSatisfy { PackageCSV.fields($0)[2] == id })
         let before = try cli.run(["audit", "--to", "2026-01-01", "--format", "csv"])
         XCTAssertEqual(before.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 1, "the header only")
+    }
+
+    // MARK: - The mails of a request
+
+    /// A message as Python's email parser reads it: addresses, subject, plain text, attachments' bytes.
+    struct Mail {
+        var to: [String]
+        var subject: String
+        var text: String
+        var attachments: [String: Data]
+
+        init(_ url: URL) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = ["-c", """
+                import sys, json, base64, email, email.policy, email.utils
+                m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+                print(json.dumps({"to": [a for _, a in email.utils.getaddresses(m.get_all("To", []) + m.get_all("Cc", []))],
+                    "subject": str(m["Subject"]), "text": m.get_body(("plain",)).get_content(),
+                    "attachments": {a.get_filename(): base64.b64encode(a.get_payload(decode=True)).decode() for a in m.iter_attachments()}}))
+                """, url.path]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any], url.path)
+            to = object["to"] as? [String] ?? []
+            subject = object["subject"] as? String ?? ""
+            text = object["text"] as? String ?? ""
+            attachments = (object["attachments"] as? [String: String] ?? [:]).compactMapValues { Data(base64Encoded: $0) }
+        }
+    }
+
+    /// Each partner's contact address, read from Config/partners.yaml as written.
+    func partnerEmails() throws -> [String: String] {
+        let text = try String(contentsOf: CLI.repo.appendingPathComponent("Config/partners.yaml"), encoding: .utf8)
+        var emails: [String: String] = [:], current: String?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("  - id: ") { current = String(line.dropFirst(8)) }
+            if line.hasPrefix("    contact:"), let current, let start = line.range(of: "email: ") {
+                emails[current] = String(line[start.upperBound...].prefix { $0 != "," && $0 != " " && $0 != "}" })
+            }
+        }
+        return emails
+    }
+
+    func outboxFiles(_ cli: CLI) -> Set<String> {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: cli.file("envois").path)) ?? []).filter { $0.hasSuffix(".eml") }
+    }
+
+    /// The audit lines of one request's messages (CSV export): verb, actor, detail.
+    func auditMessages(_ cli: CLI, _ id: String) throws -> [(verb: String, detail: String)] {
+        let export = try cli.run(["audit", "--format", "csv"])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        return export.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { PackageCSV.fields($0) }
+            .filter { $0[2] == id && ["demande d'accord", "envoi du paquet", "copie au propriétaire", "avis de refus"].contains($0[3]) }
+            .map { ($0[3], $0[5]) }
+    }
+
+    func testEachOwnerReceivesAConsentRequestNamingTheRequestAndItsArea() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("python3 est absent") }
+        let cli = try CLI()
+        let emails = try partnerEmails()
+        let id = try newRequest(cli, ["--data", "police-nationale/faits-marquants,creteil-habitat/incidents-residences",
+                                      "--from", "2026-01", "--to", "2026-06", "--area", "mont mesly", "--by", "quartier"], requester: "ratp")
+        let files = outboxFiles(cli)
+        XCTAssertEqual(files.count, 2, "one consent request per owner: \(files)")
+        var reached: Set<String> = []
+        for file in files {
+            let mail = try Mail(cli.file("envois").appendingPathComponent(file))
+            reached.formUnion(mail.to)
+            XCTAssertTrue(mail.subject.contains(id), mail.subject)
+            XCTAssertTrue(mail.text.contains("Objet : Diagnostic local"), mail.text)
+            XCTAssertTrue(mail.text.contains("Zone : quartier Mont-Mesly"), "the area by its name: \(mail.text)")
+            XCTAssertTrue(mail.text.contains("Demandeur : RATP — Sûreté, département Val-de-Marne"), "the requester by its name: \(mail.text)")
+            XCTAssertTrue(mail.text.contains("vigie request consent \(id) --owner"), "how the answer is recorded")
+            XCTAssertTrue(mail.attachments.isEmpty)
+        }
+        XCTAssertEqual(reached, [emails["police-nationale"]!, emails["creteil-habitat"]!])
+        let audit = try auditMessages(cli, id)
+        XCTAssertEqual(audit.count, files.count)
+        XCTAssertTrue(audit.allSatisfy { $0.detail.contains("écrit dans la boîte d'envoi") && !$0.detail.contains("envoyé") }, "\(audit)")
+
+        // Asked again: only the owner who has not answered.
+        try consent(cli, id, ["--owner", "police-nationale", "--grant"])
+        try FileManager.default.removeItem(at: cli.file("envois"))
+        let again = try cli.run(["request", "ask", id, "--outbox", cli.file("envois").path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let reminders = try outboxFiles(cli).map { try Mail(cli.file("envois").appendingPathComponent($0)) }
+        XCTAssertEqual(reminders.map(\.to), [[emails["creteil-habitat"]!]])
+    }
+
+    func testFulfilMailsThePackageACopyToTheConsentingOwnerAndOnlyANoticeToTheRefusingOne() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("python3 est absent") }
+        let cli = try CLI()
+        _ = try loadResidences(cli)
+        let pm = (1...6).map { Self.sample.appendingPathComponent(String(format: "mairie-creteil/police-municipale/pm_94028_2026-%02d.csv", $0)).path }
+        XCTAssertLessThanOrEqual(try cli.run(["ingest"] + pm + ["--partner", "mairie-creteil", "--feed", "police-municipale"]).status, 1)
+        let id = try newRequest(cli, ["--data", "mairie-creteil/police-municipale,creteil-habitat/incidents-residences",
+                                      "--from", "2026-01", "--to", "2026-06", "--area", "Créteil", "--by", "quartier"], requester: "94028")
+        try consent(cli, id, ["--owner", "Mairie de Créteil — Direction de la tranquillité publique", "--grant"])
+        try consent(cli, id, ["--owner", "creteil-habitat", "--refuse", "--reason", "Données en cours de vérification"])
+        let asked = outboxFiles(cli)
+        let package = try fulfil(cli, id)
+        let sent = outboxFiles(cli).subtracting(asked)
+        XCTAssertEqual(sent.count, 3, "package, copy, notice: \(sent)")
+
+        let emails = try partnerEmails()
+        // The mairie's address is its commune's « to » in recipients.yaml.
+        let recipients = try String(contentsOf: CLI.repo.appendingPathComponent("Config/recipients.yaml"), encoding: .utf8)
+        let mayor = try XCTUnwrap(recipients.components(separatedBy: "\"94028\":").last?.components(separatedBy: "email: ").dropFirst().first?
+            .prefix { $0 != " " && $0 != "}" })
+        let written = try FileManager.default.contentsOfDirectory(atPath: package.path)
+        let mails = try sent.map { try Mail(cli.file("envois").appendingPathComponent($0)) }
+        func bytes(_ name: String) throws -> Data { try Data(contentsOf: package.appendingPathComponent(name)) }
+
+        let toRequester = try XCTUnwrap(mails.first { $0.to == [String(mayor)] }, "\(mails.map(\.to))")
+        XCTAssertEqual(Set(toRequester.attachments.keys), Set(written), "every file of the package")
+        for (name, data) in toRequester.attachments { XCTAssertEqual(data, try bytes(name), name) }
+
+        let copy = try XCTUnwrap(mails.first { $0.to == [emails["mairie-creteil"]!] })
+        XCTAssertEqual(Set(copy.attachments.keys), Set(written.filter { $0.hasPrefix("mairie-creteil_") } + ["manifeste.json"]))
+        for (name, data) in copy.attachments { XCTAssertEqual(data, try bytes(name), name) }
+
+        let notice = try XCTUnwrap(mails.first { $0.to == [emails["creteil-habitat"]!] })
+        XCTAssertTrue(notice.attachments.isEmpty, "nothing of the package: \(notice.attachments.keys)")
+        XCTAssertFalse(notice.subject.contains("transmises"), notice.subject)
+        XCTAssertTrue(notice.text.contains("Données en cours de vérification"), notice.text)
+        XCTAssertFalse(notice.text.replacingOccurrences(of: id, with: "").contains { $0.isNumber }, "no figure: \(notice.text)")
+
+        // The audit says what became of each message: written in the outbox, never « envoyé ».
+        let audit = try auditMessages(cli, id)
+        XCTAssertEqual(audit.count, asked.count + sent.count)
+        XCTAssertEqual(audit.filter { $0.verb != "demande d'accord" }.map(\.verb).sorted(), ["avis de refus", "copie au propriétaire", "envoi du paquet"])
+        for line in audit {
+            XCTAssertTrue(line.detail.contains("écrit dans la boîte d'envoi"), line.detail)
+            XCTAssertFalse(line.detail.contains("envoyé"), line.detail)
+        }
+        for mail in mails { XCTAssertEqual(audit.filter { $0.detail.contains("pour \(mail.to.joined(separator: ", ")) :") && $0.verb != "demande d'accord" }.count, 1) }
+        let shown = try cli.run(["request", "show", id])
+        XCTAssertTrue(shown.stdout.hasPrefix("Demande \(id) — Mairie de Créteil\n"), shown.stdout)
+    }
+
+    func testTheRequesterIsNamedAsPeopleNameIt() throws {
+        let cli = try CLI()
+        let data = ["--data", "police-nationale/faits-marquants", "--from", "2026-01", "--to", "2026-01"]
+        for typed in ["mairie de creteil", "Créteil", "94028", "CRETEIL"] { _ = try newRequest(cli, data, requester: typed) }
+        XCTAssertEqual(try cli.sql("SELECT group_concat(DISTINCT requester) FROM data_request"), "mairie:94028")
+        let list = try cli.run(["request", "list"])
+        XCTAssertEqual(list.stdout.components(separatedBy: "Mairie de Créteil — Diagnostic local").count - 1, 4, list.stdout)
+        _ = try newRequest(cli, data, requester: "Ratp")
+        XCTAssertTrue(try cli.run(["request", "list"]).stdout.contains("RATP — Sûreté, département Val-de-Marne — Diagnostic local"))
+
+        let before = outboxFiles(cli)
+        let wrong = try cli.run(["request", "new", "--requester", "Mairie de Creteuil", "--purpose", "x", "--outbox", cli.file("envois").path] + data)
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("demandeur inconnu « Mairie de Creteuil »"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("Mairie de Créteil"), "the closest names: \(wrong.stderr)")
+        XCTAssertEqual(try cli.sql("SELECT COUNT(*) FROM data_request"), "5", "nothing recorded")
+        XCTAssertEqual(outboxFiles(cli), before, "nothing written")
     }
 
     func run(_ executable: String, _ arguments: [String]) throws -> CLI.Result {

@@ -26,9 +26,10 @@ final class PackageAttackTests: XCTestCase {
             .filter { $0.keys == ["94028", "homicides"] }.reduce(0) { $0 + $1.total }
         XCTAssertGreaterThan(homicides, 0, "the sample has homicides in Créteil")
 
-        let (request, written) = try Demo.sampleRequest(fixture.observatory, out: fixture.directory.appendingPathComponent("demandes"))
-        let folder = fixture.directory.appendingPathComponent("demandes").appendingPathComponent(request.id)
-        let tables = written.files.filter { $0.lastPathComponent.hasSuffix(".csv") && !$0.lastPathComponent.hasSuffix("_cellules.csv") }
+        let (created, fulfilled) = try Demo.sampleRequest(fixture.observatory, out: fixture.directory.appendingPathComponent("demandes"),
+                                                          outbox: fixture.directory.appendingPathComponent("envois"))
+        let folder = fixture.directory.appendingPathComponent("demandes").appendingPathComponent(created.request.id)
+        let tables = fulfilled.files.filter { $0.hasSuffix(".csv") && !$0.hasSuffix("_cellules.csv") }.map { folder.appendingPathComponent($0) }
         XCTAssertEqual(tables.map(\.lastPathComponent).sorted(), ["creteil-habitat_incidents-residences.csv", "police-nationale_faits-marquants.csv"])
         // The two tables count different feeds: no count is in both, so attacking each alone is attacking both together.
         var hidden = 0

@@ -34,7 +34,7 @@ final class SnapshotTests: XCTestCase {
         let f = try ReportsFixture()
         try f.load("pm_94028_2026-10.csv", partner: "mairie-creteil", feed: "police-municipale", Self.october(12))
         let requests = DataRequests(f.observatory)
-        let request = try requests.create(requester: "Bailleur social", purpose: "diagnostic", data: ["mairie-creteil/police-municipale"],
+        let request = try requests.create(requester: .named("Bailleur social"), purpose: "diagnostic", data: ["mairie-creteil/police-municipale"],
                                           from: .month(2026, 10), to: .month(2026, 10), area: nil, by: "commune")
         try requests.answer(request.id, owner: "mairie-creteil", grant: true, reason: nil, reservation: nil, rules: [])
 
