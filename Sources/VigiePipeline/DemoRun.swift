@@ -35,11 +35,11 @@ public struct RunDemo: Sendable {
             public var total: Int
         }
         public var bulletins: [String]
-        public var request: DataRequest
+        public var request: RequestNew.Result
         public var requestDescription: String
-        public var package: String
-        public var packageFiles: [String]
-        public var copies: [String]
+        public var fulfilled: RequestFulfil.Result
+        /// Where the request's messages were written: nothing leaves in a demo.
+        public var outbox: String
 
         public var text: String {
             var lines: [String] = []
@@ -59,11 +59,12 @@ public struct RunDemo: Sendable {
                       "", "Bulletins écrits (faits marquants 2026-W47, mensuel 2026-10, semestre 2026-S1, un diagnostic) :"]
             lines += bulletins.filter { $0.hasSuffix(".html") || $0.hasSuffix(".md") || $0.hasSuffix(".pdf") }.map { "  " + $0 }
             lines.append("  et \(bulletins.filter { $0.hasSuffix(".csv") }.count) tableau(x) CSV à côté des bulletins.")
-            lines += ["", "Demande de données \(request.id) (\(request.requester) : \(request.purpose)), traitée de bout en bout :"]
+            lines += ["", "Demande de données \(request.request.id) (\(request.requesterName) : \(request.request.purpose)), traitée de bout en bout :"]
             lines += requestDescription.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
-            lines.append("Paquet : \(package)")
-            lines += packageFiles.map { "  " + $0 }
-            lines += copies.map { "  copie au propriétaire : " + $0 }
+            lines.append("Paquet : \(fulfilled.folder)")
+            lines += fulfilled.files.map { "  " + $0 }
+            lines.append("Messages (boîte d'envoi \(outbox), rien n'est parti) :")
+            lines += (request.messages + fulfilled.messages).map { "  " + $0.line }
             return lines.joined(separator: "\n")
         }
     }
@@ -85,16 +86,17 @@ public struct RunDemo: Sendable {
         try? FileManager.default.removeItem(at: bulletinsURL)
         var files = try Demo.writeBulletins(observatory, out: bulletinsURL)
         if pdf { files += try files.filter { $0.pathExtension == "html" }.map { try PDFExport.write($0) } }
-        let requestsURL = outURL.appendingPathComponent("demandes")
+        let requestsURL = outURL.appendingPathComponent("demandes"), outboxURL = outURL.appendingPathComponent("envois")
         try? FileManager.default.removeItem(at: requestsURL)
-        let (request, package) = try Demo.sampleRequest(observatory, out: requestsURL)
+        try? FileManager.default.removeItem(at: outboxURL)
+        let (request, fulfilled) = try Demo.sampleRequest(observatory, out: requestsURL, outbox: outboxURL)
         return Result(keyFile: keyFile?.path, database: dbPath, sampleData: URL(fileURLWithPath: sampleData).path, reports: reports, status: status,
                       etat4001: byCommune.map {
                           Result.EtatTotal(commune: $0.keys[0], name: observatory.config.territory.name(of: .commune($0.keys[0])),
                                            month: $0.keys[1], total: $0.total)
                       },
                       bulletins: files.map(\.path), request: request,
-                      requestDescription: try DataRequests(observatory).describe(request.id),
-                      package: package.folder.path, packageFiles: package.files.map(\.path), copies: package.copies.map(\.path))
+                      requestDescription: try RequestShow(id: request.request.id).run(observatory).text,
+                      fulfilled: fulfilled, outbox: outboxURL.path)
     }
 }
