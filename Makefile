@@ -41,10 +41,12 @@ render-check:
 	.ci/render-check demo/bulletins
 	.ci/render-check demo/demandes
 
-# Sends the demo's weekly mail through msmtp to a local SMTP sink and checks every message received.
+# Sends the demo's weekly mail (approval first), the reminders and a data request's mails through msmtp to a
+# local SMTP sink and checks every message received.
 mail-check:
 	$(MAKE) demo
 	.ci/mail-check demo/vigie.sqlite
+	.ci/request-mail-check demo/vigie.sqlite
 
 # Benchmarks (release build): load against sqlite3 .import, memory, bulletins against history,
 # the real workbook against openpyxl; prints the bars and writes Benchmarks/results.md.

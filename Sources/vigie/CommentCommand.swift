@@ -3,7 +3,10 @@ import Foundation
 import VigieCore
 import VigiePipeline
 
-extension BulletinKind: ExpressibleByArgument {}
+/// Bulletins as comment options name them: the diagnostics take no comment.
+extension BulletinKind: ExpressibleByArgument {
+    public static var allValueStrings: [String] { [weekly, monthly, semester].map(\.rawValue) }
+}
 
 /// `vigie comment`: the coordinator's comments, printed in the bulletin they are attached to.
 struct CommentCommand: ParsableCommand {

@@ -12,10 +12,10 @@ struct MailCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approuve puis envoie les faits marquants de la semaine au maire et au DGS de chaque commune (recipients.yaml).",
             discussion: """
-                --approve enregistre l'approbation du message tel qu'il partira (son empreinte) ; avec approval: required \
-                (settings.yaml, le défaut), --send et --outbox n'envoient que les messages approuvés et inchangés depuis, et \
-                nomment ceux qui attendent. Sans les faits marquants de la police de la semaine (bulletins.yaml, weekly: \
-                requires), rien n'est approuvé ni envoyé sans --force. Code de sortie 1 quand un message est retenu.
+                --approve enregistre l'approbation du message tel qu'il partira (son empreinte) ; quand l'approbation \
+                est obligatoire (le défaut ; réglage « approval » de settings.yaml), --send et --outbox n'envoient que les messages approuvés et inchangés depuis, et \
+                nomment ceux qui attendent. Sans les faits marquants de la police de la semaine (bulletins.yaml, flux \
+                exigés du bulletin hebdomadaire), rien n'est approuvé ni envoyé sans --force. Code de sortie 1 quand un message est retenu.
                 """)
 
         @OptionGroup var options: StoreOptions
@@ -26,7 +26,7 @@ struct MailCommand: ParsableCommand {
         @Option(help: "Une seule commune (code INSEE, nom ou alias) ; par défaut, toutes.")
         var commune: String?
 
-        @Flag(help: "Approuve les messages tels qu'ils partiront (settings.yaml, approval: required : seuls les messages approuvés partent).")
+        @Flag(help: "Approuve les messages tels qu'ils partiront (quand l'approbation est obligatoire, seuls les messages approuvés partent).")
         var approve = false
 
         @Flag(help: "Envoie par la commande sendmail (settings.yaml, ou la variable VIGIE_SENDMAIL).")
