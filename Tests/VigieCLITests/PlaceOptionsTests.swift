@@ -64,4 +64,33 @@ final class PlaceOptionsTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("Alfortville"), unknown.stderr)
         XCTAssertEqual(try cli.sql("SELECT count(*) FROM comment"), "1")
     }
+
+    /// `mail weekly --commune` and `request new --area` / `--requester`: the same lookup.
+    func testMailAndRequestOptionsTakeCodesNamesWithOrWithoutAccents() throws {
+        let cli = try CLI()
+        let creteil = try Self.code(of: "Créteil"), sablieres = try Self.code(of: "Sablières")
+        for typed in [creteil, "Créteil", "creteil"] {
+            let approved = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve", "--force", "--commune", typed])
+            XCTAssertEqual(approved.status, 0, typed + ": " + approved.stderr)
+        }
+        XCTAssertEqual(try cli.sql("SELECT DISTINCT scope FROM approval"), creteil)
+        let wrongCommune = try cli.run(["mail", "weekly", "--week", "2026-W47", "--approve", "--force", "--commune", "Créteuil"])
+        XCTAssertEqual(wrongCommune.status, 2)
+        XCTAssertTrue(wrongCommune.stderr.contains("commune inconnue « Créteuil »") && wrongCommune.stderr.contains("Créteil"), wrongCommune.stderr)
+
+        func request(area: String) throws -> CLI.Result {
+            try cli.run(["request", "new", "--requester", "Créteil", "--purpose", "Diagnostic", "--data", "police-nationale/faits-marquants",
+                         "--from", "2026-01", "--to", "2026-06", "--area", area, "--by", "quartier", "--outbox", cli.file("envois").path])
+        }
+        for typed in [sablieres, "Sablières", "SABLIERES"] {
+            let created = try request(area: typed)
+            XCTAssertEqual(created.status, 0, typed + ": " + created.stderr)
+        }
+        XCTAssertEqual(try cli.sql("SELECT DISTINCT area FROM data_request"), "quartier:\(sablieres)")
+        XCTAssertEqual(try cli.sql("SELECT DISTINCT requester FROM data_request"), "mairie:\(creteil)")
+        let wrongArea = try request(area: "Sablière")
+        XCTAssertEqual(wrongArea.status, 2)
+        XCTAssertTrue(wrongArea.stderr.contains("Sablières"), wrongArea.stderr)
+        XCTAssertEqual(try cli.sql("SELECT count(*) FROM data_request"), "3")
+    }
 }
