@@ -106,6 +106,17 @@ extension Period {
     /// The French names of the months, January first.
     public static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                                     "septembre", "octobre", "novembre", "décembre"]
+
+    /// « octobre 2026 », « semaine 47 de 2026 », « 1er semestre 2026 ».
+    public var frenchName: String {
+        switch self {
+        case .month(let y, let m): return "\(Period.monthNames[m - 1]) \(y)"
+        case .isoWeek(let y, let w): return "semaine \(w) de \(y)"
+        case .semester(let y, let s): return "\(s == 1 ? "1er" : "2d") semestre \(y)"
+        case .year(let y): return "année \(y)"
+        case .schoolYear(let y): return "année scolaire \(y)-\(y + 1)"
+        }
+    }
 }
 
 extension CivilDate {

@@ -157,7 +157,7 @@ public struct Relances: UseCase {
                 let patterns = feed?.patterns ?? []
                 let example = patterns.first.map { Self.example($0, period: f.late.last?.period ?? "") } ?? ""
                 feedObjects.append(["feed": f.feed, "cadence": LedgerStatus.cadenceLabel(f.cadence),
-                                    "late": f.late.map { ["period": $0.period, "due": Self.dueLong($0.due)] },
+                                    "late": f.late.map { ["period": Period($0.period).map { "\($0.frenchName) (\($0))" } ?? $0.period, "due": Self.dueLong($0.due)] },
                                     "inbox": "\(partner.id)/\(f.feed)/", "hasPatterns": !patterns.isEmpty,
                                     "patterns": patterns, "example": example])
             }

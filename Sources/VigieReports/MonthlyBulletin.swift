@@ -321,17 +321,6 @@ extension Period {
         let index = y * 12 + (m - 1) + n
         return .month(index / 12, index % 12 + 1)
     }
-
-    /// « octobre 2026 », « semaine 47 de 2026 », « 1er semestre 2026 ».
-    public var frenchName: String {
-        switch self {
-        case .month(let y, let m): return "\(Period.monthNames[m - 1]) \(y)"
-        case .isoWeek(let y, let w): return "semaine \(w) de \(y)"
-        case .semester(let y, let s): return "\(s == 1 ? "1er" : "2d") semestre \(y)"
-        case .year(let y): return "année \(y)"
-        case .schoolYear(let y): return "année scolaire \(y)-\(y + 1)"
-        }
-    }
 }
 
 extension MonthlyBulletin: Bulletin {

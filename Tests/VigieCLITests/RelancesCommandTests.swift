@@ -65,7 +65,7 @@ final class RelancesCommandTests: XCTestCase {
         }
         XCTAssertEqual(byRecipient.keys.sorted(), ["exploitation@strav.fr", "surete-94@ratp.fr"])
         let ratp = try XCTUnwrap(byRecipient["surete-94@ratp.fr"])
-        XCTAssertTrue(ratp.contains("période 2026-09, attendue le jeudi 15 octobre 2026"), ratp)
+        XCTAssertTrue(ratp.contains("septembre 2026 (2026-09), attendu le jeudi 15 octobre 2026"), ratp)
         XCTAssertFalse(ratp.contains("2026-08") || ratp.contains("2026-10"), ratp)
         XCTAssertTrue(ratp.contains("ratp/incidents-transport/"), ratp)
         let strav = try XCTUnwrap(byRecipient["exploitation@strav.fr"])
@@ -130,7 +130,7 @@ final class RelancesCommandTests: XCTestCase {
         XCTAssertEqual(files.count, 1, run.stdout)
         let (to, text) = try parsed(outbox.appendingPathComponent(try XCTUnwrap(files.first)))
         XCTAssertEqual(to, "surete-94@ratp.fr")
-        XCTAssertTrue(text.contains("période 2026-09, attendue le jeudi 15 octobre 2026"), text)
+        XCTAssertTrue(text.contains("septembre 2026 (2026-09), attendu le jeudi 15 octobre 2026"), text)
     }
 
     func testSendOrOutboxIsRequired() throws {
