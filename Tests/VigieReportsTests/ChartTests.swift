@@ -407,3 +407,28 @@ final class ChartTests: XCTestCase {
         XCTAssertGreaterThan(maxY - minY, Double(height) / 3, "the map fills the drawing")
     }
 }
+
+extension ChartTests {
+    /// Labels too long for their column (a request's categories) turn the chart horizontal: no two
+    /// labels share a line, each bar keeps its proportion, and every label is whole in its bar's title.
+    func testLongLabelsTurnTheBarsHorizontalWithoutOverlap() throws {
+        let bars: [(label: String, value: Int)] = [("Incendies", 36), ("Violences aux personnes", 19), ("Vols et cambriolages", 19),
+                                                   ("Violences intrafamiliales", 12), ("Vols avec armes et vols violents", 12),
+                                                   ("Destructions et dégradations", 8)]
+        let document = try XCTUnwrap(checkDocument(BarChart.svg(bars: bars, title: "Total par catégorie")))
+        let rects = document.all("rect")
+        XCTAssertEqual(rects.count, bars.count)
+        let ys = rects.map { double($0, "y") }
+        XCTAssertEqual(Set(ys).count, bars.count, "one row per bar")
+        XCTAssertEqual(zip(ys, ys.dropFirst()).filter { $0 >= $1 }.count, 0, "rows top to bottom in order")
+        let widths = rects.map { double($0, "width") }
+        let maxWidth = try XCTUnwrap(widths.max())
+        for (width, bar) in zip(widths, bars) {
+            XCTAssertEqual(width / maxWidth, Double(bar.value) / 36, accuracy: 0.002, bar.label)
+        }
+        let titles = document.all("title").map(\.text)
+        for bar in bars { XCTAssertTrue(titles.contains("\(bar.label) : \(bar.value)"), bar.label) }
+        let labels = document.all("text").filter { $0.attributes["text-anchor"] == "end" }
+        XCTAssertEqual(Set(labels.map { double($0, "y") }).count, bars.count, "each label on its own row")
+    }
+}
