@@ -79,7 +79,7 @@ for index in range(before + 1, again + 1):
             matched = True
             seen_late.add(partner)
             for feed, periods in feeds:
-                if f"« {feed} »" not in text or any(f"période {p}," not in text for p in periods):
+                if f"« {feed} »" not in text or any(f"({p}), attendu le" not in text for p in periods):
                     fail(f"« {subject} » : le flux {feed} ou ses périodes {periods} manquent")
             print(f"✔ relance à {to[0]} ({partner}) : " + " ; ".join(f"{f} {', '.join(p)}" for f, p in feeds))
     for partner, file in refused:
