@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // bcrypt for the web accounts (HummingbirdBcrypt).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev.
@@ -63,6 +65,7 @@ let package = Package(
         // the demo. The one place that joins Ingest and Store, which do not know each other.
         .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigieReports", "VigieDelivery",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
 
         // The command line: parses arguments and calls the pipeline.
