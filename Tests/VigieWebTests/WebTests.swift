@@ -25,7 +25,7 @@ final class WebTests: XCTestCase {
         func app() -> some ApplicationProtocol { Application(router: site.router()) }
     }
 
-    func fixture() throws -> Fixture {
+    func fixture(secure: Bool = false) throws -> Fixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
@@ -34,6 +34,7 @@ final class WebTests: XCTestCase {
         let settings = config.appendingPathComponent("settings.yaml")
         var text = try String(contentsOf: settings, encoding: .utf8)
         text += "\n  outbox: \(directory.appendingPathComponent("envois").path)\n"
+        if secure { text = text.replacingOccurrences(of: "secure_cookies: false", with: "secure_cookies: true") }
         try Data(text.utf8).write(to: settings)
         let observatory = try Observatory(configDirectory: config, databasePath: directory.appendingPathComponent("vigie.sqlite").path)
         _ = try AddUser(login: "marie", role: .assistant, name: "Marie Durand", password: Self.password, actor: "test", cost: 4).run(observatory)
@@ -177,6 +178,18 @@ final class WebTests: XCTestCase {
                                                   body: Self.form(["login": "marie", "password": Self.password, "csrf": String(repeating: "cd", count: 32)]))
             XCTAssertEqual(forged.status, .forbidden)
             XCTAssertNil(Self.setCookie(forged, "vigie_session"))
+        }
+    }
+
+    func testBehindHTTPSTheCookiesAreSecure() async throws {
+        let f = try fixture(secure: true)
+        XCTAssertTrue(f.observatory.config.settings.web.secureCookies)
+        try await f.app().test(.router) { client in
+            let page = try await client.execute(uri: "/connexion", method: .get)
+            XCTAssertTrue(try XCTUnwrap(Self.setCookie(page, "vigie_connexion")).line.contains("Secure"))
+            let response = try await Self.logIn(client)
+            let line = try XCTUnwrap(Self.setCookie(response, "vigie_session")).line
+            XCTAssertTrue(line.contains("Secure") && line.contains("HttpOnly") && line.contains("SameSite=Strict"), line)
         }
     }
 
