@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The web application (vigie serve): HTTP server, bcrypt, and the NIO thread pool the
+        // blocking store and bcrypt calls run on. Without the traits: no swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev.
@@ -63,11 +68,19 @@ let package = Package(
         // the demo. The one place that joins Ingest and Store, which do not know each other.
         .target(name: "VigiePipeline", dependencies: ["VigieCore", "VigieConfig", "VigieIngest", "VigieStore", "VigieReports", "VigieDelivery",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
+
+        // The web application (vigie serve): HTTP over the pipeline's use cases — sessions, CSRF,
+        // security headers, pages rendered from Config/templates/web/. No SQL here.
+        .target(name: "VigieWeb", dependencies: ["VigieCore", "VigiePipeline", "VigieReports",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
         // The command line: parses arguments and calls the pipeline.
         .executableTarget(name: "vigie", dependencies: [
-            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports", "VigieDelivery",
+            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports", "VigieDelivery", "VigieWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -97,6 +110,11 @@ let package = Package(
         .testTarget(name: "VigieReportsTests", dependencies: [
             "VigieCore", "VigieConfig", "VigieStore", "VigieReports", "VigiePipeline", "VigieFixtures",
             .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .testTarget(name: "VigieWebTests", dependencies: [
+            "VigieCore", "VigiePipeline", "VigieWeb",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),
         .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"], exclude: ["Hostile", "Traps"]),

@@ -28,7 +28,7 @@ enum DeliveryLoader {
     static func settings(_ url: URL) throws -> Settings {
         guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
         let doc = try YAMLValue.load(url)
-        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell", "approval", "relances"])
+        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell", "approval", "relances", "web"])
         var settings = Settings()
         if let months = try doc.optional("retention_months") {
             settings.retentionMonths = try months.int()
@@ -53,6 +53,23 @@ enum DeliveryLoader {
             if let days = try relances.optional("interval_days") {
                 settings.relanceIntervalDays = try days.int()
                 guard settings.relanceIntervalDays >= 1 else { throw days.error("un nombre de jours au moins égal à 1 est attendu") }
+            }
+        }
+        if let web = try doc.optional("web") {
+            _ = try web.mapping(allowed: ["secure_cookies", "session_hours", "outbox"])
+            if let secure = try web.optional("secure_cookies") {
+                switch try secure.string().trimmingCharacters(in: .whitespaces).lowercased() {
+                case "true", "yes", "oui": settings.web.secureCookies = true
+                case "false", "no", "non": settings.web.secureCookies = false
+                default: throw secure.error("true ou false attendu", hint: "secure_cookies: true quand le serveur est derrière HTTPS (nginx avec TLS).")
+                }
+            }
+            if let hours = try web.optional("session_hours") {
+                settings.web.sessionHours = try hours.int()
+                guard (1...168).contains(settings.web.sessionHours) else { throw hours.error("un nombre d'heures de 1 à 168 est attendu") }
+            }
+            if let outbox = try web.optional("outbox") {
+                settings.web.outbox = try singleLine(outbox)
             }
         }
         return settings

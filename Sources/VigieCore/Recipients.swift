@@ -60,13 +60,32 @@ public struct Settings: Sendable, Equatable {
     public var approval: Approval
     /// The same reminder (relance) is not sent again within this many days.
     public var relanceIntervalDays: Int
+    /// The web application (`vigie serve`): `web:` in settings.yaml.
+    public var web: Web
+
+    /// How `vigie serve` treats its sessions and the mails its pages send.
+    public struct Web: Sendable, Equatable {
+        /// `Secure` on the session cookie: true when the server is reached through HTTPS (nginx with TLS).
+        public var secureCookies: Bool
+        /// A session ends this many hours after the login.
+        public var sessionHours: Int
+        /// When set, the pages' mails (relances) are written as .eml files in this folder, not sent.
+        public var outbox: String?
+
+        public init(secureCookies: Bool = false, sessionHours: Int = 8, outbox: String? = nil) {
+            self.secureCookies = secureCookies
+            self.sessionHours = sessionHours
+            self.outbox = outbox
+        }
+    }
 
     public init(retentionMonths: Int = 12, sendmail: String = "/usr/sbin/sendmail -t -oi", minCell: Int = 5,
-                approval: Approval = .required, relanceIntervalDays: Int = 7) {
+                approval: Approval = .required, relanceIntervalDays: Int = 7, web: Web = Web()) {
         self.retentionMonths = retentionMonths
         self.sendmail = sendmail
         self.minCell = minCell
         self.approval = approval
         self.relanceIntervalDays = relanceIntervalDays
+        self.web = web
     }
 }

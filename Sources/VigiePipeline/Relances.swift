@@ -13,10 +13,13 @@ public struct Relances: UseCase {
     public var outgoing: Outgoing
     /// The day lateness is computed for; nil for the observatory's today (tests and essays give one).
     public var today: CivilDate?
+    /// Only these partners' reminders (the web's « relancer » button of one partner); nil for all.
+    public var partners: Set<String>?
 
-    public init(outgoing: Outgoing, today: CivilDate? = nil) {
+    public init(outgoing: Outgoing, today: CivilDate? = nil, partners: Set<String>? = nil) {
         self.outgoing = outgoing
         self.today = today
+        self.partners = partners
     }
 
     /// The bulletin kind of the dispatch log's reminder lines.
@@ -148,7 +151,7 @@ public struct Relances: UseCase {
 
         // Late partners: the completeness register, one message per partner with all its late feeds.
         let late = ledger.completeness.lateFeeds
-        for partner in config.partners {
+        for partner in config.partners where partners?.contains(partner.id) ?? true {
             let feeds = late.filter { $0.partner == partner.id }
             guard !feeds.isEmpty else { continue }
             var feedObjects: [[String: Any]] = []
@@ -177,7 +180,8 @@ public struct Relances: UseCase {
 
         // Refused files: each refused submission no later file of its feed has replaced.
         for feed in ledger.feeds {
-            guard let partner = config.partners.first(where: { $0.id == feed.partner }) else { continue }
+            guard let partner = config.partners.first(where: { $0.id == feed.partner }),
+                  partners?.contains(partner.id) ?? true else { continue }
             // Newest first: a refused file counts until a file of the same feed loads after it.
             for s in feed.submissions {
                 guard s.status == "refused" else { break }

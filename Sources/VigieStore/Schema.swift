@@ -305,6 +305,46 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v9: web accounts, sessions and audit") { db in
+            try db.execute(sql: """
+                -- The accounts of the web application (vigie user add): a bcrypt hash, never the
+                -- password. A disabled account cannot log in; its sessions are deleted.
+                CREATE TABLE web_user (
+                    login TEXT PRIMARY KEY,
+                    name TEXT,
+                    role TEXT NOT NULL CHECK (role IN ('coordinateur', 'assistant')),
+                    password_hash TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    created_at TEXT NOT NULL
+                );
+
+                -- Open sessions: the SHA-256 of the cookie's random id (the id itself is only in
+                -- the browser), the CSRF token of its forms, when it ends (UTC).
+                CREATE TABLE web_session (
+                    id_sha256 TEXT PRIMARY KEY,
+                    login TEXT NOT NULL REFERENCES web_user(login),
+                    csrf TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL
+                );
+                CREATE INDEX web_session_by_login ON web_session(login);
+
+                -- Every account change and every form sent through the web, with who did it.
+                -- Append-only, like the requests' audit.
+                CREATE TABLE web_audit (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    login TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                CREATE TRIGGER web_audit_no_update BEFORE UPDATE ON web_audit
+                BEGIN SELECT RAISE(ABORT, 'le journal d''audit ne se modifie pas'); END;
+                CREATE TRIGGER web_audit_no_delete BEFORE DELETE ON web_audit
+                BEGIN SELECT RAISE(ABORT, 'le journal d''audit ne s''efface pas'); END;
+                """)
+        }
+
         return migrator
     }
 }

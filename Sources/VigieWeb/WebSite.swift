@@ -1,0 +1,203 @@
+import Foundation
+import Hummingbird
+import NIOPosix
+import VigieCore
+import VigiePipeline
+import VigieReports
+import VigieStore
+
+/// The web application: its routes, each calling a use case of the pipeline on the open
+/// observatory (blocking work on NIO's thread pool), and its pages from `Config/templates/web/`.
+public final class WebSite: Sendable {
+    let observatory: Observatory
+    let renderer: TemplateRenderer
+    let styleSheet: String
+    let throttle: LoginThrottle
+    /// The clock of sessions and of the login throttle (tests move it).
+    let now: @Sendable () -> Date
+
+    static let sessionCookie = "vigie_session"
+    /// The login form's own token (double submit: the cookie and the hidden field must match).
+    static let loginCookie = "vigie_connexion"
+    static let maxFormBytes = 1 << 20
+
+    public init(observatory: Observatory, throttle: (failures: Int, seconds: TimeInterval) = (5, 60),
+                now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.observatory = observatory
+        let folder = observatory.config.directory.appendingPathComponent("templates/web")
+        renderer = try TemplateRenderer(directory: folder)
+        guard let css = try? String(contentsOf: folder.appendingPathComponent("style.css"), encoding: .utf8) else {
+            throw VigieError(.config, "feuille de style introuvable : templates/web/style.css",
+                             hint: "Elle est livrée avec Vigie dans Config/templates/web/ : recopiez-la.")
+        }
+        styleSheet = css
+        self.throttle = LoginThrottle(maxFailures: throttle.failures, lockSeconds: throttle.seconds)
+        self.now = now
+    }
+
+    /// Runs a use case off the event loops: SQLite and bcrypt block.
+    func perform<U: UseCase>(_ useCase: U) async throws -> U.Result {
+        let observatory = self.observatory
+        return try await NIOThreadPool.singleton.runIfActive { try useCase.run(observatory) }
+    }
+
+    /// The routes, behind the security headers and the session gate.
+    public func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
+        router.add(middleware: SecurityHeaders(site: self))
+        router.add(middleware: SessionGate(site: self))
+        router.get("/sante") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("/style.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: ByteBuffer(string: self.styleSheet)))
+        }
+        router.get("/connexion") { _, _ in self.loginPage(message: nil, status: .ok) }
+        router.post("/connexion") { request, context in try await self.logIn(request, context) }
+        router.post("/deconnexion") { _, context in try await self.logOut(context) }
+        router.get("/") { _, context in try await self.dashboard(context) }
+        router.post("/relances") { _, context in try await self.relances(context) }
+        return router
+    }
+
+    // MARK: Login
+
+    func loginPage(message: String?, status: HTTPResponse.Status, login: String = "") -> Response {
+        let token = SessionTokens.random()
+        var object: [String: Any] = ["title": "Connexion", "csrf": token, "login": login]
+        if let message { object["message"] = message }
+        var response = page("connexion", object, session: nil, status: status)
+        response.setCookie(cookie(Self.loginCookie, token, maxAge: 3600))
+        return response
+    }
+
+    func logIn(_ request: Request, _ context: WebContext) async throws -> Response {
+        var request = request
+        let form = Forms.parse(String(buffer: try await request.collectBody(upTo: 16 * 1024)))
+        guard Forms.sameSecret(form["csrf"], request.cookies[Self.loginCookie]?.value) else {
+            return loginPage(message: "Le formulaire a expiré : recommencez.", status: .forbidden)
+        }
+        let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let password = form["password"] ?? ""
+        let keys = ["login:" + login, "address:" + context.client]
+        if let wait = await throttle.wait(keys, now: now()) {
+            _ = try await perform(RecordWebAction(login: login.shown(limit: 64), action: "connexion bloquée (trop de tentatives)", detail: context.client))
+            return loginPage(message: "Trop de tentatives : attendez \(wait) seconde\(wait > 1 ? "s" : "") avant de réessayer.",
+                             status: .tooManyRequests, login: login)
+        }
+        let result = try await perform(LogIn(login: login, password: password, client: context.client, now: now()))
+        guard let id = result.sessionID else {
+            await throttle.failed(keys, now: now())
+            return loginPage(message: "Identifiant ou mot de passe incorrect.", status: .unauthorized, login: login)
+        }
+        await throttle.succeeded(keys[0])
+        var response = Forms.redirect("/")
+        response.setCookie(cookie(Self.sessionCookie, id, maxAge: observatory.config.settings.web.sessionHours * 3600))
+        response.setCookie(cookie(Self.loginCookie, "", maxAge: 0))
+        return response
+    }
+
+    func logOut(_ context: WebContext) async throws -> Response {
+        if let id = context.sessionID, let session = context.session {
+            _ = try await perform(LogOut(sessionID: id, login: session.login))
+        }
+        var response = Forms.redirect("/connexion")
+        response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0))
+        return response
+    }
+
+    /// HttpOnly, SameSite=Strict, Path=/, Secure behind HTTPS (settings.yaml `web: secure_cookies`).
+    func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: observatory.config.settings.web.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+
+    // MARK: Pages
+
+    /// Renders `template` inside the page shell (navigation, user, logout form).
+    func page(_ template: String, _ object: [String: Any], session: WebSession?, status: HTTPResponse.Status = .ok) -> Response {
+        var object = object
+        object["observatory"] = observatory.config.territory.name
+        if let session {
+            object["user"] = ["login": session.login, "name": session.name ?? session.login, "role": session.role]
+            object["csrf"] = object["csrf"] ?? session.csrf
+            object["hasNav"] = !Self.navigation.isEmpty
+            object["nav"] = Self.navigation.map { ["label": $0.label, "path": $0.path, "current": $0.path == object["path"] as? String] }
+        }
+        do {
+            return Forms.html(try renderer.render(template, object), status: status)
+        } catch {
+            return Forms.html("<!doctype html><title>Erreur</title><p>Modèle de page introuvable ou incorrect : \(template).</p>",
+                              status: .internalServerError)
+        }
+    }
+
+    /// The pages built so far (only these are in the navigation: no dead links).
+    static let navigation: [(label: String, path: String)] = [("Tableau de bord", "/")]
+
+    func errorPage(status: HTTPResponse.Status, message: String, session: WebSession?) -> Response {
+        page("erreur", ["title": "Erreur \(status.code)", "message": message], session: session, status: status)
+    }
+
+    func dashboard(_ context: WebContext) async throws -> Response {
+        guard let session = context.session else { return Forms.redirect("/connexion") }
+        let report = try await perform(ShowStatus())
+        return page("tableau", Self.dashboardObject(report), session: session)
+    }
+
+    /// The to-do of `vigie status`, grouped for the page: late feeds per partner (one « relancer »
+    /// button each), refused files, natures « non classé », faits marquants to approve.
+    static func dashboardObject(_ report: StatusReport) -> [String: Any] {
+        let todo = report.todo
+        var partners: [String] = []
+        for feed in todo.late where !partners.contains(feed.partner) { partners.append(feed.partner) }
+        let late: [[String: Any]] = partners.map { id in
+            let feeds = todo.late.filter { $0.partner == id }
+            let contact = feeds.first?.contact
+            return ["partner": id, "partnerName": feeds.first?.partnerName ?? id,
+                    "contact": [contact?.name, contact?.email, contact?.phone].compactMap { $0 }.joined(separator: " — "),
+                    "hasEmail": contact?.email != nil,
+                    "feeds": feeds.map { f in
+                        ["feed": f.feed, "count": f.periods.count,
+                         "periods": f.periods.map { "\($0.period) (attendu le \(CivilDate(iso: $0.due)?.french ?? $0.due))" }.joined(separator: ", ")]
+                    }]
+        }
+        let refused: [[String: Any]] = todo.refused.map {
+            ["submission": Int($0.submission), "file": $0.file, "partner": $0.partner, "feed": $0.feed,
+             "receivedAt": String($0.receivedAt.prefix(10)), "reason": $0.reason]
+        }
+        let unclassified: [[String: Any]] = todo.unclassified.map {
+            ["partner": $0.partner, "feed": $0.feed, "nature": $0.nature, "rows": $0.rows]
+        }
+        return ["title": "Tableau de bord", "path": "/",
+                "today": CivilDate(iso: report.today).map { "\($0.frenchDayMonth) \($0.year)" } ?? report.today,
+                "nothing": todo.isEmpty,
+                "late": late, "hasLate": !late.isEmpty, "lateCount": todo.late.count,
+                "refused": refused, "hasRefused": !refused.isEmpty,
+                "unclassified": unclassified, "hasUnclassified": !unclassified.isEmpty,
+                "awaiting": todo.awaitingApproval, "hasAwaiting": !todo.awaitingApproval.isEmpty]
+    }
+
+    /// The « relancer » button: the reminders of one partner, sent (or written in `web: outbox`).
+    func relances(_ context: WebContext) async throws -> Response {
+        guard let session = context.session else { return Forms.redirect("/connexion") }
+        guard let partner = context.form["partner"], observatory.config.partners.contains(where: { $0.id == partner }) else {
+            return errorPage(status: .badRequest, message: "Partenaire inconnu : revenez au tableau de bord et recommencez.", session: session)
+        }
+        let outgoing: Outgoing = observatory.config.settings.web.outbox.map { .outbox($0) } ?? .send
+        let result = try await perform(Relances(outgoing: outgoing, partners: [partner]))
+        let messages: [[String: Any]] = result.messages.map { m in
+            let state: String = switch (m.fate, m.note) {
+            case (_, .noAddress): "sans adresse : à relancer par téléphone" + (m.phone.map { " (\($0))" } ?? "")
+            case (_, .alreadySent): "déjà relancé le \(m.lastSent.map { String($0.prefix(10)) } ?? "?") : pas avant \(result.intervalDays) jours"
+            default: m.fate.rawValue
+            }
+            return ["partnerName": m.partnerName, "subject": m.subject, "to": m.to.joined(separator: ", "),
+                    "about": m.about.joined(separator: " ; "), "state": state, "ok": m.fate == .sent || m.fate == .outbox]
+        }
+        var object: [String: Any] = ["title": "Relances", "path": "/relances", "messages": messages, "none": messages.isEmpty]
+        if let outbox = result.outbox { object["outbox"] = outbox }
+        return page("relances", object, session: session)
+    }
+}
