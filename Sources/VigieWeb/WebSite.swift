@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOPosix
+import Synchronization
 import VigieCore
 import VigiePipeline
 import VigieReports
@@ -9,7 +10,9 @@ import VigieStore
 /// The web application: its routes, each calling a use case of the pipeline on the open
 /// observatory (blocking work on NIO's thread pool), and its pages from `Config/templates/web/`.
 public final class WebSite: Sendable {
-    let observatory: Observatory
+    private let current: Mutex<Observatory>
+    /// The observatory the pages work on; replaced whole by `reloadConfiguration()`.
+    var observatory: Observatory { current.withLock { $0 } }
     let renderer: TemplateRenderer
     let styleSheet: String
     let throttle: LoginThrottle
@@ -23,7 +26,7 @@ public final class WebSite: Sendable {
 
     public init(observatory: Observatory, throttle: (failures: Int, seconds: TimeInterval) = (5, 60),
                 now: @escaping @Sendable () -> Date = { Date() }) throws {
-        self.observatory = observatory
+        current = Mutex(observatory)
         let folder = observatory.config.directory.appendingPathComponent("templates/web")
         renderer = try TemplateRenderer(directory: folder)
         guard let css = try? String(contentsOf: folder.appendingPathComponent("style.css"), encoding: .utf8) else {
@@ -33,6 +36,14 @@ public final class WebSite: Sendable {
         styleSheet = css
         self.throttle = LoginThrottle(maxFailures: throttle.failures, lockSeconds: throttle.seconds)
         self.now = now
+    }
+
+    /// Reads `Config/` again (after a page wrote `partners.yaml`) and reopens the store; a request
+    /// already running keeps the observatory it started with.
+    func reloadConfiguration() throws {
+        let old = observatory
+        let new = try Observatory(configDirectory: old.config.directory, databasePath: old.store.path)
+        current.withLock { $0 = new }
     }
 
     /// Runs a use case off the event loops: SQLite and bcrypt block.
@@ -58,6 +69,13 @@ public final class WebSite: Sendable {
         router.post("/deconnexion") { _, context in try await self.logOut(context) }
         router.get("/") { _, context in try await self.dashboard(context) }
         router.post("/relances") { _, context in try await self.relances(context) }
+        addDepotsRoutes(to: router)
+        addClassementRoutes(to: router)
+        addFaitsMarquantsRoutes(to: router)
+        addBulletinsRoutes(to: router)
+        addCarteRoutes(to: router)
+        addRechercheRoutes(to: router)
+        addDemandesRoutes(to: router)
         return router
     }
 
@@ -133,8 +151,12 @@ public final class WebSite: Sendable {
         }
     }
 
-    /// The pages built so far (only these are in the navigation: no dead links).
-    static let navigation: [(label: String, path: String)] = [("Tableau de bord", "/")]
+    /// The pages, in the navigation's order (each one's routes are in `Pages/`).
+    static let navigation: [(label: String, path: String)] = [
+        ("Tableau de bord", "/"), ("Dépôts", "/depots"), ("Classement", "/classement"),
+        ("Faits marquants", "/faits-marquants"), ("Bulletins", "/bulletins"), ("Carte", "/carte"),
+        ("Recherche", "/recherche"), ("Demandes", "/demandes"),
+    ]
 
     func errorPage(status: HTTPResponse.Status, message: String, session: WebSession?) -> Response {
         page("erreur", ["title": "Erreur \(status.code)", "message": message], session: session, status: status)

@@ -1,0 +1,7 @@
+import Hummingbird
+
+extension WebSite {
+    /// « Demandes » (/demandes): the data-request workflow.
+    func addDemandesRoutes(to router: Router<WebContext>) {
+    }
+}
