@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo test crash render-check mail-check bench sample-data fuzz clean
+.PHONY: deps build demo serve test crash render-check mail-check bench sample-data fuzz clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -21,6 +21,11 @@ build: deps
 # Builds a store from SampleData/ in demo/ and prints what it did.
 demo: build
 	$(VIGIE) demo --out demo
+
+# The web application on the demo store (make demo first): http://127.0.0.1:8080/, accounts in demo/comptes-demo.txt.
+serve: build
+	@[ -f demo/vigie.sqlite ] || $(MAKE) demo
+	$(VIGIE) serve --db demo/vigie.sqlite --port $${PORT:-8080}
 
 # The failures are listed again at the end, so that the last lines of a long log name them.
 test: deps

@@ -40,6 +40,9 @@ public struct RunDemo: Sendable {
         public var fulfilled: RequestFulfil.Result
         /// Where the request's messages were written: nothing leaves in a demo.
         public var outbox: String
+        /// The demo's web accounts (`make serve`), their passwords in `accountsFile` only.
+        public var accounts: [String]
+        public var accountsFile: String
 
         public var text: String {
             var lines: [String] = []
@@ -65,6 +68,8 @@ public struct RunDemo: Sendable {
             lines += fulfilled.files.map { "  " + $0 }
             lines.append("Messages (boîte d'envoi \(outbox), rien n'est parti) :")
             lines += (request.messages + fulfilled.messages).map { "  " + $0.line }
+            lines += ["", "Application web de démonstration : make serve, puis http://127.0.0.1:8080/ ; comptes \(accounts.joined(separator: ", ")),",
+                      "mots de passe dans \(accountsFile) (lisible par vous seul)."]
             return lines.joined(separator: "\n")
         }
     }
@@ -90,6 +95,7 @@ public struct RunDemo: Sendable {
         try? FileManager.default.removeItem(at: requestsURL)
         try? FileManager.default.removeItem(at: outboxURL)
         let (request, fulfilled) = try Demo.sampleRequest(observatory, out: requestsURL, outbox: outboxURL)
+        let (accounts, accountsFile) = try demoAccounts(observatory)
         return Result(keyFile: keyFile?.path, database: dbPath, sampleData: URL(fileURLWithPath: sampleData).path, reports: reports, status: status,
                       etat4001: byCommune.map {
                           Result.EtatTotal(commune: $0.keys[0], name: observatory.config.territory.name(of: .commune($0.keys[0])),
@@ -97,6 +103,32 @@ public struct RunDemo: Sendable {
                       },
                       bulletins: files.map(\.path), request: request,
                       requestDescription: try RequestShow(id: request.request.id).run(observatory).text,
-                      fulfilled: fulfilled, outbox: outboxURL.path)
+                      fulfilled: fulfilled, outbox: outboxURL.path, accounts: accounts, accountsFile: accountsFile.path)
+    }
+
+    /// The coordinator's and the assistant's web accounts, with fresh random passwords written to
+    /// `comptes-demo.txt` (mode 600) beside the store: never printed, never in the configuration.
+    func demoAccounts(_ observatory: Observatory) throws -> ([String], URL) {
+        let people: [(login: String, role: WebRole, name: String)] = [
+            ("coordination", .coordinateur, "Coordination du CLSPD (démonstration)"),
+            ("assistante", .assistant, "Assistante du CLSPD (démonstration)"),
+        ]
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        var lines = ["# Comptes de l'application web de démonstration (vigie serve --db \(observatory.store.path)).",
+                     "# Recréés à chaque make demo ; en service, vigie user add crée les comptes."]
+        for person in people {
+            let password = (0..<4).map { _ in String((0..<5).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }) }
+                .joined(separator: "-")
+            _ = try AddUser(login: person.login, role: person.role, name: person.name, password: password, actor: "vigie demo", cost: 10).run(observatory)
+            lines.append("\(person.login) (\(person.role.rawValue)) : \(password)")
+        }
+        let file = outURL.appendingPathComponent("comptes-demo.txt")
+        try? FileManager.default.removeItem(at: file)
+        guard FileManager.default.createFile(atPath: file.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw VigieError(.store, "impossible d'écrire \(file.path)")
+        }
+        return (people.map(\.login), file)
     }
 }

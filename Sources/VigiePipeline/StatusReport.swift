@@ -1,5 +1,6 @@
 import Foundation
 import VigieCore
+import VigieReports
 import VigieStore
 
 /// `vigie status`: what needs doing today first — late feeds with their partner's contact, refused
@@ -12,8 +13,19 @@ public struct ShowStatus: UseCase {
 
     public func run(_ observatory: Observatory) throws -> StatusReport {
         let status = try LedgerStatus(config: observatory.config, store: observatory.store, today: observatory.context.today)
+        let week = Period.week(of: observatory.context.today.adding(days: -7))
         return StatusReport(today: observatory.context.today.description, todo: .init(status, awaiting: try awaitingApproval(observatory)),
+                            lastReception: .init(status), week: week.description, weekFacts: try weekFacts(observatory, week: week),
                             ledger: status, showLedger: ledger)
+    }
+
+    /// Last week's faits marquants per commune: the entries of each commune's weekly bulletin.
+    func weekFacts(_ observatory: Observatory, week: Period) throws -> [StatusReport.CommuneCount] {
+        let context = try observatory.bulletinContext()
+        return try observatory.config.territory.communes.map {
+            StatusReport.CommuneCount(commune: $0.insee, name: $0.name,
+                                      count: try WeeklyBulletin.build(week: week, commune: $0.insee, context: context).entries.count)
+        }
     }
 
     /// Last week's faits marquants not yet sent nor approved, per commune of recipients.yaml, when
@@ -85,8 +97,43 @@ public struct StatusReport: UseCaseResult {
         }
     }
 
+    /// The files received on the last day anything was received (the last night's run, or the
+    /// files dropped by hand that day), from the ledger.
+    public struct Reception: Codable, Sendable {
+        /// The day, in Paris (YYYY-MM-DD).
+        public var day: String
+        public var files: Int
+        public var loaded: Int
+        public var refused: Int
+        public var rowsLoaded: Int
+        public var rowsRejected: Int
+
+        init?(_ status: LedgerStatus) {
+            let all = status.feeds.flatMap(\.submissions)
+            guard let day = all.map({ String($0.receivedAt.prefix(10)) }).max() else { return nil }
+            let that = all.filter { $0.receivedAt.hasPrefix(day) }
+            self.day = day
+            files = that.count
+            refused = that.filter { $0.status == "refused" }.count
+            loaded = files - refused
+            rowsLoaded = that.map(\.rowsLoaded).reduce(0, +)
+            rowsRejected = that.map(\.rowsRejected).reduce(0, +)
+        }
+    }
+
+    /// A number for one commune.
+    public struct CommuneCount: Codable, Sendable {
+        public var commune: String
+        public var name: String
+        public var count: Int
+    }
+
     public var today: String
     public var todo: Todo
+    public var lastReception: Reception?
+    /// Last week (the one the faits marquants mail is about) and its faits marquants per commune.
+    public var week: String
+    public var weekFacts: [CommuneCount]
     public var ledger: LedgerStatus
     /// The text shows the whole ledger after the summary (`vigie status --ledger`).
     public var showLedger: Bool
@@ -119,6 +166,15 @@ public struct StatusReport: UseCaseResult {
             ["  \(n.partner)/\(n.feed) : « \(n.nature.shown()) » (\(n.rows) ligne(s))"]
         }
         section("Faits marquants à approuver avant l'envoi :", todo.awaitingApproval) { ["  " + $0] }
+        lines.append("")
+        if let r = lastReception {
+            let day = CivilDate(iso: r.day).map { "\($0.frenchDayMonth) \($0.year)" } ?? r.day
+            lines.append("Derniers fichiers reçus, le \(day) : \(r.files) fichier(s), \(r.loaded) chargé(s), \(r.refused) refusé(s) ; "
+                         + "\(r.rowsLoaded) ligne(s) chargée(s), \(r.rowsRejected) rejetée(s).")
+        } else {
+            lines.append("Aucun fichier reçu pour l'instant.")
+        }
+        lines.append("Faits marquants de la semaine \(week) : " + weekFacts.map { "\($0.name) \($0.count)" }.joined(separator: ", ") + ".")
         if showLedger {
             lines += ["", "Registre des envois :", "", ledger.text]
         } else {

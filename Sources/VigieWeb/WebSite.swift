@@ -192,13 +192,20 @@ public final class WebSite: Sendable {
         let unclassified: [[String: Any]] = todo.unclassified.map {
             ["partner": $0.partner, "feed": $0.feed, "nature": $0.nature, "rows": $0.rows]
         }
-        return ["title": "Tableau de bord", "path": "/",
+        var object: [String: Any] = ["title": "Tableau de bord", "path": "/",
                 "today": CivilDate(iso: report.today).map { "\($0.frenchDayMonth) \($0.year)" } ?? report.today,
                 "nothing": todo.isEmpty,
                 "late": late, "hasLate": !late.isEmpty, "lateCount": todo.late.count,
                 "refused": refused, "hasRefused": !refused.isEmpty,
                 "unclassified": unclassified, "hasUnclassified": !unclassified.isEmpty,
-                "awaiting": todo.awaitingApproval, "hasAwaiting": !todo.awaitingApproval.isEmpty]
+                "awaiting": todo.awaitingApproval, "hasAwaiting": !todo.awaitingApproval.isEmpty,
+                "week": report.week,
+                "weekFacts": report.weekFacts.map { ["commune": $0.commune, "name": $0.name, "count": $0.count, "week": report.week] }]
+        if let r = report.lastReception {
+            object["reception"] = ["day": CivilDate(iso: r.day).map { "\($0.frenchDayMonth) \($0.year)" } ?? r.day, "files": r.files,
+                                   "loaded": r.loaded, "refused": r.refused, "rowsLoaded": r.rowsLoaded, "rowsRejected": r.rowsRejected]
+        }
+        return object
     }
 
     /// The « relancer » button: the reminders of one partner, sent (or written in `web: outbox`).

@@ -21,6 +21,33 @@ final class DashboardTests: XCTestCase {
                            Set(todo.late.filter { $0.contact?.email != nil }.map(\.partner)).count)
         }
     }
+
+    /// On Wednesday 25 November 2026, last week is the demo's 2026-W47: the dashboard counts each
+    /// commune's faits marquants as the demo's weekly bulletins list them, and sums the last day's files.
+    func testTheDashboardCountsLastWeeksFaitsMarquantsAndTheLastReception() async throws {
+        let demo = try DemoSite.make(for: self, today: CivilDate(year: 2026, month: 11, day: 25))
+        let bulletins = demo.directory.appendingPathComponent("demo/bulletins")
+        var expected: [String: Int] = [:]
+        for commune in demo.observatory.config.territory.communes {
+            let markdown = try String(contentsOf: bulletins.appendingPathComponent("weekly_2026-W47_\(commune.insee).md"), encoding: .utf8)
+            expected[commune.name] = markdown.split(separator: "\n").filter { $0.hasPrefix("- **") }.count
+        }
+        XCTAssertGreaterThan(expected.values.reduce(0, +), 0)
+        let ledger = try ShowStatus(ledger: true).run(demo.observatory).ledger.feeds.flatMap(\.submissions)
+        let lastDay = try XCTUnwrap(ledger.map { String($0.receivedAt.prefix(10)) }.max())
+        let files = ledger.filter { $0.receivedAt.hasPrefix(lastDay) }
+        let counts = expected
+        try await demo.app().test(.router) { client in
+            let session = try await DemoSite.session(client)
+            let page = DemoSite.text(try await session.get(client, "/"))
+            XCTAssertTrue(page.contains("Faits marquants de la semaine 2026-W47"), page)
+            for (name, count) in counts {
+                XCTAssertTrue(page.contains(">\(name.htmlEscapedForTest)</a></td><td class=\"n\">\(count)</td>"), "\(name) \(count)\n\(page)")
+            }
+            XCTAssertTrue(page.contains("\(files.count) fichier(s) reçu(s), \(files.filter { $0.status != "refused" }.count) chargé(s)"), page)
+            XCTAssertTrue(page.contains("\(files.map(\.rowsLoaded).reduce(0, +)) ligne(s) chargée(s)"), page)
+        }
+    }
 }
 
 extension String {

@@ -38,7 +38,8 @@ struct DemoSite: Sendable {
 
     /// A fresh copy of the demo observatory for one test (removed at its end); accounts « marie »
     /// (assistant) and « claire » (coordinateur), both with `DemoSite.password`.
-    static func make(for test: XCTestCase) throws -> DemoSite {
+    /// `today` replaces the date in Paris (what is late, which week is « last week »).
+    static func make(for test: XCTestCase, today: CivilDate? = nil) throws -> DemoSite {
         let template = try template.get()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-web-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: template, to: directory)
@@ -47,7 +48,7 @@ struct DemoSite: Sendable {
         let text = try String(contentsOf: settings, encoding: .utf8) + "\n  outbox: \(directory.appendingPathComponent("envois").path)\n"
         try Data(text.utf8).write(to: settings)
         let observatory = try Observatory(configDirectory: directory.appendingPathComponent("Config"),
-                                          databasePath: directory.appendingPathComponent("demo/vigie.sqlite").path)
+                                          databasePath: directory.appendingPathComponent("demo/vigie.sqlite").path, today: today)
         return DemoSite(directory: directory, observatory: observatory, site: try WebSite(observatory: observatory))
     }
 
