@@ -89,10 +89,11 @@ public enum QuartierMap {
 
     /// `values`: quartier id → value (nil or absent: "pas de donnée", drawn hatched/grey). `labels`: quartier id → name written at the centroid.
     /// `highlightLabel` is the legend's words for the thick outline (shown only when something is highlighted).
+    /// `links`: quartier id → the address its shape links to (the web map; none in bulletins).
     public static func svg(shapes: [QuartierShape], values: [String: Double?], labels: [String: String], classes: MapClasses,
                            title: String, legendTitle: String, valueFormat: (Double) -> String,
                            highlight: Set<String> = [], width: Int = 760, height: Int = 560,
-                           highlightLabel: String = "hausse significative") -> String {
+                           highlightLabel: String = "hausse significative", links: [String: String] = [:]) -> String {
         let w = Double(max(width, 1)), h = Double(max(height, 1))
         let legendWidth = min(210, w / 3)
         let area = (x0: 12.0, y0: 40.0, x1: w - legendWidth - 4, y1: h - 12)
@@ -150,10 +151,12 @@ public enum QuartierMap {
             let stroke = highlight.contains(id)
                 ? "stroke=\"#1a1a1a\" stroke-width=\"3\" data-highlight=\"true\""
                 : "stroke=\"#ffffff\" stroke-width=\"1\""
+            if let link = links[id] { out += "<a href=\"\(SVG.escape(link))\" aria-label=\"\(SVG.escape(name)) : \(SVG.escape(valueText))\">" }
             out += "<path d=\"\(d)\" fill=\"\(fill)\" fill-rule=\"evenodd\" \(stroke) stroke-linejoin=\"round\" "
                 + "data-quartier=\"\(SVG.escape(id))\" data-class=\"\(dataClass)\">"
                 + "<title>\(SVG.escape(name)) : \(SVG.escape(valueText))</title></path>"
             if hatched { out += "<path d=\"\(d)\" fill=\"url(#\(hatchID))\" fill-rule=\"evenodd\" stroke=\"none\" data-hatch=\"true\"/>" }
+            if links[id] != nil { out += "</a>" }
         }
 
         // Numbered markers instead of names (names overlap where quartiers are small), each at
@@ -163,6 +166,8 @@ public enum QuartierMap {
             .sorted { (labels[$0.quartier] ?? "", $0.quartier) < (labels[$1.quartier] ?? "", $1.quartier) }
         let markers = placeMarkers(numbered.compactMap { projection.labelPoint($0) }, radius: markerRadius,
                                    bounds: (area.x0, area.y0, area.x1, area.y1))
+        // On a linked map, clicks go through the markers to the quartier beneath.
+        if !links.isEmpty { out += "<g pointer-events=\"none\">" }
         for (i, marker) in markers.enumerated() {
             if marker.moved {
                 out += "<line x1=\"\(SVG.number(marker.anchor.0))\" y1=\"\(SVG.number(marker.anchor.1))\" "
@@ -174,6 +179,7 @@ public enum QuartierMap {
                 + "<text x=\"\(SVG.number(marker.at.0))\" y=\"\(SVG.number(marker.at.1 + 3.5))\" font-size=\"9.5\" font-weight=\"bold\" "
                 + "text-anchor=\"middle\" fill=\"#1a1a1a\">\(i + 1)</text>"
         }
+        if !links.isEmpty { out += "</g>" }
 
         // Legend: highest class on top.
         let lx = w - legendWidth + 8
