@@ -64,7 +64,9 @@ public final class WebSite: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: ByteBuffer(string: self.styleSheet)))
         }
-        router.get("/connexion") { _, _ in self.loginPage(message: nil, status: .ok) }
+        router.get("/connexion") { request, _ in
+            self.loginPage(message: nil, status: .ok, token: request.cookies[Self.loginCookie]?.value)
+        }
         router.post("/connexion") { request, context in try await self.logIn(request, context) }
         router.post("/deconnexion") { _, context in try await self.logOut(context) }
         router.get("/") { _, context in try await self.dashboard(context) }
@@ -81,8 +83,10 @@ public final class WebSite: Sendable {
 
     // MARK: Login
 
-    func loginPage(message: String?, status: HTTPResponse.Status, login: String = "") -> Response {
-        let token = SessionTokens.random()
+    /// The login form; `token`, the login cookie the browser already has, is kept when well formed
+    /// (another tab or a stray request to /connexion must not invalidate the form on screen).
+    func loginPage(message: String?, status: HTTPResponse.Status, login: String = "", token: String? = nil) -> Response {
+        let token = token.flatMap { $0.utf8.count == 64 && $0.allSatisfy(\.isHexDigit) ? $0 : nil } ?? SessionTokens.random()
         var object: [String: Any] = ["title": "Connexion", "csrf": token, "login": login]
         if let message { object["message"] = message }
         var response = page("connexion", object, session: nil, status: status)

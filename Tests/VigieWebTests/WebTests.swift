@@ -106,6 +106,23 @@ final class WebTests: XCTestCase {
 
     // MARK: Tests
 
+    /// A browser asks /connexion again (another tab, the favicon's redirect): the form on screen stays valid.
+    func testTheLoginPageKeepsTheTokenTheBrowserAlreadyHas() async throws {
+        let f = try fixture()
+        try await f.app().test(.router) { client in
+            let first = try await client.execute(uri: "/connexion", method: .get)
+            let token = try XCTUnwrap(Self.setCookie(first, "vigie_connexion")).value
+            let again = try await client.execute(uri: "/connexion", method: .get, headers: Self.headers(cookies: ["vigie_connexion": token]))
+            XCTAssertEqual(Self.csrf(Self.body(again)), token)
+            let forged = try await client.execute(uri: "/connexion", method: .get, headers: Self.headers(cookies: ["vigie_connexion": "<x>"]))
+            XCTAssertNotEqual(Self.csrf(Self.body(forged)), token)
+            XCTAssertEqual(Self.csrf(Self.body(forged))?.count, 64)
+            let response = try await client.execute(uri: "/connexion", method: .post, headers: Self.headers(cookies: ["vigie_connexion": token]),
+                                                    body: Self.form(["login": "marie", "password": Self.password, "csrf": token]))
+            XCTAssertEqual(response.status, .seeOther)
+        }
+    }
+
     func testEveryPageWithoutASessionRedirectsToTheLogin() async throws {
         let f = try fixture()
         try await f.app().test(.router) { client in
