@@ -23,7 +23,9 @@ extension WebSite {
 
         /// The query string that gives these choices back.
         func query(measure: QuartierFigures.Measure? = nil) -> String {
-            "periode=\(period)" + (categoryField.map { "&categorie=\($0)" } ?? "") + "&mesure=\((measure ?? self.measure).rawValue)"
+            let chosen: QuartierFigures.Measure = measure ?? self.measure
+            let category: String = categoryField.map { "&categorie=\($0)" } ?? ""
+            return "periode=\(period)" + category + "&mesure=" + chosen.rawValue
         }
     }
 

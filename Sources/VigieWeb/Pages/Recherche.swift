@@ -72,11 +72,12 @@ extension WebSite {
     static func searchObject(_ result: SearchResult, fields: [String: String], place: String?) -> [String: Any] {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        func link(_ page: Int) -> String {
-            "/recherche?" + (fields.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }
-                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" } + ["page=\(page)"])
-                .joined(separator: "&")
+        let kept = fields.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }
+        let pairs: [String] = kept.map { field in
+            let value: String = field.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+            return field.key + "=" + value
         }
+        func link(_ page: Int) -> String { "/recherche?" + (pairs + ["page=\(page)"]).joined(separator: "&") }
         let first = (result.page - 1) * result.pageSize
         let hits: [[String: Any]] = result.hits.map { h in
             var row: [String: Any] = [
