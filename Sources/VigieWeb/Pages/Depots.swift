@@ -221,7 +221,8 @@ extension WebSite {
          "missing": m.missing.map { column in
              ["field": column.field, "expected": column.expected,
               "options": m.headers.enumerated().map { i, h in
-                  ["index": i, "label": "\(h.letter) : \(h.text)", "selected": column.closest == i] as [String: Any]
+                  // No choice made for the user: the nearest header by spelling is often another column.
+                  ["index": i, "label": "\(h.letter) : \(h.text)"] as [String: Any]
               }] as [String: Any]
          }]
     }
