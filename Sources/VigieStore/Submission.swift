@@ -64,6 +64,11 @@ extension Store {
         }
     }
 
+    /// One submission of the ledger, or nil.
+    public func submission(id: Int64) throws -> Submission? {
+        try read { db in try Submission.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]) }
+    }
+
     /// The periods a submission covers, in order, each with the id of the file that replaced it, if any.
     public func periods(ofSubmission id: Int64) throws -> [(period: String, supersededBy: Int64?)] {
         try read { db in

@@ -22,7 +22,7 @@ struct SecurityHeaders: RouterMiddleware {
             let status = error.status
             let message = switch status {
             case .notFound: "Cette page n'existe pas."
-            case .contentTooLarge: "Le formulaire envoyé est trop gros (1 Mo au plus)."
+            case .contentTooLarge: "Le formulaire envoyé est trop gros (1 Mo au plus ; 50 Mo pour des fichiers déposés)."
             case .methodNotAllowed: "Cette page ne s'utilise pas ainsi."
             default: "La demande n'a pas pu être traitée (\(status.code))."
             }
@@ -63,9 +63,18 @@ struct SessionGate: RouterMiddleware {
         guard request.method == .post else { return try await next(request, context) }
 
         var request = request
-        let body = try await request.collectBody(upTo: WebSite.maxFormBytes)
-        context.form = Forms.parse(String(buffer: body))
         let path = request.uri.path
+        if let boundary = Multipart.boundary(request.headers[.contentType]) {
+            let body = try await request.collectBody(upTo: Multipart.maxBytes)
+            guard let parsed = Multipart.parse(body, boundary: boundary) else {
+                return site.errorPage(status: .badRequest, message: "Envoi illisible ou trop de fichiers (\(Multipart.maxFiles) au plus) : recommencez.",
+                                      session: session)
+            }
+            context.form = parsed.fields
+            if Forms.sameSecret(parsed.fields["csrf"], session.csrf) { context.uploads = parsed.files }
+        } else {
+            context.form = Forms.parse(String(buffer: try await request.collectBody(upTo: WebSite.maxFormBytes)))
+        }
         guard Forms.sameSecret(context.form["csrf"], session.csrf) else {
             _ = try await site.perform(RecordWebAction(login: session.login, action: "formulaire refusé (jeton CSRF)", detail: path))
             return site.errorPage(status: .forbidden, message: "Formulaire refusé : il ne vient pas d'une page de Vigie ouverte dans cette session. "
@@ -74,6 +83,7 @@ struct SessionGate: RouterMiddleware {
         let response = try await next(request, context)
         let fields = context.form.filter { $0.key != "csrf" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.prefix(200))" }.joined(separator: " ")
+            + context.uploads.map { " fichier=\($0.filename.prefix(200))" }.joined()
         _ = try await site.perform(RecordWebAction(login: session.login, action: "formulaire \(path)",
                                                    detail: "\(fields) → \(response.status.code)".trimmingCharacters(in: .whitespaces)))
         return response
