@@ -13,7 +13,7 @@ final class RecherchePageTests: XCTestCase {
 
     /// (submission, row) of every result of a page, in order.
     static func sources(_ page: String) -> [String] {
-        page.matches(of: /href="\/depots\/fichier\/(\d+)">[^<]*<\/a>.*?ligne (\d+)<\/td>/.dotMatchesNewlines())
+        page.matches(of: /href="\/depots\/(\d+)">[^<]*<\/a>.*?ligne (\d+)<\/td>/.dotMatchesNewlines())
             .map { "\($0.1)/\($0.2)" }
     }
 
@@ -51,6 +51,10 @@ final class RecherchePageTests: XCTestCase {
             XCTAssertTrue(page.contains(cells[4].htmlEscapedForTest), "its nature")
             XCTAssertTrue(page.contains(cells[5].htmlEscapedForTest), "its description, still kept")
             XCTAssertTrue(page.contains("Police nationale".htmlEscapedForTest), "its partner")
+            // The link leads to the file's page in Dépôts.
+            let submission = try XCTUnwrap(RecherchePageTests.sources(page).first?.split(separator: "/").first)
+            let depot = DemoSite.text(try await s.get(client, "/depots/\(submission)"))
+            XCTAssertTrue(depot.contains("faits-marquants_2026-W40.csv"), depot)
         }
     }
 
