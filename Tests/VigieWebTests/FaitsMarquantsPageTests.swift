@@ -60,6 +60,13 @@ final class FaitsMarquantsPageTests: XCTestCase {
             // The assistant sees no approve or send button.
             XCTAssertFalse(page.contains("/faits-marquants/approuver"))
             XCTAssertFalse(page.contains("/faits-marquants/envoyer"))
+            // The HTML part, as a file: the one the engine builds.
+            let html = try await session.get(client, "/faits-marquants/message?semaine=2026-W47&commune=94028")
+            XCTAssertEqual(html.headers[.contentType], "text/html; charset=utf-8")
+            XCTAssertEqual(html.headers[.contentDisposition], "attachment; filename=\"faits-marquants_2026-W47_94028.html\"")
+            XCTAssertEqual(DemoSite.text(html), try engine.prepare(week: Self.week, commune: "94028", issuedAt: Date()).message.html)
+            let unknown = try await session.get(client, "/faits-marquants/message?semaine=2026-W47&commune=75056")
+            XCTAssertEqual(unknown.status, .notFound)
             // A week that is not one: 400, in French.
             let bad = try await session.get(client, "/faits-marquants?semaine=2026-13")
             XCTAssertEqual(bad.status, .badRequest)
