@@ -26,14 +26,21 @@ public struct Bulletins: Sendable {
 
     /// The monthly bulletin of `month`: the territory and every commune, or one commune.
     public func monthly(month: Period, commune: String? = nil) throws -> [URL] {
+        try writer.write(monthlyModel(month: month, commune: commune))
+    }
+
+    func monthlyModel(month: Period, commune: String?) throws -> MonthlyBulletin {
         let scope = commune ?? "territoire"
         let last = try writer.lastFigures(kind: MonthlyBulletin.kind, period: month.description, scope: scope)
-        return try writer.write(MonthlyBulletin.build(month: month, context: context, lastFigures: last,
-                                                      communes: try commune.map { try communes($0) }))
+        return try MonthlyBulletin.build(month: month, context: context, lastFigures: last, communes: try commune.map { try communes($0) })
     }
 
     /// The semester study; `texts` is the coordinator's Markdown file of free text sections.
     public func semester(_ semester: Period, texts: URL? = nil) throws -> [URL] {
+        try writer.write(semesterModel(semester, texts: texts))
+    }
+
+    func semesterModel(_ semester: Period, texts: URL?) throws -> SemesterBulletin {
         var markdown: String?
         if let texts {
             guard let text = try? String(contentsOf: texts, encoding: .utf8) else {
@@ -41,15 +48,18 @@ public struct Bulletins: Sendable {
             }
             markdown = text
         }
-        return try writer.write(SemesterBulletin.build(semester: semester, context: context, texts: markdown))
+        return try SemesterBulletin.build(semester: semester, context: context, texts: markdown)
     }
+
+    /// The models of `request`, checked (see `WriteBulletin.models`).
+    func models(_ request: WriteBulletin.Request) throws -> [any Bulletin] { try WriteBulletin.models(request, self) }
 
     public func diagnostic(area: Diagnostic.Area, category: String?, from: Period, to: Period) throws -> [URL] {
         try writer.write(Diagnostic.build(area: area, category: category, from: from, to: to, context: context))
     }
 
     /// Every commune, or the one `commune` names (code, name or alias).
-    private func communes(_ commune: String?) throws -> [String] {
+    func communes(_ commune: String?) throws -> [String] {
         let territory = context.config.territory
         guard let commune else { return territory.communes.map(\.insee) }
         return [try territory.place(commune, levels: [.commune]).code]
@@ -97,28 +107,34 @@ public struct WriteBulletin: UseCase {
 
     public func run(_ observatory: Observatory) throws -> Result {
         let bulletins = try Bulletins(observatory, out: URL(fileURLWithPath: out))
-        var files: [URL]
-        switch request {
-        case .weekly(let week, let commune):
-            try Self.check(week, for: .weekly)
-            files = try bulletins.weekly(week: week, commune: commune)
-        case .monthly(let month, let commune):
-            try Self.check(month, for: .monthly)
-            files = try bulletins.monthly(month: month, commune: commune)
-        case .semester(let semester, let texts):
-            try Self.check(semester, for: .semester)
-            files = try bulletins.semester(semester, texts: texts.map { URL(fileURLWithPath: $0) })
-        case .diagnostic(let place, let category, let from, let to):
-            let area: Diagnostic.Area = switch try observatory.config.territory.place(place, levels: [.quartier, .commune]) {
-            case .quartier(let id): .quartier(id)
-            case let other: .commune(other.code)
-            }
-            files = try bulletins.diagnostic(area: area, category: category, from: from, to: to)
-        }
+        var files = try bulletins.models(request).flatMap { try bulletins.writer.write($0) }
         if pdf {
             files += try files.filter { $0.pathExtension == "html" }.map { try PDFExport.write($0) }
         }
         return Result(out: out, files: files.map(\.path))
+    }
+
+    /// The bulletin models `request` asks for (one per commune for the weekly without a commune),
+    /// its period and places checked; built from `bulletins`' snapshot, neither written nor recorded.
+    static func models(_ request: Request, _ bulletins: Bulletins) throws -> [any Bulletin] {
+        let territory = bulletins.context.config.territory
+        switch request {
+        case .weekly(let week, let commune):
+            try check(week, for: .weekly)
+            return try bulletins.communes(commune).map { try WeeklyBulletin.build(week: week, commune: $0, context: bulletins.context) }
+        case .monthly(let month, let commune):
+            try check(month, for: .monthly)
+            return [try bulletins.monthlyModel(month: month, commune: commune)]
+        case .semester(let semester, let texts):
+            try check(semester, for: .semester)
+            return [try bulletins.semesterModel(semester, texts: texts.map { URL(fileURLWithPath: $0) })]
+        case .diagnostic(let place, let category, let from, let to):
+            let area: Diagnostic.Area = switch try territory.place(place, levels: [.quartier, .commune]) {
+            case .quartier(let id): .quartier(id)
+            case let other: .commune(other.code)
+            }
+            return [try Diagnostic.build(area: area, category: category, from: from, to: to, context: bulletins.context)]
+        }
     }
 
     static func check(_ period: Period, for kind: BulletinKind) throws {

@@ -198,7 +198,7 @@ public struct MailWeekly: UseCase {
     }
 
     /// `2026-12-02T08:15:00Z` → « 02/12/2026 09:15 » (Paris).
-    static func parisMinute(_ utc: String) -> String {
+    public static func parisMinute(_ utc: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: utc) else { return utc }
         let f = DateFormatter()
         f.locale = Locale(identifier: "fr_FR")
