@@ -85,9 +85,9 @@ public struct DataRequests: Sendable {
 
     /// « en attente de … », « prête », « satisfaite le … ».
     public func state(_ request: DataRequest, answers: [OwnerAnswer]) -> String {
-        if let done = request.fulfilledAt { return "satisfaite le \(done)" }
+        if let done = request.fulfilledAt { return "satisfaite le \(CivilDate(iso: String(done.prefix(10)))?.french ?? done)" }
         let pending = answers.filter { $0.decision == .pending }.map(\.owner)
-        return pending.isEmpty ? "prête (toutes les réponses reçues)" : "en attente de \(pending.joined(separator: ", "))"
+        return pending.isEmpty ? "prête (toutes les réponses reçues)" : "en attente de \(pending.map(partnerName).joined(separator: ", "))"
     }
 
     /// `vigie audit --format csv`: the events between two days, with a CSV header.

@@ -76,8 +76,13 @@ struct RequestPost {
             "id": request.id, "requester": requests.name(of: request.requester), "purpose": request.purpose,
             "period": RequestPackage.periodText(request),
             "area": RequestExtract.label(request.area, territory: territory),
-            "grouping": "\(request.by.french), \(request.columns == .category ? "par catégorie de l'observatoire" : "par nature, telle que chaque partenaire la libelle")",
+            "grouping": Self.grouping(request),
         ]
+    }
+
+    /// « par quartier, par catégorie de l'observatoire »: a request's grouping, for mails and the web page.
+    static func grouping(_ request: DataRequest) -> String {
+        "\(request.by.french), \(request.columns == .category ? "par catégorie de l'observatoire" : "par nature, telle que chaque partenaire la libelle")"
     }
 
     func feedsText(_ refs: [FeedRef]) -> String {
@@ -102,6 +107,15 @@ struct RequestPost {
         for owner in request.owners { _ = try self.owner(owner) }
     }
 
+    /// The reservation rules an owner may set, each with what it means, in French (consent mail, web form).
+    static func ruleMeanings(minCell: Int) -> [(rule: String, meaning: String)] {
+        [("pas-sous-commune", "rien de plus fin que la commune"),
+         ("pas-sous-secteur", "rien de plus fin que le secteur"),
+         ("pas-de-lieu", "rien par résidence, école ou arrêt : au plus fin, le quartier"),
+         ("pas-de-texte-libre", "les libellés de nature du propriétaire sont remplacés par les catégories de l'observatoire"),
+         ("seuil:N", "le secret statistique s'applique sous N au lieu de \(minCell) (N plus grand que \(minCell))")]
+    }
+
     /// The consent request to one owner: its feeds, the request, how to answer, the reservations.
     func consentMessage(_ request: DataRequest, owner id: String, at date: Date) throws -> (MailMessage, String) {
         let (name, box) = try owner(id)
@@ -115,13 +129,7 @@ struct RequestPost {
         object["otherFeeds"] = feedsText(others)
         object["minCell"] = String(minCell)
         object["minCellBelow"] = String(minCell - 1)
-        object["rules"] = [
-            ["rule": "pas-sous-commune", "meaning": "rien de plus fin que la commune"],
-            ["rule": "pas-sous-secteur", "meaning": "rien de plus fin que le secteur"],
-            ["rule": "pas-de-lieu", "meaning": "rien par résidence, école ou arrêt : au plus fin, le quartier"],
-            ["rule": "pas-de-texte-libre", "meaning": "vos libellés de nature sont remplacés par les catégories de l'observatoire"],
-            ["rule": "seuil:N", "meaning": "le secret statistique s'applique sous N au lieu de \(minCell) (N plus grand que \(minCell))"],
-        ]
+        object["rules"] = Self.ruleMeanings(minCell: minCell).map { ["rule": $0.rule, "meaning": $0.meaning] }
         let subject = "Demande de données \(request.id) — votre accord est demandé"
         return (try message(to: [box], subject: subject, template: "request-consent.txt", object), name)
     }

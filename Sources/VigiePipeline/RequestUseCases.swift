@@ -150,6 +150,9 @@ public struct RequestList: UseCase {
         public var requester: String
         public var purpose: String
         public var state: String
+        /// When it was recorded, and when its package was written (Paris time, ISO 8601).
+        public var createdAt: String
+        public var fulfilledAt: String?
     }
 
     public struct Result: UseCaseResult {
@@ -163,7 +166,8 @@ public struct RequestList: UseCase {
         let requests = DataRequests(observatory)
         return Result(requests: try observatory.store.requests().map { r in
             Item(id: r.id, requester: requests.name(of: r.requester), purpose: r.purpose,
-                 state: requests.state(r, answers: try observatory.store.answers(request: r.id)))
+                 state: requests.state(r, answers: try observatory.store.answers(request: r.id)),
+                 createdAt: r.createdAt, fulfilledAt: r.fulfilledAt)
         })
     }
 }
