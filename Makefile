@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo serve test crash render-check mail-check bench sample-data fuzz clean
+.PHONY: deps build demo serve test crash render-check mail-check browser-check bench sample-data fuzz clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -52,6 +52,12 @@ mail-check:
 	$(MAKE) demo
 	.ci/mail-check demo/vigie.sqlite
 	.ci/request-mail-check demo/vigie.sqlite
+
+# Drives every page of the web application in headless Chromium (Selenium) over a copy of the demo store,
+# uses the dashboard's « Relancer » button, fails on a console error or a request off the server; screenshots in .build/artefacts/pages.
+browser-check:
+	$(MAKE) demo
+	.ci/browser-check demo/vigie.sqlite
 
 # Benchmarks (release build): load against sqlite3 .import, memory, bulletins against history,
 # the real workbook against openpyxl; prints the bars and writes Benchmarks/results.md.

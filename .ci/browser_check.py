@@ -75,6 +75,33 @@ try:
             print(f"✔ {name} ({path})")
         driver.save_screenshot(f"{OUT}/{name}.png")
         check_logs(name)
+    # The coordinator's week: a comment typed in the first commune's form appears in its message,
+    # then « Approuver » shows the approval.
+    driver.get(BASE + "/faits-marquants?semaine=2026-W47")
+    comment = "Contrôle navigateur : commentaire <b>en clair</b>"
+    area = driver.find_elements(By.CSS_SELECTOR, "form.fm-add textarea")
+    if not area:
+        fail("faits marquants : aucun formulaire de commentaire")
+    else:
+        area[0].send_keys(comment)
+        area[0].find_element(By.XPATH, "./ancestor::form").find_element(By.TAG_NAME, "button").click()
+        driver.get(BASE + "/faits-marquants?semaine=2026-W47")
+        if driver.find_element(By.TAG_NAME, "body").text.count(comment) < 1:
+            fail("faits marquants : le commentaire ajouté n'apparaît pas (en texte, balises comprises)")
+        else:
+            print("✔ faits marquants : commentaire ajouté, affiché en texte")
+        approve = [b for b in driver.find_elements(By.CSS_SELECTOR, "form.fm-action button") if b.text.startswith("Approuver")]
+        if not approve:
+            fail("faits marquants : aucun bouton « Approuver » pour le coordinateur")
+        else:
+            approve[0].click()
+            driver.get(BASE + "/faits-marquants?semaine=2026-W47")
+            if "approuvé le" not in driver.find_element(By.TAG_NAME, "body").text:
+                fail("faits marquants : « approuvé le … » absent après l'approbation")
+            else:
+                print("✔ faits marquants : message approuvé")
+        driver.save_screenshot(f"{OUT}/faits-marquants-approuve.png")
+        check_logs("faits marquants (commentaire, approbation)")
     # A form through the browser: the first « Relancer » of the dashboard writes one message.
     driver.get(BASE + "/")
     buttons = [b for b in driver.find_elements(By.TAG_NAME, "button") if b.text == "Relancer"]
