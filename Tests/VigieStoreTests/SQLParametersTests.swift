@@ -33,6 +33,10 @@ final class SQLParametersTests: XCTestCase {
         "IncidentQueries.swift: let grouping = columns.isEmpty ? \"\" : \"GROUP BY \" + columns.joined(separator: \", \")": "column expressions",
         // "IN (?, ?, …)": one placeholder per superseded submission; the identifiers are bound.
         "Loader.swift: \\(earlier.map { _ in \"?\" }.joined(separator: \",\"))": "placeholders only",
+        // The search's conditions: fragments written in searchIncidents, every value bound with ?.
+        "IncidentSearch.swift: \\(marks)": "placeholders only, one per quartier of the sector",
+        "IncidentSearch.swift: \\(whereClause)": "conditions written in that function, values bound",
+        "IncidentSearch.swift: \\(from)": "FROM … WHERE of those conditions, values bound",
     ]
 
     func testSQLSplicesInNoValue() throws {
