@@ -53,11 +53,7 @@ public struct ReviewWeekly: UseCase {
     }
 
     public func run(_ observatory: Observatory) throws -> Result {
-        guard case .isoWeek = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine : écrivez par exemple 2026-W47") }
-        guard let recipients = observatory.config.recipients else {
-            throw VigieError(.config, "destinataires introuvables : Config/recipients.yaml manque",
-                             hint: "Déclarez pour chaque commune le maire (to) et le DGS (cc).")
-        }
+        let recipients = try WeeklyMail.recipients(observatory, week: week)
         let engine = try WeeklyMail(observatory)
         let missing = try engine.missingRequiredFeeds(week: week)
         let store = observatory.store

@@ -40,6 +40,17 @@ public struct WeeklyMail: Sendable {
         writer = try BulletinWriter(context: observatory.bulletinContext(), directory: FileManager.default.temporaryDirectory)
     }
 
+    /// The recipients of the weekly mail of `week`, or the French error saying what is wrong
+    /// (not a week, no recipients.yaml).
+    static func recipients(_ observatory: Observatory, week: Period) throws -> Recipients {
+        guard case .isoWeek = week else { throw VigieError(.usage, "« \(week) » n'est pas une semaine : écrivez par exemple 2026-W47") }
+        guard let recipients = observatory.config.recipients else {
+            throw VigieError(.config, "destinataires introuvables : Config/recipients.yaml manque",
+                             hint: "Déclarez pour chaque commune le maire (to) et le DGS (cc).")
+        }
+        return recipients
+    }
+
     /// The sendmail command: `VIGIE_SENDMAIL` when set, else `settings.yaml`.
     public static func sendmailCommand(_ settings: Settings) -> String {
         ProcessInfo.processInfo.environment["VIGIE_SENDMAIL"] ?? settings.sendmail
