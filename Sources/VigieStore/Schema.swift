@@ -345,6 +345,12 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v10: an index of the natures not classified") { db in
+            // The to-do's « non classé » list read every incident (a full scan, seconds once a
+            // store holds millions of rows); only the few rows without a category are indexed.
+            try db.execute(sql: "CREATE INDEX incident_unclassified ON incident(submission_id, nature) WHERE category IS NULL")
+        }
+
         return migrator
     }
 }
