@@ -147,7 +147,7 @@ public struct DepotEntry: Codable, Sendable {
 }
 
 /// The ledger, newest first, `pageSize` rows a page, optionally for one partner's feed.
-public struct ListDepots: UseCase {
+public struct ListDepots: UseCase, Hashable {
     public var partner: String?
     public var feed: String?
     public var page: Int

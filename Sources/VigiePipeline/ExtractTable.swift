@@ -136,7 +136,7 @@ public enum ExtractStep: String, Sendable, CaseIterable, Codable {
 }
 
 /// What both extracts keep: one partner or feed, a range of periods.
-public struct ExtractFilter: Sendable {
+public struct ExtractFilter: Sendable, Hashable {
     public var partner: String?
     public var feed: String?
     public var from: Period?
@@ -189,7 +189,7 @@ public struct ExtractCounts: UseCase {
 
 /// `vigie extract incidents`: numbers of current incidents, grouped as asked; incidents dated
 /// from the first day of `from` to the last day of `to`.
-public struct ExtractIncidents: UseCase {
+public struct ExtractIncidents: UseCase, Hashable {
     public var groups: [ExtractGroup]
     public var step: ExtractStep
     public var filter: ExtractFilter

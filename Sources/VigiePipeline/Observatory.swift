@@ -10,7 +10,7 @@ public struct Observatory: Sendable {
     public let store: Store
 
     /// What the feed adapters need to know of the observatory.
-    public let context: IngestContext
+    public private(set) var context: IngestContext
 
     /// Loads and checks `Config/`, then opens (or creates) the store and brings it up to date.
     /// `today` (default: the date in Europe/Paris) bounds the incident dates accepted.
@@ -23,11 +23,19 @@ public struct Observatory: Sendable {
             today: today ?? Observatory.todayInParis())
     }
 
-    /// Today's date in Europe/Paris.
-    public static func todayInParis() -> CivilDate {
+    /// The same observatory on another day: a server running past midnight moves to the new date.
+    public func on(_ day: CivilDate) -> Observatory {
+        guard day != context.today else { return self }
+        var moved = self
+        moved.context.today = day
+        return moved
+    }
+
+    /// The date in Europe/Paris at `instant` (now by default).
+    public static func todayInParis(at instant: Date = Date()) -> CivilDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
         return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
     }
 

@@ -6,7 +6,7 @@ import VigieStore
 /// The web page « Faits marquants »: each commune's weekly message as `vigie mail weekly` would
 /// send it now (the same `WeeklyMail` engine: dated the day of its approval once approved, as the
 /// send rebuilds it), its comments, and where its dispatch stands. Reads only.
-public struct ReviewWeekly: UseCase {
+public struct ReviewWeekly: UseCase, Hashable {
     public var week: Period
 
     public init(week: Period) { self.week = week }

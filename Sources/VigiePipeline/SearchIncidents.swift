@@ -6,7 +6,7 @@ import VigieStore
 /// The « Recherche » page: current incidents (faits marquants, police municipale, transport,
 /// doléances…) by place, nature, category and dates, latest first, one page of them at a time,
 /// each with the file and row it came from.
-public struct SearchIncidents: UseCase {
+public struct SearchIncidents: UseCase, Hashable {
     public var place: PlaceRef?
     /// Contained in the partner's nature, case ignored (ASCII letters).
     public var nature: String?

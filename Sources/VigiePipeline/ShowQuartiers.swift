@@ -4,7 +4,7 @@ import VigieReports
 
 /// The « Carte » page: every quartier's facts of a month or semester (one category or all),
 /// against the same period a year earlier, as the semester study counts them.
-public struct ShowQuartiers: UseCase {
+public struct ShowQuartiers: UseCase, Hashable {
     public var period: Period
     /// A category id of the nomenclature, "" for « non classé », nil for all.
     public var category: String?

@@ -6,7 +6,7 @@ import VigieStore
 /// `vigie status`: what needs doing today first — late feeds with their partner's contact, refused
 /// files not yet replaced, natures « non classé », bulletins waiting for approval — in under a
 /// screen; the whole ledger with `ledger` (and always in JSON).
-public struct ShowStatus: UseCase {
+public struct ShowStatus: UseCase, Hashable {
     public var ledger: Bool
 
     public init(ledger: Bool = false) { self.ledger = ledger }

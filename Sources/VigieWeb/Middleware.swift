@@ -81,6 +81,7 @@ struct SessionGate: RouterMiddleware {
                                   + "Rechargez la page et recommencez.", session: session)
         }
         let response = try await next(request, context)
+        await site.cache.formSent()
         let fields = context.form.filter { $0.key != "csrf" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.prefix(200))" }.joined(separator: " ")
             + context.uploads.map { " fichier=\($0.filename.prefix(200))" }.joined()

@@ -11,8 +11,13 @@ import VigieStore
 /// observatory (blocking work on NIO's thread pool), and its pages from `Config/templates/web/`.
 public final class WebSite: Sendable {
     private let current: Mutex<Observatory>
-    /// The observatory the pages work on; replaced whole by `reloadConfiguration()`.
-    var observatory: Observatory { current.withLock { $0 } }
+    /// The observatory the pages work on, on today's date; replaced whole by `reloadConfiguration()`.
+    var observatory: Observatory { current.withLock { $0 }.on(today()) }
+    /// Today's date: in Paris by default, fixed by tests.
+    let today: @Sendable () -> CivilDate
+    /// Whether the store changed since a result was computed (`ResultCache`).
+    let changes: StoreChanges
+    let cache = ResultCache()
     let renderer: TemplateRenderer
     let styleSheet: String
     let throttle: LoginThrottle
@@ -24,9 +29,12 @@ public final class WebSite: Sendable {
     static let loginCookie = "vigie_connexion"
     static let maxFormBytes = 1 << 20
 
+    /// `today` fixes the date (tests); by default it is the date in Paris at each request.
     public init(observatory: Observatory, throttle: (failures: Int, seconds: TimeInterval) = (5, 60),
-                now: @escaping @Sendable () -> Date = { Date() }) throws {
+                now: @escaping @Sendable () -> Date = { Date() }, today: CivilDate? = nil) throws {
         current = Mutex(observatory)
+        if let today { self.today = { today } } else { self.today = { Observatory.todayInParis() } }
+        changes = try StoreChanges(path: observatory.store.path)
         let folder = observatory.config.directory.appendingPathComponent("templates/web")
         renderer = try TemplateRenderer(directory: folder)
         guard let css = try? String(contentsOf: folder.appendingPathComponent("style.css"), encoding: .utf8) else {
@@ -40,17 +48,44 @@ public final class WebSite: Sendable {
 
     /// Reads `Config/` again (after a page wrote `partners.yaml`) and reopens the store; a request
     /// already running keeps the observatory it started with.
-    func reloadConfiguration() throws {
+    func reloadConfiguration() async throws {
         let old = observatory
         let new = try Observatory(configDirectory: old.config.directory, databasePath: old.store.path)
         current.withLock { $0 = new }
+        await cache.formSent()
     }
 
     /// Runs a use case off the event loops: SQLite and bcrypt block.
     func perform<U: UseCase>(_ useCase: U) async throws -> U.Result {
         let observatory = self.observatory
-        return try await NIOThreadPool.singleton.runIfActive { try useCase.run(observatory) }
+        return try await Self.threads.runIfActive { try useCase.run(observatory) }
     }
+
+    /// Runs a use case that changes the store (a form's), then makes sure no page shows what
+    /// was computed before it, this form's own answer included.
+    func change<U: UseCase>(_ useCase: U) async throws -> U.Result {
+        let result = try await perform(useCase)
+        await cache.formSent()
+        return result
+    }
+
+    /// Runs a read-only use case, or gives its result computed on the same state of the store
+    /// and the same day (`ResultCache` says when an older result may be shown).
+    func cached<U: UseCase & Hashable>(_ useCase: U) async throws -> U.Result {
+        let observatory = self.observatory
+        let store = try await Self.threads.runIfActive { try self.changes.version() }
+        return try await cache.value(useCase, store: store, day: observatory.context.today) {
+            try await Self.threads.runIfActive { try useCase.run(observatory) }
+        }
+    }
+
+    /// The threads that run SQLite and bcrypt: more than the cores, so that a page computing
+    /// for seconds (a store loading beside) never makes the quick ones (a session) wait.
+    static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(8, 4 * ProcessInfo.processInfo.activeProcessorCount))
+        pool.start()
+        return pool
+    }()
 
     /// The routes, behind the security headers and the session gate.
     public func router() -> Router<WebContext> {
@@ -168,7 +203,7 @@ public final class WebSite: Sendable {
 
     func dashboard(_ context: WebContext) async throws -> Response {
         guard let session = context.session else { return Forms.redirect("/connexion") }
-        let report = try await perform(ShowStatus())
+        let report = try await cached(ShowStatus())
         return page("tableau", Self.dashboardObject(report), session: session)
     }
 
@@ -219,7 +254,7 @@ public final class WebSite: Sendable {
             return errorPage(status: .badRequest, message: "Partenaire inconnu : revenez au tableau de bord et recommencez.", session: session)
         }
         let outgoing: Outgoing = observatory.config.settings.web.outbox.map { .outbox($0) } ?? .send
-        let result = try await perform(Relances(outgoing: outgoing, partners: [partner]))
+        let result = try await change(Relances(outgoing: outgoing, partners: [partner]))
         let messages: [[String: Any]] = result.messages.map { m in
             let state: String = switch (m.fate, m.note) {
             case (_, .noAddress): "sans adresse : à relancer par téléphone" + (m.phone.map { " (\($0))" } ?? "")

@@ -49,7 +49,7 @@ struct DemoSite: Sendable {
         try Data(text.utf8).write(to: settings)
         let observatory = try Observatory(configDirectory: directory.appendingPathComponent("Config"),
                                           databasePath: directory.appendingPathComponent("demo/vigie.sqlite").path, today: today)
-        return DemoSite(directory: directory, observatory: observatory, site: try WebSite(observatory: observatory))
+        return DemoSite(directory: directory, observatory: observatory, site: try WebSite(observatory: observatory, today: today))
     }
 
     // MARK: A browser's gestures

@@ -296,7 +296,7 @@ extension WebSite {
                 return errorPage(status: .badRequest, message: text.isEmpty ? "Le commentaire est vide : écrivez-le puis ajoutez-le."
                                  : "Commentaire trop long : \(Self.faitsMarquantsCommentLimit) caractères au plus.", session: session)
             }
-            _ = try await perform(AddComment(bulletin: asked.kind.bulletin, period: period, commune: asked.commune, text: text))
+            _ = try await change(AddComment(bulletin: asked.kind.bulletin, period: period, commune: asked.commune, text: text))
             ask = asked
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
@@ -317,7 +317,7 @@ extension WebSite {
             guard let id = context.form["id"].flatMap({ Int64($0) }), comments.contains(where: { $0.id == id }) else {
                 return errorPage(status: .notFound, message: "Ce commentaire n'existe pas (ou plus) pour ce bulletin.", session: session)
             }
-            _ = try await perform(RemoveComment(id: id))
+            _ = try await change(RemoveComment(id: id))
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
         }

@@ -104,7 +104,7 @@ extension WebSite {
         case .success(let c): choice = c
         }
         object.merge(mapFormObject(choice)) { _, new in new }
-        let figures = try await perform(ShowQuartiers(period: choice.period, category: choice.category)).figures
+        let figures = try await cached(ShowQuartiers(period: choice.period, category: choice.category)).figures
         let links = Dictionary(uniqueKeysWithValues: figures.quartiers.map { ($0.id, "/carte/quartier/\($0.id)?\(choice.query())") })
         object["map"] = figures.map(choice.measure, shapes: observatory.config.shapes, links: links)
         object["figures"] = Self.figuresObject(figures)
@@ -135,7 +135,7 @@ extension WebSite {
         case .failure(let refusal): return errorPage(status: .badRequest, message: refusal.message, session: session)
         case .success(let c): choice = c
         }
-        let figures = try await perform(ShowQuartiers(period: choice.period, category: choice.category)).figures
+        let figures = try await cached(ShowQuartiers(period: choice.period, category: choice.category)).figures
         guard let q = figures.quartiers.first(where: { $0.id == id }) else {
             return errorPage(status: .notFound, message: "Quartier inconnu : revenez à la carte et choisissez-en un.", session: session)
         }

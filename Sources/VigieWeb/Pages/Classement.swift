@@ -14,7 +14,7 @@ extension WebSite {
     /// The natures `vigie status` lists as « non classé », each with a category to choose.
     func classement(_ context: WebContext, done: [String: Any]?) async throws -> Response {
         guard let session = context.session else { return Forms.redirect("/connexion") }
-        let todo = try await perform(ShowStatus()).todo
+        let todo = try await cached(ShowStatus()).todo
         let config = observatory.config
         let nomenclature = config.nomenclature
         var groups: [[String: Any]] = []
@@ -47,11 +47,11 @@ extension WebSite {
         }
         let result: ClassifyNature.Result
         do {
-            result = try await perform(ClassifyNature(partner: partner, feed: feed, nature: nature, category: category))
+            result = try await change(ClassifyNature(partner: partner, feed: feed, nature: nature, category: category))
         } catch let error as VigieError where error.kind == .usage {
             return errorPage(status: .badRequest, message: "Rien n'a été modifié : \(error.message).", session: session)
         }
-        try reloadConfiguration()
+        try await reloadConfiguration()
         let label = observatory.config.nomenclature.category(id: category)?.label ?? category
         let changes = result.outcome.changes.map { c in
             ["line": "\(c.partner) / \(c.feed) : « \(c.nature) » — \(c.rows) ligne(s) → \(result.outcome.categoryLabels[c.category] ?? c.category)"]

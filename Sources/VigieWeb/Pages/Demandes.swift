@@ -106,7 +106,7 @@ extension WebSite {
         let useCase = RequestNew(requester: requester, purpose: purpose, data: feeds, from: periods[0], to: periods[1],
                                  area: area.isEmpty ? nil : area, by: "\(level.rawValue),\(columns.rawValue)", outgoing: requestOutgoing)
         do {
-            let result = try await perform(useCase)
+            let result = try await change(useCase)
             return Forms.redirect("/demandes/\(result.request.id)?fait=creee")
         } catch let error as VigieError where error.kind == .usage {
             return try await refuse(Self.sentence(error))
@@ -255,7 +255,7 @@ extension WebSite {
             return try await refuse("Choisissez la réponse : accord, accord avec réserve ou refus.")
         }
         do {
-            _ = try await perform(useCase)
+            _ = try await change(useCase)
         } catch let error as VigieError where error.kind == .usage {
             return try await refuse(Self.sentence(error))
         }
@@ -270,7 +270,7 @@ extension WebSite {
             return errorPage(status: .conflict, message: "Aucun propriétaire n'attend de demande d'accord pour \(detail.id) : "
                              + "tous ont répondu, ou la demande est satisfaite. Revenez à la demande.", session: session)
         }
-        _ = try await perform(RequestAsk(id: detail.id, outgoing: requestOutgoing))
+        _ = try await change(RequestAsk(id: detail.id, outgoing: requestOutgoing))
         return Forms.redirect("/demandes/\(detail.id)?fait=relance")
     }
 
@@ -290,7 +290,7 @@ extension WebSite {
         // The package goes into its folder beside the store (`detail.folder` is `<packages>/<id>`).
         let packages = URL(fileURLWithPath: detail.folder).deletingLastPathComponent().path
         do {
-            _ = try await perform(RequestFulfil(id: detail.id, out: packages, outgoing: requestOutgoing))
+            _ = try await change(RequestFulfil(id: detail.id, out: packages, outgoing: requestOutgoing))
         } catch let error as VigieError where error.kind == .usage {
             return errorPage(status: .conflict, message: Self.sentence(error), session: session)
         }

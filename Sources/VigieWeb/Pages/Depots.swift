@@ -30,7 +30,7 @@ extension WebSite {
         guard (1...100_000).contains(pageNumber) else {
             return errorPage(status: .badRequest, message: "Numéro de page incorrect.", session: session)
         }
-        let ledger = try await perform(ListDepots(partner: partner, feed: feed, page: pageNumber))
+        let ledger = try await cached(ListDepots(partner: partner, feed: feed, page: pageNumber))
         let link = { (n: Int) in "/depots?" + (selected.isEmpty ? "" : "flux=\(Self.queryEscaped(selected))&") + "page=\(n)" }
         var object = depotsObject(selected: selected)
         object["entries"] = ledger.entries.map(Self.entryObject)
@@ -77,7 +77,7 @@ extension WebSite {
             }
             files.append(UploadedFile(url: url))
         }
-        let result = try await perform(UploadFiles(files: files, partner: partner, feed: feed))
+        let result = try await change(UploadFiles(files: files, partner: partner, feed: feed))
         var outcomes: [[String: Any]] = []
         for outcome in result.files {
             var object = Self.reportObject(outcome)
@@ -133,11 +133,11 @@ extension WebSite {
         }
         let result: MapColumns.Result
         do {
-            result = try await perform(MapColumns(id: id, choices: choices))
+            result = try await change(MapColumns(id: id, choices: choices))
         } catch let error as VigieError where error.kind == .usage {
             return errorPage(status: .badRequest, message: "Rien n'a été modifié : \(error.message).", session: session)
         }
-        try reloadConfiguration()
+        try await reloadConfiguration()
         let outcome = UploadFiles.FileOutcome(name: result.report.file, report: result.report, problem: nil)
         return page("depot-rapport", ["title": "Colonnes mises en correspondance", "path": "/depots",
                                       "columns": result.columns.sorted { $0.key < $1.key }.map { ["field": $0.key, "header": $0.value] },

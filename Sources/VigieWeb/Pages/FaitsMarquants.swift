@@ -42,7 +42,7 @@ extension WebSite {
         guard let week = faitsMarquantsWeek(typed) else { return faitsMarquantsBadWeek(typed, session: session) }
         let review: ReviewWeekly.Result
         do {
-            review = try await perform(ReviewWeekly(week: week))
+            review = try await cached(ReviewWeekly(week: week))
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
         }
@@ -103,7 +103,7 @@ extension WebSite {
         guard let insee = faitsMarquantsCommune(request.uri.queryParameters["commune"].map(String.init)) else {
             return errorPage(status: .notFound, message: "Commune inconnue : elle n'a pas de destinataires dans recipients.yaml.", session: session)
         }
-        let review = try await perform(ReviewWeekly(week: week))
+        let review = try await cached(ReviewWeekly(week: week))
         guard let message = review.communes.first(where: { $0.commune == insee }) else {
             return errorPage(status: .notFound, message: "Aucun message pour cette commune.", session: session)
         }
@@ -123,7 +123,7 @@ extension WebSite {
                              : "Commentaire trop long : \(Self.faitsMarquantsCommentLimit) caractères au plus.", session: session)
         }
         do {
-            _ = try await perform(AddComment(bulletin: .weekly, period: week, commune: insee, text: text))
+            _ = try await change(AddComment(bulletin: .weekly, period: week, commune: insee, text: text))
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
         }
@@ -139,7 +139,7 @@ extension WebSite {
         guard let id = context.form["id"].flatMap({ Int64($0) }), let comment = comments.first(where: { $0.id == id }) else {
             return errorPage(status: .notFound, message: "Ce commentaire n'existe pas (ou plus) pour la semaine \(week).", session: session)
         }
-        _ = try await perform(RemoveComment(id: id))
+        _ = try await change(RemoveComment(id: id))
         return Forms.redirect("/faits-marquants?semaine=\(week)" + (comment.commune.map { "#commune-\($0)" } ?? ""))
     }
 
@@ -161,7 +161,7 @@ extension WebSite {
                                  approvedBy: session.name ?? session.login)
         let result: MailWeekly.Result
         do {
-            result = try await perform(useCase)
+            result = try await change(useCase)
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
         }

@@ -25,7 +25,7 @@ extension WebSite {
             + config.nomenclature.categories.map { ($0.id, $0.label) })
             .map { ["id": $0.0, "label": $0.1, "selected": fields["categorie"] == $0.0] }
         // The natures received, offered as the nature field's suggestions (no script needed).
-        let natures = try await perform(ExtractIncidents(groups: [.nature], filter: ExtractFilter())).rows.map { $0.keys[0] }
+        let natures = try await cached(ExtractIncidents(groups: [.nature], filter: ExtractFilter())).rows.map { $0.keys[0] }
         var object: [String: Any] = ["title": "Recherche", "path": "/recherche", "fields": fields,
                                      "categories": categories, "natures": Array(natures.prefix(1000))]
         func refuse(_ message: String) -> Response {
@@ -61,7 +61,7 @@ extension WebSite {
         let useCase = SearchIncidents(place: place, nature: fields["nature"].flatMap { $0.isEmpty ? nil : $0 }, category: category,
                                       from: dates["du"], to: dates["au"], page: pageNumber)
         let result: SearchResult
-        do { result = try await perform(useCase) } catch let error as VigieError where error.kind == .usage {
+        do { result = try await cached(useCase) } catch let error as VigieError where error.kind == .usage {
             return refuse(error.message.prefix(1).uppercased() + error.message.dropFirst() + ".")
         }
         object.merge(Self.searchObject(result, fields: fields, place: place.map { config.territory.label(of: $0) })) { _, new in new }
