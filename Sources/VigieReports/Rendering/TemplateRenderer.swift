@@ -11,6 +11,7 @@ public struct TemplateRenderer: Sendable {
 
     public init(directory: URL) throws {
         self.directory = directory
+        ByteHTML.registered()
         var library = MustacheLibrary()
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".mustache") {
@@ -18,8 +19,11 @@ public struct TemplateRenderer: Sendable {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw VigieError(.config, "modèle illisible (UTF-8 attendu)", at: SourceLocation(file: "templates/\(file)"))
             }
+            // A template that names no content type is HTML, escaped by `ByteHTML` (the pragma
+            // is put on its first line, which keeps its line numbers).
+            let source = text.contains("{{% CONTENT_TYPE:") ? text : ByteHTML.pragma + text
             do {
-                try library.register(text, named: String(file.dropLast(".mustache".count)))
+                try library.register(source, named: String(file.dropLast(".mustache".count)))
             } catch {
                 throw VigieError(.config, "modèle incorrect : \(error)", at: SourceLocation(file: "templates/\(file)"),
                                  hint: "Vérifiez les balises {{#…}} / {{/…}} du modèle.")
@@ -69,4 +73,32 @@ private protocol OptionalValue {
 
 extension Optional: OptionalValue {
     var wrapped: Any? { self.map { $0 as Any } }
+}
+
+/// Mustache's HTML escaping — the same five characters, `< > & " '` — done on UTF-8 bytes. The
+/// engine's own goes character by character through a dictionary: 80 % of the time of a web page
+/// showing a week of 400 faits marquants. Registered under the name « HTML ».
+struct ByteHTML: MustacheContentType {
+    static let pragma = "{{% CONTENT_TYPE: HTML}}"
+
+    private static let registration: Void = MustacheContentTypes.register(ByteHTML(), named: "HTML")
+    static func registered() { _ = registration }
+
+    func escapeText(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + utf8.count / 8)
+        for byte in utf8 {
+            switch byte {
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x27: out.append(contentsOf: "&#39;".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
