@@ -174,20 +174,43 @@ public final class WebSite: Sendable {
 
     /// Renders `template` inside the page shell (navigation, user, logout form).
     func page(_ template: String, _ object: [String: Any], session: WebSession?, status: HTTPResponse.Status = .ok) -> Response {
-        var object = object
-        object["observatory"] = observatory.config.territory.name
-        if let session {
-            object["user"] = ["login": session.login, "name": session.name ?? session.login, "role": session.role]
-            object["csrf"] = object["csrf"] ?? session.csrf
-            object["hasNav"] = !Self.navigation.isEmpty
-            object["nav"] = Self.navigation.map { ["label": $0.label, "path": $0.path, "current": $0.path == object["path"] as? String] }
-        }
+        let user = session.map { ["login": $0.login, "name": $0.name ?? $0.login, "role": $0.role, "csrf": $0.csrf] }
         do {
-            return Forms.html(try renderer.render(template, object), status: status)
+            return Forms.html(try render(template, object, user: user), status: status)
         } catch {
             return Forms.html("<!doctype html><title>Erreur</title><p>Modèle de page introuvable ou incorrect : \(template).</p>",
                               status: .internalServerError)
         }
+    }
+
+    /// `template` in the page shell; `user` (login, name, role, csrf) for a logged-in page.
+    func render(_ template: String, _ object: [String: Any], user: [String: String]?) throws -> String {
+        var object = object
+        object["observatory"] = observatory.config.territory.name
+        if let user {
+            object["user"] = ["login": user["login"] ?? "", "name": user["name"] ?? "", "role": user["role"] ?? ""]
+            object["csrf"] = object["csrf"] ?? user["csrf"]
+            object["hasNav"] = !Self.navigation.isEmpty
+            object["nav"] = Self.navigation.map { ["label": $0.label, "path": $0.path, "current": $0.path == object["path"] as? String] }
+        }
+        return try renderer.render(template, object)
+    }
+
+    /// A page of a read-only use case, rendered once per state of the store for all the sessions
+    /// of a role (`SharedPage`, kept in `ResultCache` like a use case's result). `object` may use
+    /// only the result, the role and what `useCase` and `variant` hold (the request's choices).
+    func sharedPage<U: UseCase & Hashable>(_ template: String, _ useCase: U, variant: String = "", session: WebSession,
+                                           _ object: @escaping @Sendable (U.Result) -> [String: Any]) async throws -> Response {
+        let observatory = self.observatory
+        let store = try await Self.threads.runIfActive { try self.changes.version() }
+        let key = SharedPageKey(template: template, useCase: useCase, role: session.role, variant: variant)
+        let markers = Dictionary(uniqueKeysWithValues: SharedPage.Slot.allCases.map { ($0.rawValue, SharedPage.marker($0)) })
+        let shared = try await cache.value(key, store: store, day: observatory.context.today) {
+            try await Self.threads.runIfActive {
+                SharedPage(rendered: try self.render(template, object(try useCase.run(observatory)), user: markers))
+            }
+        }
+        return Forms.html(shared.text(for: session), status: .ok)
     }
 
     /// The pages, in the navigation's order (each one's routes are in `Pages/`).
@@ -203,8 +226,7 @@ public final class WebSite: Sendable {
 
     func dashboard(_ context: WebContext) async throws -> Response {
         guard let session = context.session else { return Forms.redirect("/connexion") }
-        let report = try await cached(ShowStatus())
-        return page("tableau", Self.dashboardObject(report), session: session)
+        return try await sharedPage("tableau", ShowStatus(), session: session) { Self.dashboardObject($0) }
     }
 
     /// The to-do of `vigie status`, grouped for the page: late feeds per partner (one « relancer »

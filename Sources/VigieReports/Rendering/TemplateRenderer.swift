@@ -32,6 +32,9 @@ public struct TemplateRenderer: Sendable {
         self.library = library
     }
 
+    /// `text` escaped for HTML as the templates escape every `{{value}}`.
+    public static func escapeHTML(_ text: String) -> String { ByteHTML().escapeText(text) }
+
     /// Renders `object` with the template `name` (e.g. `monthly.html`).
     public func render(_ name: String, _ object: Any) throws -> String {
         guard let text = library.render(Self.plain(object), withTemplate: name) else {

@@ -103,16 +103,20 @@ extension WebSite {
             return page("carte", object, session: session, status: .badRequest)
         case .success(let c): choice = c
         }
-        object.merge(mapFormObject(choice)) { _, new in new }
-        let figures = try await cached(ShowQuartiers(period: choice.period, category: choice.category)).figures
-        let links = Dictionary(uniqueKeysWithValues: figures.quartiers.map { ($0.id, "/carte/quartier/\($0.id)?\(choice.query())") })
-        object["map"] = figures.map(choice.measure, shapes: observatory.config.shapes, links: links)
-        object["figures"] = Self.figuresObject(figures)
-        object["quartiers"] = figures.quartiers.map { q -> [String: Any] in
-            ["link": links[q.id] ?? "", "name": q.name, "commune": q.commune, "current": q.current, "previous": q.previous,
-             "rate": Rate.french(q.rate), "change": q.change, "flag": q.flag]
+        return try await sharedPage("carte", ShowQuartiers(period: choice.period, category: choice.category),
+                                    variant: choice.query(), session: session) { result in
+            var object: [String: Any] = ["title": "Carte", "path": "/carte"]
+            object.merge(self.mapFormObject(choice)) { _, new in new }
+            let figures = result.figures
+            let links = Dictionary(uniqueKeysWithValues: figures.quartiers.map { ($0.id, "/carte/quartier/\($0.id)?\(choice.query())") })
+            object["map"] = figures.map(choice.measure, shapes: self.observatory.config.shapes, links: links)
+            object["figures"] = Self.figuresObject(figures)
+            object["quartiers"] = figures.quartiers.map { q -> [String: Any] in
+                ["link": links[q.id] ?? "", "name": q.name, "commune": q.commune, "current": q.current, "previous": q.previous,
+                 "rate": Rate.french(q.rate), "change": q.change, "flag": q.flag]
+            }
+            return object
         }
-        return page("carte", object, session: session)
     }
 
     /// The words above the map and the quartier page: period, category, notices.

@@ -30,16 +30,17 @@ extension WebSite {
         guard (1...100_000).contains(pageNumber) else {
             return errorPage(status: .badRequest, message: "Numéro de page incorrect.", session: session)
         }
-        let ledger = try await cached(ListDepots(partner: partner, feed: feed, page: pageNumber))
-        let link = { (n: Int) in "/depots?" + (selected.isEmpty ? "" : "flux=\(Self.queryEscaped(selected))&") + "page=\(n)" }
-        var object = depotsObject(selected: selected)
-        object["entries"] = ledger.entries.map(Self.entryObject)
-        object["hasEntries"] = !ledger.entries.isEmpty
-        object["total"] = ledger.total
-        object["pageLabel"] = "page \(ledger.page) sur \(ledger.pages)"
-        if ledger.page > 1 { object["previous"] = link(ledger.page - 1) }
-        if ledger.page < ledger.pages { object["next"] = link(ledger.page + 1) }
-        return page("depots", object, session: session)
+        return try await sharedPage("depots", ListDepots(partner: partner, feed: feed, page: pageNumber), variant: selected, session: session) { ledger in
+            let link = { (n: Int) in "/depots?" + (selected.isEmpty ? "" : "flux=\(Self.queryEscaped(selected))&") + "page=\(n)" }
+            var object = self.depotsObject(selected: selected)
+            object["entries"] = ledger.entries.map(Self.entryObject)
+            object["hasEntries"] = !ledger.entries.isEmpty
+            object["total"] = ledger.total
+            object["pageLabel"] = "page \(ledger.page) sur \(ledger.pages)"
+            if ledger.page > 1 { object["previous"] = link(ledger.page - 1) }
+            if ledger.page < ledger.pages { object["next"] = link(ledger.page + 1) }
+            return object
+        }
     }
 
     /// The upload: names checked, files written to a private temporary folder beside the store, loaded

@@ -40,13 +40,14 @@ extension WebSite {
         guard let session = context.session else { return Forms.redirect("/connexion") }
         let typed = request.uri.queryParameters["semaine"].map(String.init)
         guard let week = faitsMarquantsWeek(typed) else { return faitsMarquantsBadWeek(typed, session: session) }
-        let review: ReviewWeekly.Result
+        let coordinator = session.role == "coordinateur"
         do {
-            review = try await cached(ReviewWeekly(week: week))
+            return try await sharedPage("faits-marquants", ReviewWeekly(week: week), session: session) {
+                self.faitsMarquantsObject($0, week: week, coordinator: coordinator)
+            }
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
         }
-        return page("faits-marquants", faitsMarquantsObject(review, week: week, coordinator: session.role == "coordinateur"), session: session)
     }
 
     func faitsMarquantsObject(_ review: ReviewWeekly.Result, week: Period, coordinator: Bool) -> [String: Any] {
