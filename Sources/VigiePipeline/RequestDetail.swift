@@ -185,3 +185,18 @@ public struct RequestChoices: UseCase {
             minCell: config.settings.minCell)
     }
 }
+
+/// The Demandes page: the requests recorded and the lists of the « nouvelle demande » form.
+public struct RequestsOverview: UseCase, Hashable {
+    public init() {}
+
+    public struct Result: UseCaseResult {
+        public var list: RequestList.Result
+        public var choices: RequestChoices.Result
+        public var text: String { list.text }
+    }
+
+    public func run(_ observatory: Observatory) throws -> Result {
+        Result(list: try RequestList().run(observatory), choices: try RequestChoices().run(observatory))
+    }
+}

@@ -30,19 +30,25 @@ extension WebSite {
     func requestsPage(_ context: WebContext, form: [String: String] = [:], message: String? = nil,
                       status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = context.session else { return Forms.redirect("/connexion") }
-        let list = try await perform(RequestList())
-        let choices = try await perform(RequestChoices())
-        var object = Self.newRequestForm(choices, form: form)
-        object["title"] = "Demandes de données"
-        object["path"] = "/demandes"
-        object["requests"] = list.requests.reversed().map { r -> [String: Any] in
-            ["id": r.id, "requester": r.requester, "purpose": r.purpose, "state": r.state,
-             "created": Self.frenchMoment(r.createdAt), "fulfilled": r.fulfilledAt.map(Self.frenchMoment) ?? ""]
+        let outbox = observatory.config.settings.web.outbox
+        let build = { @Sendable (overview: RequestsOverview.Result) -> [String: Any] in
+            var object = Self.newRequestForm(overview.choices, form: form)
+            object["title"] = "Demandes de données"
+            object["path"] = "/demandes"
+            object["requests"] = overview.list.requests.reversed().map { r -> [String: Any] in
+                ["id": r.id, "requester": r.requester, "purpose": r.purpose, "state": r.state,
+                 "created": Self.frenchMoment(r.createdAt), "fulfilled": r.fulfilledAt.map(Self.frenchMoment) ?? ""]
+            }
+            object["hasRequests"] = !overview.list.requests.isEmpty
+            if let message { object["message"] = message }
+            if let outbox { object["outbox"] = outbox }
+            return object
         }
-        object["hasRequests"] = !list.requests.isEmpty
-        if let message { object["message"] = message }
-        if let outbox = observatory.config.settings.web.outbox { object["outbox"] = outbox }
-        return page("demandes", object, session: session, status: status)
+        // The plain list is the same for everyone; a refused form is shown with what was typed.
+        if form.isEmpty && message == nil && status == .ok {
+            return try await sharedPage("demandes", RequestsOverview(), session: session, build)
+        }
+        return page("demandes", build(try await perform(RequestsOverview())), session: session, status: status)
     }
 
     /// The form's lists, with what was typed kept (after a refusal).
