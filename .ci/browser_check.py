@@ -32,7 +32,8 @@ from urllib.parse import urlparse
 import yaml
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PHASE, BASE, OUT, WORK = sys.argv[1:5]
 ASSISTANT = os.environ["BROWSER_ASSISTANT"].split(":", 1)
@@ -101,6 +102,14 @@ def shot(step):
     driver.set_window_size(1280, 1000)
 
 
+def click_and_wait(element):
+    """Clicks a link or a form's button and waits for the page it leads to (a click returns
+    before the browser has the answer: reading at once may read the old page)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+
+
 def body():
     return driver.find_element(By.TAG_NAME, "body").text
 
@@ -119,7 +128,7 @@ def log_in(account, role):
     settle(f"connexion-{role}")
     driver.find_element(By.NAME, "login").send_keys(login)
     driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]"))
     account_box = driver.find_elements(By.CSS_SELECTOR, "header .account span")
     if "/connexion" in driver.current_url or not account_box or f"({role})" not in account_box[0].text:
         fail(f"connexion de « {login} » ({role}) : la page ne montre pas le compte ({driver.current_url})")
@@ -133,7 +142,7 @@ def log_out(role):
     if not buttons:
         fail(f"{role} : aucun bouton « Se déconnecter »")
         return
-    buttons[0].click()
+    click_and_wait(buttons[0])
     check_logs(f"déconnexion {role}")
     driver.get(BASE + "/faits-marquants")
     if "/connexion" not in driver.current_url:
@@ -166,7 +175,7 @@ def upload(paths, feed):
     driver.find_element(By.ID, "fichiers").send_keys("\n".join(os.path.abspath(p) for p in paths))
     if feed:
         Select(driver.find_element(By.ID, "flux")).select_by_value(feed)
-    driver.find_element(By.CSS_SELECTOR, "form.depot-upload button[type=submit]").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.depot-upload button[type=submit]"))
     return driver.find_elements(By.CSS_SELECTOR, "section.depot-file")
 
 
@@ -276,7 +285,7 @@ def depots():
         return
     ok(f"dépôt de {os.path.basename(misspelt)} (« {expected_header} » renommée « {renamed} ») : refusé, correspondance proposée")
     settle("depot-colonne-renommee")
-    links[0].click()
+    click_and_wait(links[0])
     select = driver.find_elements(By.NAME, "colonne.unit")
     if not select:
         fail(f"correspondance : pas de choix pour « {expected_header} » (unit) ; la page dit : {body()[:300]}")
@@ -289,7 +298,7 @@ def depots():
         return
     Select(select[0]).select_by_value(choice[0].get_attribute("value"))
     settle("depot-correspondance")
-    select[0].find_element(By.XPATH, "./ancestor::form").find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    click_and_wait(select[0].find_element(By.XPATH, "./ancestor::form").find_element(By.CSS_SELECTOR, "button[type=submit]"))
     sections = driver.find_elements(By.CSS_SELECTOR, "section.depot-file")
     if not sections:
         fail(f"correspondance enregistrée : aucun compte rendu ; la page dit : {body()[:300]}")
@@ -330,7 +339,7 @@ def classement():
     Select(tr.find_element(By.NAME, "category")).select_by_value(category)
     settle("classement-a-classer")
     before = backups()
-    tr.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    click_and_wait(tr.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     said = f"« {nature} » est classé en « {label} » : 2 ligne(s) reclassée(s)"
     if said not in body():
         fail(f"classement : « {said} » absent ; la page dit : {body()[:400]}")
@@ -380,7 +389,7 @@ def faits_marquants_assistant():
             fail(f"faits marquants : pas de formulaire de commentaire pour {name}")
             continue
         area[0].send_keys(comment_for(insee))
-        area[0].find_element(By.XPATH, "./ancestor::form").find_element(By.TAG_NAME, "button").click()
+        click_and_wait(area[0].find_element(By.XPATH, "./ancestor::form").find_element(By.TAG_NAME, "button"))
         check_logs(f"commentaire {name}")
         driver.get(page)
         section = driver.find_element(By.ID, f"commune-{insee}")
@@ -405,7 +414,7 @@ def faits_marquants_coordinator():
             if not buttons:
                 fail(f"faits marquants, {name} : pas de bouton « {verb} » pour le coordinateur")
                 continue
-            buttons[0].click()
+            click_and_wait(buttons[0])
             check_logs(f"{verb} {name}")
             driver.get(page)
             detail = driver.find_element(By.ID, f"commune-{insee}").text
@@ -463,7 +472,7 @@ def relances():
         fail("tableau de bord : aucun bouton « Relancer » (la démonstration a des envois en retard)")
         settle("relances")
         return
-    buttons[0].click()
+    click_and_wait(buttons[0])
     text = body()
     written = [f for f in os.listdir(outbox) if f.endswith(".eml")] if os.path.isdir(outbox) else []
     if "écrit dans la boîte d'envoi" not in text or len(written) != 1:
