@@ -125,6 +125,31 @@ final class PartnerFileTrapsTests: XCTestCase {
         XCTAssertEqual(try dataDigest(cli), before)
     }
 
+    /// One header misspelt: the refusal names the row that comes closest, the columns it has and
+    /// the one it lacks — not every required column as if none were there.
+    func testAMisspeltHeaderIsNamedAloneWithTheRowThatHasTheOthers() throws {
+        let cli = try CLI()
+        let before = try storeWithSomething(cli)
+        let counts = cli.file("ch_incidents_2026-11.csv")
+        try "Titre du tableau\nMois;Résidance;Nature;Nombre\n11/2026;Résidence du Mont-Mesly;Occupation de hall;2\n"
+            .write(to: counts, atomically: true, encoding: .utf8)
+        var r = try ingest(cli, counts.path, "creteil-habitat", "incidents-residences")
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("ligne d'en-tête introuvable : la ligne 2 a « Nature », « Nombre » mais pas « Résidence »"), r.stdout)
+        let incidents = cli.file("strav_incidents_2026-11.csv")
+        try "Date de l'incident;Ligne;Arrêt;Villes;Type d'incident;Atteinte;Suites\n01/11/2026;J1;Descartes;Créteil;Agression d'agent;personne;main courante\n"
+            .write(to: incidents, atomically: true, encoding: .utf8)
+        r = try ingest(cli, incidents.path, "strav", "incidents-transport")
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("la ligne 1 a « Date de l'incident », « Type d'incident » mais pas « Ville »"), r.stdout)
+        // A file with none of them keeps the plain sentence.
+        let other = cli.file("strav_incidents_2026-09.csv")
+        try "A;B\n1;2\n".write(to: other, atomically: true, encoding: .utf8)
+        r = try ingest(cli, other.path, "strav", "incidents-transport")
+        XCTAssertTrue(r.stdout.contains("les colonnes « Date de l'incident », « Type d'incident », « Ville » n'apparaissent pas"), r.stdout)
+        XCTAssertEqual(try dataDigest(cli), before)
+    }
+
     func testWindows1252AloneAndUTF8AloneBothGiveTheAccents() throws {
         let cli = try CLI()
         let text = "Mois;Commune;Thème;Nombre\n2026-10;Limeil-Brévannes;Différends conjugaux et familiaux;12\n"

@@ -31,11 +31,13 @@ public struct CountsAdapter: FeedAdapter {
         var keys = CountKeys(policy: feed.duplicates, fileName: fileName)
         var rejectedRows: Set<RowKey> = []
         var found = false
+        var nearest = NearestHeader(required: requiredFields.compactMap { feed.columns[$0] })
         for sheet in try reader.sheetNames() {
             var header: Header?
             try reader.forEachRow(inSheet: sheet) { row in
                 guard let h = header else {
                     if let h = try Header(row, adapter: self) { header = h; found = true; summary.notes.append(contentsOf: h.notes) }
+                    else if !found { nearest.look(at: row) }
                     return
                 }
                 summary.rowsRead += 1
@@ -45,11 +47,9 @@ public struct CountsAdapter: FeedAdapter {
             }
         }
         guard found else {
-            let names = requiredFields.compactMap { feed.columns[$0] }.map { "« \($0) »" }.joined(separator: ", ")
-            throw VigieError(.input, "ligne d'en-tête introuvable : les colonnes \(names) n'apparaissent pas",
-                             at: SourceLocation(file: fileName),
-                             hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
-                                 + reader.delimiterHint)
+            throw nearest.error(file: fileName, sheet: nil,
+                                hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
+                                    + reader.delimiterHint)
         }
         summary.rowsRejected = rejectedRows.union(keys.duplicates.rejectedRows).count
         return summary

@@ -43,6 +43,7 @@ public struct IncidentsAdapter: FeedAdapter {
                              hint: "Définissez la variable d'environnement ou le fichier nommé par « hmac_key » dans partners.yaml.")
         }
         var found = false
+        var nearest = NearestHeader(required: (["date", "nature"] + (feed.commune == nil ? ["commune"] : [])).compactMap { feed.columns[$0] })
         var periods: [Period: Int] = [:]
         var places = PlaceCache()
         for sheet in try reader.sheetNames() {
@@ -52,7 +53,8 @@ public struct IncidentsAdapter: FeedAdapter {
                 guard let h = header else {
                     scanned += 1
                     if let h = try Header(row, feed: feed, file: fileName) { header = h; found = true; summary.notes.append(contentsOf: h.notes) }
-                    else if scanned > 30 && sheet == nil { throw missingHeader(sheet, reader: reader) }
+                    else if !found { nearest.look(at: row) }
+                    if header == nil && scanned > 30 && sheet == nil { throw missingHeader(sheet, nearest: nearest, reader: reader) }
                     return
                 }
                 summary.rowsRead += 1
@@ -63,7 +65,7 @@ public struct IncidentsAdapter: FeedAdapter {
                 }
             }
         }
-        guard found else { throw missingHeader(nil, reader: reader) }
+        guard found else { throw missingHeader(nil, nearest: nearest, reader: reader) }
         // The period the file covers: the command line, the file name, else the period most of its incidents fall in.
         let named = PeriodFinder.period(in: fileName, cadence: feed.cadence)
         let busiest = periods.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
@@ -77,13 +79,10 @@ public struct IncidentsAdapter: FeedAdapter {
         return summary
     }
 
-    private func missingHeader(_ sheet: String?, reader: TableReader) -> VigieError {
-        let expected = ["date", "nature"] + (feed.commune == nil ? ["commune"] : [])
-        let names = expected.compactMap { feed.columns[$0] }.map { "« \($0) »" }.joined(separator: ", ")
-        return VigieError(.input, "ligne d'en-tête introuvable : les colonnes \(names) n'apparaissent pas",
-                          at: SourceLocation(file: fileName, sheet: sheet),
-                          hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
-                              + reader.delimiterHint)
+    private func missingHeader(_ sheet: String?, nearest: NearestHeader, reader: TableReader) -> VigieError {
+        nearest.error(file: fileName, sheet: sheet,
+                      hint: "Vérifiez que le fichier est bien celui du flux « \(feed.id) », ou adaptez « columns » dans partners.yaml."
+                          + reader.delimiterHint)
     }
 
     /// Where each mapped field is in the file.
