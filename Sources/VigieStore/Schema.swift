@@ -351,6 +351,31 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX incident_unclassified ON incident(submission_id, nature) WHERE category IS NULL")
         }
 
+        migrator.registerMigration("v11: accounts of partners and elected officials") { db in
+            // A partner's account sees its own data (partner: its partners.yaml id); an elected
+            // official's reads the bulletins of its communes (INSEE codes, separated by spaces).
+            // SQLite cannot change a CHECK: the table is rebuilt (foreign keys are checked at the
+            // end of the migration, and web_session names the table, not its rows' place).
+            try db.execute(sql: """
+                CREATE TABLE web_user_new (
+                    login TEXT PRIMARY KEY,
+                    name TEXT,
+                    role TEXT NOT NULL CHECK (role IN ('coordinateur', 'assistant', 'partenaire', 'elu')),
+                    partner TEXT,
+                    communes TEXT NOT NULL DEFAULT '',
+                    password_hash TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    created_at TEXT NOT NULL,
+                    CHECK ((role = 'partenaire') = (partner IS NOT NULL)),
+                    CHECK ((role = 'elu') = (communes <> ''))
+                );
+                INSERT INTO web_user_new (login, name, role, password_hash, disabled, created_at)
+                    SELECT login, name, role, password_hash, disabled, created_at FROM web_user;
+                DROP TABLE web_user;
+                ALTER TABLE web_user_new RENAME TO web_user;
+                """)
+        }
+
         return migrator
     }
 }

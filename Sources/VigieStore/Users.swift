@@ -7,23 +7,34 @@ public struct WebUser: Sendable, Codable, Equatable {
     public var login: String
     public var name: String?
     public var role: String
+    /// A partner's account: the partner (partners.yaml id) whose data it sees.
+    public var partner: String?
+    /// An elected official's account: the communes (INSEE codes) whose bulletins it reads.
+    public var communes: [String]
     public var passwordHash: String
     public var disabled: Bool
     public var createdAt: String
 
-    public init(login: String, name: String?, role: String, passwordHash: String, disabled: Bool = false, createdAt: String) {
+    public init(login: String, name: String?, role: String, partner: String? = nil, communes: [String] = [],
+                passwordHash: String, disabled: Bool = false, createdAt: String) {
         self.login = login
         self.name = name
         self.role = role
+        self.partner = partner
+        self.communes = communes
         self.passwordHash = passwordHash
         self.disabled = disabled
         self.createdAt = createdAt
     }
 
     init(row: Row) {
-        self.init(login: row["login"], name: row["name"], role: row["role"], passwordHash: row["password_hash"],
+        self.init(login: row["login"], name: row["name"], role: row["role"], partner: row["partner"],
+                  communes: Self.communes(row["communes"]), passwordHash: row["password_hash"],
                   disabled: row["disabled"], createdAt: row["created_at"])
     }
+
+    /// The stored list of communes: INSEE codes separated by spaces.
+    static func communes(_ text: String?) -> [String] { (text ?? "").split(separator: " ").map(String.init) }
 }
 
 /// An open web session, found by the SHA-256 of its cookie's id, with its account.
@@ -31,6 +42,10 @@ public struct WebSession: Sendable, Codable, Equatable {
     public var login: String
     public var name: String?
     public var role: String
+    /// The partner of a partner's account.
+    public var partner: String? = nil
+    /// The communes of an elected official's account.
+    public var communes: [String] = []
     public var csrf: String
     public var expiresAt: String
 }
@@ -51,10 +66,12 @@ extension Store {
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM web_user WHERE login = ?", arguments: [user.login]) == true { return false }
             try db.execute(sql: """
-                INSERT INTO web_user (login, name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [user.login, user.name, user.role, user.passwordHash, user.disabled, user.createdAt])
+                INSERT INTO web_user (login, name, role, partner, communes, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [user.login, user.name, user.role, user.partner, user.communes.joined(separator: " "),
+                                 user.passwordHash, user.disabled, user.createdAt])
+            let scope = user.partner.map { " de \($0)" } ?? (user.communes.isEmpty ? "" : " de " + user.communes.joined(separator: ", "))
             try Self.webAudit(db, at: at, login: actor, action: "compte créé",
-                              detail: "\(user.login) (\(user.role))" + (user.name.map { " — \($0)" } ?? ""))
+                              detail: "\(user.login) (\(user.role)\(scope))" + (user.name.map { " — \($0)" } ?? ""))
             return true
         }
     }
@@ -106,10 +123,11 @@ extension Store {
     public func session(idSHA256: String, now: String) throws -> WebSession? {
         try read { db in
             try Row.fetchOne(db, sql: """
-                SELECT s.login, u.name, u.role, s.csrf, s.expires_at FROM web_session s JOIN web_user u ON u.login = s.login
+                SELECT s.login, u.name, u.role, u.partner, u.communes, s.csrf, s.expires_at FROM web_session s JOIN web_user u ON u.login = s.login
                 WHERE s.id_sha256 = ? AND s.expires_at > ? AND u.disabled = 0
                 """, arguments: [idSHA256, now]).map {
-                WebSession(login: $0["login"], name: $0["name"], role: $0["role"], csrf: $0["csrf"], expiresAt: $0["expires_at"])
+                WebSession(login: $0["login"], name: $0["name"], role: $0["role"], partner: $0["partner"],
+                           communes: WebUser.communes($0["communes"]), csrf: $0["csrf"], expiresAt: $0["expires_at"])
             }
         }
     }

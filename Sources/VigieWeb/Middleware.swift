@@ -60,6 +60,11 @@ struct SessionGate: RouterMiddleware {
         }
         context.session = session
         context.sessionID = id
+        guard let role = WebRole(rawValue: session.role), Access.allows(role, path: request.uri.path) else {
+            let role = WebRole(rawValue: session.role)
+            if request.uri.path == "/", let role { return Forms.redirect(Access.home(role)) }
+            return site.errorPage(status: .forbidden, message: "Cette page n'est pas ouverte à votre compte.", session: session)
+        }
         guard request.method == .post else { return try await next(request, context) }
 
         var request = request

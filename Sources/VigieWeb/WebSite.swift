@@ -113,6 +113,8 @@ public final class WebSite: Sendable {
         addCarteRoutes(to: router)
         addRechercheRoutes(to: router)
         addDemandesRoutes(to: router)
+        addPartnerSpaceRoutes(to: router)
+        addEluSpaceRoutes(to: router)
         return router
     }
 
@@ -190,8 +192,10 @@ public final class WebSite: Sendable {
         if let user {
             object["user"] = ["login": user["login"] ?? "", "name": user["name"] ?? "", "role": user["role"] ?? ""]
             object["csrf"] = object["csrf"] ?? user["csrf"]
-            object["hasNav"] = !Self.navigation.isEmpty
-            object["nav"] = Self.navigation.map { ["label": $0.label, "path": $0.path, "current": $0.path == object["path"] as? String] }
+            // A shared page's role is a marker: its navigation follows the role it is rendered for.
+            let navigation = Access.navigation(WebRole(rawValue: user["navRole"] ?? user["role"] ?? "") ?? .assistant)
+            object["hasNav"] = !navigation.isEmpty
+            object["nav"] = navigation.map { ["label": $0.label, "path": $0.path, "current": $0.path == object["path"] as? String] }
         }
         return try renderer.render(template, object)
     }
@@ -205,6 +209,7 @@ public final class WebSite: Sendable {
         let store = try await Self.threads.runIfActive { try self.changes.version() }
         let key = SharedPageKey(template: template, useCase: useCase, role: session.role, variant: variant)
         let markers = Dictionary(uniqueKeysWithValues: SharedPage.Slot.allCases.map { ($0.rawValue, SharedPage.marker($0)) })
+            .merging(["navRole": session.role]) { _, new in new }
         let shared = try await cache.value(key, store: store, day: observatory.context.today) {
             try await Self.threads.runIfActive {
                 SharedPage(rendered: try self.render(template, object(try useCase.run(observatory)), user: markers))

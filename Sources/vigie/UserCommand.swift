@@ -24,20 +24,32 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "Identifiant de connexion (minuscules, chiffres, « . », « - », « _ »).")
         var login: String
 
-        @Option(help: "Rôle : coordinateur ou assistant.")
+        @Option(help: "Rôle : coordinateur, assistant, partenaire (avec --partner) ou elu (avec --commune).")
         var role: String
 
         @Option(help: "Nom affiché (par exemple « Marie Durand »).")
         var name: String?
 
+        @Option(help: "Pour un compte partenaire : l'identifiant du partenaire dans partners.yaml (ses seules données).")
+        var partner: String?
+
+        @Option(help: "Pour un compte d'élu : une commune (code INSEE, nom ou alias) ; répétez l'option pour plusieurs.")
+        var commune: [String] = []
+
         func validate() throws {
-            guard WebRole(rawValue: role) != nil else { throw ValidationError("--role « \(role) » : coordinateur ou assistant attendu.") }
+            guard let role = WebRole(rawValue: role) else {
+                throw ValidationError("--role « \(role) » : coordinateur, assistant, partenaire ou elu attendu.")
+            }
+            if role == .partenaire && partner == nil { throw ValidationError("--role partenaire demande --partner (l'identifiant du partenaire).") }
+            if role == .elu && commune.isEmpty { throw ValidationError("--role elu demande --commune (une ou plusieurs).") }
+            if role != .partenaire && partner != nil { throw ValidationError("--partner ne va qu'avec --role partenaire.") }
+            if role != .elu && !commune.isEmpty { throw ValidationError("--commune ne va qu'avec --role elu.") }
         }
 
         func run() throws {
             let password = try readPassword()
-            try present(try AddUser(login: login, role: WebRole(rawValue: role) ?? .assistant, name: name, password: password,
-                                    actor: Passwords.unixUser()).run(at: options.location))
+            try present(try AddUser(login: login, role: WebRole(rawValue: role) ?? .assistant, name: name, partner: partner,
+                                    communes: commune, password: password, actor: Passwords.unixUser()).run(at: options.location))
         }
     }
 

@@ -40,7 +40,14 @@ final class UserCommandTests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("aucun mot de passe sur l'entrée standard"), none.stderr)
         let role = try run(cli, ["user", "add", "paul", "--role", "maire"], input: "une phrase de passe assez longue\n")
         XCTAssertEqual(role.status, 2)
-        XCTAssertTrue(role.stderr.contains("coordinateur ou assistant attendu"), role.stderr)
+        XCTAssertTrue(role.stderr.contains("coordinateur, assistant, partenaire ou elu attendu"), role.stderr)
+        let partnerless = try run(cli, ["user", "add", "paul", "--role", "partenaire"], input: "une phrase de passe assez longue\n")
+        XCTAssertEqual(partnerless.status, 2)
+        XCTAssertTrue(partnerless.stderr.contains("--role partenaire demande --partner"), partnerless.stderr)
+        let elu = try run(cli, ["user", "add", "cabinet", "--role", "elu", "--commune", "Créteil", "--commune", "94002"],
+                          input: "une phrase de passe assez longue\n")
+        XCTAssertEqual(elu.status, 0, elu.stderr)
+        XCTAssertTrue(elu.stdout.contains("Compte créé : cabinet (elu — Créteil, Alfortville)"), elu.stdout)
         let twice = try run(cli, ["user", "add", "marie", "--role", "assistant"], input: "une autre phrase assez longue\n")
         XCTAssertEqual(twice.status, 2)
         XCTAssertTrue(twice.stderr.contains("le compte « marie » existe déjà"), twice.stderr)
@@ -71,7 +78,8 @@ final class UserCommandTests: XCTestCase {
         // Every change in the web audit, by the Unix user who made it.
         let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
         XCTAssertEqual(try cli.sql("SELECT login || ' | ' || action || ' | ' || detail FROM web_audit ORDER BY id"),
-                       ["\(me) | compte créé | marie (assistant) — Marie Durand", "\(me) | mot de passe changé | marie",
+                       ["\(me) | compte créé | marie (assistant) — Marie Durand", "\(me) | compte créé | cabinet (elu de 94028, 94002)",
+                        "\(me) | mot de passe changé | marie",
                         "\(me) | compte désactivé | marie"].joined(separator: "\n"))
     }
 }

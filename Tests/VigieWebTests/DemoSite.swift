@@ -64,8 +64,11 @@ struct DemoSite: Sendable {
         XCTAssertEqual(response.status, .seeOther, text(response))
         let cookie = try XCTUnwrap(response.headers[values: .setCookie].first { $0.hasPrefix("vigie_session=") })
             .dropFirst("vigie_session=".count).prefix { $0 != ";" }
-        let dashboard = try await client.execute(uri: "/", method: .get, headers: formHeaders(["vigie_session": String(cookie)]))
-        return Session(cookie: String(cookie), csrf: try XCTUnwrap(csrf(text(dashboard))))
+        var home = try await client.execute(uri: "/", method: .get, headers: formHeaders(["vigie_session": String(cookie)]))
+        if home.status == .seeOther, let space = home.headers[.location] {   // a partner's or an elected official's space
+            home = try await client.execute(uri: space, method: .get, headers: formHeaders(["vigie_session": String(cookie)]))
+        }
+        return Session(cookie: String(cookie), csrf: try XCTUnwrap(csrf(text(home))))
     }
 
     /// A logged-in browser: its cookie and the session's CSRF token.

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import VigieCore
+import VigiePipeline
+import VigieStore
+
+extension WebSite {
+    /// A partner's space (/partenaire): what it owes and when, its submissions and their reports.
+    /// Only the session's own partner is ever read; another partner's submission is « inconnu » (404).
+    func addPartnerSpaceRoutes(to router: Router<WebContext>) {
+        router.get("/partenaire") { _, context in try await self.partnerSpace(context) }
+        router.get("/partenaire/depots/:id") { _, context in try await self.partnerDepot(context) }
+    }
+
+    /// An elected official's space (/elu): the week's faits marquants of its communes, as mailed.
+    func addEluSpaceRoutes(to router: Router<WebContext>) {
+        router.get("/elu") { request, context in try await self.eluSpace(request, context) }
+    }
+
+    /// The session's partner, from partners.yaml (nil for any other account).
+    func sessionPartner(_ session: WebSession) -> Partner? {
+        session.partner.flatMap { id in observatory.config.partners.first { $0.id == id } }
+    }
+
+    func partnerSpace(_ context: WebContext) async throws -> Response {
+        guard let session = context.session, let partner = sessionPartner(session) else { return Forms.redirect("/connexion") }
+        let late = try await cached(ShowStatus()).todo.late.filter { $0.partner == partner.id }
+        let ledger = try await cached(ListDepots(partner: partner.id, feed: nil, page: 1))
+        let object: [String: Any] = [
+            "title": "Espace de \(partner.name)", "path": "/partenaire", "partnerName": partner.name,
+            "feeds": partner.feeds.map { ["feed": $0.id, "cadence": $0.cadence.expected] as [String: Any] },
+            "late": late.map { f in
+                ["feed": f.feed, "periods": f.periods.map { "\($0.period) (attendu le \(CivilDate(iso: $0.due)?.french ?? $0.due))" }.joined(separator: ", ")]
+            },
+            "hasLate": !late.isEmpty,
+            "entries": ledger.entries.map { e -> [String: Any] in
+                var entry = Self.entryObject(e)
+                entry["link"] = "/partenaire/depots/\(e.id)"
+                return entry
+            },
+            "hasEntries": !ledger.entries.isEmpty, "total": ledger.total,
+        ]
+        return page("partenaire", object, session: session)
+    }
+
+    func partnerDepot(_ context: WebContext) async throws -> Response {
+        guard let session = context.session, let partner = sessionPartner(session) else { return Forms.redirect("/connexion") }
+        let unknown = errorPage(status: .notFound, message: "Dépôt inconnu : revenez à votre espace.", session: session)
+        guard let id = context.parameters.get("id", as: Int64.self), id > 0 else { return unknown }
+        let shown = try await perform(ShowDepot(id: id))
+        guard let entry = shown.entry, entry.partner == partner.id else { return unknown }
+        let object: [String: Any] = [
+            "title": "Dépôt n° \(id)", "path": "/partenaire", "entry": Self.entryObject(entry),
+            "rejects": shown.rejects.map(Self.rejectObject), "hasRejects": !shown.rejects.isEmpty,
+            "rejectCount": shown.rejectCount, "moreRejects": shown.rejectCount > shown.rejects.count,
+        ]
+        return page("partenaire-depot", object, session: session)
+    }
+
+    func eluSpace(_ request: Request, _ context: WebContext) async throws -> Response {
+        guard let session = context.session, !session.communes.isEmpty else { return Forms.redirect("/connexion") }
+        let typed = request.uri.queryParameters["semaine"].map(String.init)
+        guard let week = faitsMarquantsWeek(typed) else { return faitsMarquantsBadWeek(typed, session: session) }
+        let territory = observatory.config.territory
+        let review: ReviewWeekly.Result
+        do {
+            review = try await cached(ReviewWeekly(week: week))
+        } catch let error as VigieError where error.kind == .usage {
+            return bulletinsUsageError(error, session: session)
+        }
+        let communes: [[String: Any]] = session.communes.map { insee in
+            let name = territory.commune(insee: insee)?.name ?? insee
+            guard let message = review.communes.first(where: { $0.commune == insee }) else {
+                return ["name": name, "none": true]
+            }
+            // Read before it is sent, the message says it is still being prepared.
+            let state: String = switch message.state {
+            case .sent: message.outbox ? "écrit le \(message.sentAt ?? "?"), pas encore parti par courrier" : "envoyé le \(message.sentAt ?? "?")"
+            case .approved: "approuvé par le coordinateur, pas encore envoyé"
+            case .awaitingFile, .toApprove, .changedSinceApproval: "en préparation : le coordinateur ne l'a pas encore approuvé, il peut encore changer"
+            }
+            return ["name": name, "subject": message.subject, "text": message.text, "state": state]
+        }
+        let previous = Period.week(of: week.start.adding(days: -7)), next = Period.week(of: week.start.adding(days: 7))
+        let object: [String: Any] = [
+            "title": "Faits marquants de vos communes", "path": "/elu", "week": review.week,
+            "span": "du \(week.start.french) au \(week.end.french)",
+            "previous": previous.description, "next": next.description, "hasNext": next.start <= observatory.context.today,
+            "communes": communes,
+        ]
+        return page("elu", object, session: session)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import VigieCore
+import VigiePipeline
+import XCTest
+
+/// Who may open what: every route called as nobody, as each role, and the objects of a space
+/// as their owner and as another.
+final class AccessTests: XCTestCase {
+    /// Every route of the observatory's own pages, with an object of the demo where it takes one.
+    static let staffRoutes: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/"), (.post, "/relances"),
+        (.get, "/depots"), (.post, "/depots"), (.get, "/depots/1"), (.get, "/depots/1/original"), (.post, "/depots/1/colonnes"),
+        (.get, "/classement"), (.post, "/classement"),
+        (.get, "/faits-marquants"), (.get, "/faits-marquants/message?semaine=2026-W47&commune=94028"),
+        (.post, "/faits-marquants/commentaires"), (.post, "/faits-marquants/commentaires/supprimer"),
+        (.post, "/faits-marquants/approuver"), (.post, "/faits-marquants/envoyer"),
+        (.get, "/bulletins"), (.get, "/bulletins/fichier"), (.get, "/bulletins/bulletin.css"),
+        (.post, "/bulletins/commentaires"), (.post, "/bulletins/commentaires/supprimer"),
+        (.get, "/carte"), (.get, "/carte/quartier/creteil-mont-mesly"), (.get, "/recherche"),
+        (.get, "/demandes"), (.post, "/demandes"), (.get, "/demandes/journal.csv"), (.get, "/demandes/DR-2026-001"),
+        (.post, "/demandes/DR-2026-001/reponse"), (.post, "/demandes/DR-2026-001/relance"), (.post, "/demandes/DR-2026-001/traitement"),
+        (.get, "/demandes/DR-2026-001/paquet/manifeste.json"),
+    ]
+    static let partnerRoutes: [(method: HTTPRequest.Method, path: String)] = [(.get, "/partenaire"), (.get, "/partenaire/depots/1")]
+    static let eluRoutes: [(method: HTTPRequest.Method, path: String)] = [(.get, "/elu"), (.get, "/elu?semaine=2026-W47")]
+
+    func addAccounts(_ demo: DemoSite) throws {
+        _ = try AddUser(login: "strav-web", role: .partenaire, name: "Sûreté STRAV", partner: "strav",
+                        password: DemoSite.password, actor: "test", cost: 4).run(demo.observatory)
+        _ = try AddUser(login: "maire-creteil", role: .elu, name: "Cabinet du maire", communes: ["Créteil"],
+                        password: DemoSite.password, actor: "test", cost: 4).run(demo.observatory)
+    }
+
+    func testEveryRouteAsEveryRole() async throws {
+        let demo = try DemoSite.make(for: self)
+        try addAccounts(demo)
+        try await demo.app().test(.router) { client in
+            let staff = try await DemoSite.session(client, login: "claire")
+            let partner = try await DemoSite.session(client, login: "strav-web")
+            let elu = try await DemoSite.session(client, login: "maire-creteil")
+            func call(_ route: (method: HTTPRequest.Method, path: String), as session: DemoSite.Session?) async throws -> TestResponse {
+                var headers = session?.headers ?? DemoSite.formHeaders([:])
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                return try await client.execute(uri: route.path, method: route.method, headers: headers,
+                                                body: route.method == .post ? DemoSite.form(["csrf": session?.csrf ?? ""]) : nil)
+            }
+            for route in Self.staffRoutes + Self.partnerRoutes + Self.eluRoutes {
+                let nobody = try await call(route, as: nil)
+                XCTAssertEqual(nobody.status, .seeOther, "nobody \(route)")
+                XCTAssertEqual(nobody.headers[.location], "/connexion", "nobody \(route)")
+            }
+            for route in Self.staffRoutes where route.path != "/" {
+                for (who, session) in [("partenaire", partner), ("élu", elu)] {
+                    let response = try await call(route, as: session)
+                    XCTAssertEqual(response.status, .forbidden, "\(who) \(route)")
+                    XCTAssertTrue(DemoSite.text(response).contains("Cette page n&#39;est pas ouverte à votre compte."), "\(who) \(route)")
+                }
+                let own = try await call(route, as: staff)
+                XCTAssertNotEqual(own.status, .forbidden, "coordinateur \(route): \(DemoSite.text(own).prefix(300))")
+            }
+            for route in Self.partnerRoutes + Self.eluRoutes {
+                let response = try await call(route, as: staff)
+                XCTAssertEqual(response.status, .forbidden, "coordinateur \(route)")
+            }
+            for route in Self.eluRoutes {
+                let response = try await call(route, as: partner)
+                XCTAssertEqual(response.status, .forbidden, "partenaire \(route)")
+            }
+            let eluInPartnerSpace = try await call(Self.partnerRoutes[0], as: elu)
+            XCTAssertEqual(eluInPartnerSpace.status, .forbidden)
+            let partnerHome = try await call((.get, "/"), as: partner), eluHome = try await call((.get, "/"), as: elu)
+            XCTAssertEqual(partnerHome.headers[.location], "/partenaire")
+            XCTAssertEqual(eluHome.headers[.location], "/elu")
+            // Each still logs out.
+            let out = try await call((.post, "/deconnexion"), as: partner)
+            XCTAssertEqual(out.headers[.location], "/connexion")
+        }
+    }
+
+    /// A partner sees its own submissions and none of another's, even by guessing the number.
+    func testAPartnerReadsOnlyItsOwnSubmissions() async throws {
+        let demo = try DemoSite.make(for: self)
+        try addAccounts(demo)
+        let own = try ListDepots(partner: "strav", feed: nil, page: 1).run(demo.observatory)
+        let other = try ListDepots(partner: "ratp", feed: nil, page: 1).run(demo.observatory)
+        let ownEntry = try XCTUnwrap(own.entries.first), otherEntry = try XCTUnwrap(other.entries.first)
+        try await demo.app().test(.router) { client in
+            let session = try await DemoSite.session(client, login: "strav-web")
+            let space = DemoSite.text(try await session.get(client, "/partenaire"))
+            XCTAssertTrue(space.contains("Vos dépôts (\(own.total))"), space)
+            XCTAssertTrue(space.contains(">\(ownEntry.file)<"), space)
+            XCTAssertFalse(space.contains(otherEntry.file), "another partner's file is never listed")
+            XCTAssertFalse(space.contains("href=\"/depots"), "no link into the observatory's ledger")
+            let mine = try await session.get(client, "/partenaire/depots/\(ownEntry.id)")
+            XCTAssertEqual(mine.status, .ok)
+            XCTAssertTrue(DemoSite.text(mine).contains(ownEntry.file))
+            let guessed = try await session.get(client, "/partenaire/depots/\(otherEntry.id)")
+            XCTAssertEqual(guessed.status, .notFound)
+            XCTAssertFalse(DemoSite.text(guessed).contains(otherEntry.file))
+            let missing = try await session.get(client, "/partenaire/depots/999999")
+            XCTAssertEqual(missing.status, .notFound)
+        }
+    }
+
+    /// An elected official reads its communes' faits marquants, never another commune's.
+    func testAnElectedOfficialReadsOnlyItsCommunes() async throws {
+        let demo = try DemoSite.make(for: self)
+        try addAccounts(demo)
+        let review = try ReviewWeekly(week: Period("2026-W47")!).run(demo.observatory)
+        let creteil = try XCTUnwrap(review.communes.first { $0.commune == "94028" })
+        let others = review.communes.filter { $0.commune != "94028" }
+        XCTAssertFalse(others.isEmpty)
+        try await demo.app().test(.router) { client in
+            let session = try await DemoSite.session(client, login: "maire-creteil")
+            let page = DemoSite.text(try await session.get(client, "/elu?semaine=2026-W47"))
+            XCTAssertTrue(page.contains(creteil.subject.replacingOccurrences(of: "'", with: "&#39;")), page)
+            for other in others { XCTAssertFalse(page.contains(other.subject), "\(other.communeName) is not its commune") }
+            XCTAssertTrue(page.contains("en préparation"), "not approved yet: said so")
+            XCTAssertTrue(page.contains("Mes communes"), "its own navigation")
+            XCTAssertFalse(page.contains("href=\"/depots\""), "no staff navigation")
+        }
+    }
+
+    func testAccountsOfPartnersAndElectedOfficialsAreChecked() throws {
+        let demo = try DemoSite.make(for: self)
+        func add(_ role: WebRole, partner: String? = nil, communes: [String] = []) -> String {
+            do {
+                _ = try AddUser(login: "essai", role: role, partner: partner, communes: communes, password: DemoSite.password,
+                                actor: "test", cost: 4).run(demo.observatory)
+                return "créé"
+            } catch let error as VigieError { return error.message } catch { return "\(error)" }
+        }
+        XCTAssertEqual(add(.partenaire), "un compte partenaire nomme son partenaire")
+        XCTAssertEqual(add(.partenaire, partner: "inconnu"), "partenaire « inconnu » inconnu")
+        XCTAssertEqual(add(.elu), "un compte d'élu nomme sa ou ses communes")
+        XCTAssertEqual(add(.assistant, partner: "strav"), "--partner et --commune ne vont qu'avec --role partenaire ou elu")
+        XCTAssertEqual(add(.elu, communes: ["Creteil", "94002", "créteil"]), "créé")
+        let account = try XCTUnwrap(try ListUsers().run(demo.observatory).accounts.first { $0.login == "essai" })
+        XCTAssertEqual(account.communes, ["94028", "94002"], "by any name, once each")
+    }
+}
