@@ -104,6 +104,43 @@ final class AccessTests: XCTestCase {
         }
     }
 
+    /// A partner uploads on its page: loaded as the nightly run loads it, the report at once, a
+    /// corrected file replacing the first; another partner's feed is refused and nothing is stored.
+    func testAPartnerUploadsReadsItsReportAndSendsACorrection() async throws {
+        let demo = try DemoSite.make(for: self)
+        try addAccounts(demo)
+        let sample = try String(contentsOf: DemoSite.repo.appendingPathComponent("SampleData/strav/incidents-transport/strav_incidents_2026-10.csv"),
+                                encoding: .utf8)
+        // The October file moved to November (a month the demo does not have), then corrected: one row fewer.
+        let november = sample.replacingOccurrences(of: "/10/2026", with: "/11/2026")
+        let lines = november.split(whereSeparator: \.isNewline)   // CRLF: one Character
+        let corrected = lines.dropLast().joined(separator: "\r\n") + "\r\n"
+        let before = try ListDepots(partner: "strav", feed: nil, page: 1).run(demo.observatory).total
+        try await demo.app().test(.router) { client in
+            let session = try await DemoSite.session(client, login: "strav-web")
+            let first = try await DepotsTests.upload(client, session, files: [("strav_incidents_2026-11.csv", Data(november.utf8))],
+                                                     fields: ["flux": "incidents-transport"], to: "/partenaire/depots")
+            var page = DemoSite.text(first)
+            XCTAssertEqual(first.status, .ok, page)
+            XCTAssertTrue(page.contains("<tr><th>Lignes lues</th><td class=\"n\">\(lines.count - 1)</td></tr>"), page)
+            XCTAssertTrue(page.contains("<tr><th>Lignes chargées</th><td class=\"n\">\(lines.count - 1)</td></tr>"), page)
+            XCTAssertFalse(page.contains("href=\"/depots") || page.contains("href=\"/classement\""), "no link into the staff's pages")
+            let firstID = try XCTUnwrap(page.firstMatch(of: /href="\/partenaire\/depots\/([0-9]+)"/).map { String($0.1) })
+            let second = try await DepotsTests.upload(client, session, files: [("strav_incidents_2026-11-corrige.csv", Data(corrected.utf8))],
+                                                      fields: ["flux": "incidents-transport"], to: "/partenaire/depots")
+            page = DemoSite.text(second)
+            XCTAssertTrue(page.contains("<tr><th>Lignes chargées</th><td class=\"n\">\(lines.count - 2)</td></tr>"), page)
+            XCTAssertTrue(page.contains("Remplace le <a href=\"/partenaire/depots/\(firstID)\">dépôt n° \(firstID)</a>"), page)
+            let foreign = try await DepotsTests.upload(client, session, files: [("faits-marquants_2026-W48.csv", Data(november.utf8))],
+                                                       fields: ["flux": "faits-marquants"], to: "/partenaire/depots")
+            XCTAssertEqual(foreign.status, .badRequest)
+        }
+        let after = try ListDepots(partner: "strav", feed: nil, page: 1).run(demo.observatory)
+        XCTAssertEqual(after.total, before + 2, "two submissions, the refused feed none")
+        XCTAssertEqual(try ListDepots(partner: "police-nationale", feed: "faits-marquants", page: 1).run(demo.observatory).entries
+                        .filter { $0.file == "faits-marquants_2026-W48.csv" }.count, 0)
+    }
+
     /// An elected official reads its communes' faits marquants, never another commune's.
     func testAnElectedOfficialReadsOnlyItsCommunes() async throws {
         let demo = try DemoSite.make(for: self)

@@ -187,7 +187,7 @@ final class DepotsTests: XCTestCase {
     // MARK: A browser's multipart form
 
     static func upload(_ client: some TestClientProtocol, _ s: DemoSite.Session, files: [(String, Data)], fields: [String: String],
-                       csrf: Bool = true) async throws -> TestResponse {
+                       csrf: Bool = true, to uri: String = "/depots") async throws -> TestResponse {
         let boundary = "----vigie\(UUID().uuidString)"
         var body = Data()
         var all = fields
@@ -202,6 +202,6 @@ final class DepotsTests: XCTestCase {
         body += Data("--\(boundary)--\r\n".utf8)
         var headers = s.headers
         headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
-        return try await client.execute(uri: "/depots", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
     }
 }

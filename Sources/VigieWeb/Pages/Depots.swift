@@ -55,13 +55,43 @@ extension WebSite {
             }
             (partner, feed) = (f.partnerID, f.id)
         }
-        guard !context.uploads.isEmpty else {
-            return errorPage(status: .badRequest, message: "Aucun fichier reçu : choisissez un ou plusieurs fichiers, puis « Déposer ».", session: session)
+        let outcomes: [[String: Any]]
+        switch try await load(context.uploads, partner: partner, feed: feed, session: session) {
+        case .failure(let refusal): return refusal.response
+        case .success(let result):
+            var objects: [[String: Any]] = []
+            for outcome in result.files {
+                var object = Self.reportObject(outcome)
+                if let report = outcome.report, report.status == .refused, let id = report.submission,
+                   try await perform(ShowDepot(id: id)).mapping != nil {
+                    object["mappable"] = true
+                }
+                objects.append(object)
+            }
+            outcomes = objects
         }
-        if let bad = context.uploads.first(where: { !Self.acceptableName($0.filename) }) {
-            return errorPage(status: .badRequest, message: "Nom de fichier refusé : « \(bad.filename.shown(limit: 120)) ». Un nom ne contient ni « / », "
-                             + "ni « \\ », ni caractère de contrôle, ne commence pas par un point et compte 200 octets au plus. Rien n'a été chargé.",
-                             session: session)
+        return page("depot-rapport", ["title": "Dépôt : compte rendu", "path": "/depots", "files": outcomes,
+                                      "depotBase": "/depots", "staff": true, "back": "/depots"], session: session)
+    }
+
+    /// A refused upload: the page that says why (nothing was loaded).
+    struct UploadRefusal: Error {
+        var response: Response
+    }
+
+    /// The files of a form, names checked, written to a private temporary folder beside the store,
+    /// loaded (`UploadFiles`, the nightly's load) and kept in the archive; the folder is removed.
+    func load(_ uploads: [Upload], partner: String?, feed: String?, session: WebSession) async throws
+        -> Result<UploadFiles.Result, UploadRefusal> {
+        guard !uploads.isEmpty else {
+            return .failure(UploadRefusal(response: errorPage(status: .badRequest,
+                message: "Aucun fichier reçu : choisissez un ou plusieurs fichiers, puis « Déposer ».", session: session)))
+        }
+        if let bad = uploads.first(where: { !Self.acceptableName($0.filename) }) {
+            return .failure(UploadRefusal(response: errorPage(status: .badRequest,
+                message: "Nom de fichier refusé : « \(bad.filename.shown(limit: 120)) ». Un nom ne contient ni « / », "
+                    + "ni « \\ », ni caractère de contrôle, ne commence pas par un point et compte 200 octets au plus. Rien n'a été chargé.",
+                session: session)))
         }
         let folder = URL(fileURLWithPath: observatory.store.path).deletingLastPathComponent()
             .appendingPathComponent(".depot-\(UUID().uuidString)")
@@ -69,7 +99,7 @@ extension WebSite {
         try fm.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? fm.removeItem(at: folder) }
         var files: [UploadedFile] = []
-        for (i, upload) in context.uploads.enumerated() {
+        for (i, upload) in uploads.enumerated() {
             let sub = folder.appendingPathComponent(String(i))
             try fm.createDirectory(at: sub, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             let url = sub.appendingPathComponent(upload.filename)
@@ -78,17 +108,7 @@ extension WebSite {
             }
             files.append(UploadedFile(url: url))
         }
-        let result = try await change(UploadFiles(files: files, partner: partner, feed: feed))
-        var outcomes: [[String: Any]] = []
-        for outcome in result.files {
-            var object = Self.reportObject(outcome)
-            if let report = outcome.report, report.status == .refused, let id = report.submission,
-               try await perform(ShowDepot(id: id)).mapping != nil {
-                object["mappable"] = true
-            }
-            outcomes.append(object)
-        }
-        return page("depot-rapport", ["title": "Dépôt : compte rendu", "path": "/depots", "files": outcomes], session: session)
+        return .success(try await change(UploadFiles(files: files, partner: partner, feed: feed)))
     }
 
     /// One submission: its state, its rejects (row and column), and for a file refused for its
@@ -143,7 +163,8 @@ extension WebSite {
         return page("depot-rapport", ["title": "Colonnes mises en correspondance", "path": "/depots",
                                       "columns": result.columns.sorted { $0.key < $1.key }.map { ["field": $0.key, "header": $0.value] },
                                       "backup": URL(fileURLWithPath: result.backup).lastPathComponent,
-                                      "files": [Self.reportObject(outcome)]], session: session)
+                                      "files": [Self.reportObject(outcome)], "depotBase": "/depots", "staff": true, "back": "/depots"],
+                    session: session)
     }
 
     // MARK: Objects for the templates

@@ -10,6 +10,7 @@ extension WebSite {
     func addPartnerSpaceRoutes(to router: Router<WebContext>) {
         router.get("/partenaire") { _, context in try await self.partnerSpace(context) }
         router.get("/partenaire/depots/:id") { _, context in try await self.partnerDepot(context) }
+        router.post("/partenaire/depots") { _, context in try await self.partnerUpload(context) }
     }
 
     /// An elected official's space (/elu): the week's faits marquants of its communes, as mailed.
@@ -39,8 +40,25 @@ extension WebSite {
                 return entry
             },
             "hasEntries": !ledger.entries.isEmpty, "total": ledger.total,
+            "maxFiles": Multipart.maxFiles, "single": partner.feeds.count == 1,
         ]
         return page("partenaire", object, session: session)
+    }
+
+    /// A partner's upload: one of its own feeds, loaded as the nightly run loads it; the report at
+    /// once. A corrected file for the same period replaces the earlier one, as in the inbox.
+    func partnerUpload(_ context: WebContext) async throws -> Response {
+        guard let session = context.session, let partner = sessionPartner(session) else { return Forms.redirect("/connexion") }
+        let chosen = context.form["flux"] ?? (partner.feeds.count == 1 ? partner.feeds[0].id : "")
+        guard let feed = partner.feeds.first(where: { $0.id == chosen }) else {
+            return errorPage(status: .badRequest, message: "Flux inconnu : choisissez l'un de vos flux dans la liste.", session: session)
+        }
+        switch try await load(context.uploads, partner: partner.id, feed: feed.id, session: session) {
+        case .failure(let refusal): return refusal.response
+        case .success(let result):
+            return page("depot-rapport", ["title": "Dépôt : compte rendu", "path": "/partenaire", "files": result.files.map(Self.reportObject),
+                                          "depotBase": "/partenaire/depots", "staff": false, "back": "/partenaire"], session: session)
+        }
     }
 
     func partnerDepot(_ context: WebContext) async throws -> Response {
