@@ -141,6 +141,43 @@ final class AccessTests: XCTestCase {
                         .filter { $0.file == "faits-marquants_2026-W48.csv" }.count, 0)
     }
 
+    /// The owner answers a request on its page, only for itself; the coordinator sees it at once;
+    /// a partner that owns none of its data cannot read it.
+    func testAnOwnerAnswersOnItsPageAndOnlyForItself() async throws {
+        let demo = try DemoSite.make(for: self)
+        try addAccounts(demo)
+        _ = try AddUser(login: "ogif-web", role: .partenaire, partner: "ogif", password: DemoSite.password, actor: "test", cost: 4)
+            .run(demo.observatory)
+        try await demo.app().test(.router) { client in
+            let coordinator = try await DemoSite.session(client, login: "claire")
+            let id = try await DemandesPageTests.create(client, coordinator, DemandesPageTests.newRequestForm())
+            let ogif = try await DemoSite.session(client, login: "ogif-web")
+            let strav = try await DemoSite.session(client, login: "strav-web")
+            let space = DemoSite.text(try await ogif.get(client, "/partenaire"))
+            XCTAssertTrue(space.contains("href=\"/partenaire/demandes/\(id)\""), space)
+            let page = DemoSite.text(try await ogif.get(client, "/partenaire/demandes/\(id)"))
+            XCTAssertTrue(page.contains("Diagnostic local de sécurité") && page.contains("incidents-residences"), page)
+            XCTAssertFalse(page.contains("etat4001"), "another owner's data is not listed")
+            let stranger = try await strav.get(client, "/partenaire/demandes/\(id)")
+            XCTAssertEqual(stranger.status, .notFound, "strav owns none of its data")
+            let strangerAnswer = try await strav.post(client, "/partenaire/demandes/\(id)/reponse", ["decision": "accord"])
+            XCTAssertEqual(strangerAnswer.status, .notFound)
+
+            let noReason = try await ogif.post(client, "/partenaire/demandes/\(id)/reponse", ["decision": "refus"])
+            XCTAssertEqual(noReason.status, .badRequest)
+            XCTAssertTrue(DemoSite.text(noReason).contains("Un refus demande son motif"))
+            // Naming another owner in the form changes nothing: the answer is the session's partner's.
+            let refused = try await ogif.post(client, "/partenaire/demandes/\(id)/reponse",
+                                              ["decision": "refus", "motif": "Données nominatives de résidents", "proprietaire": "police-nationale"])
+            XCTAssertEqual(refused.status, .seeOther, DemoSite.text(refused))
+            let staffPage = DemoSite.text(try await coordinator.get(client, "/demandes/\(id)"))
+            XCTAssertTrue(staffPage.contains("refus — motif : Données nominatives de résidents"), "the coordinator sees it at once")
+        }
+        let detail = try XCTUnwrap(try RequestDetail(id: try XCTUnwrap(try demo.observatory.store.requests().last?.id)).run(demo.observatory).detail)
+        XCTAssertEqual(detail.answers.first { $0.owner == "ogif" }?.decision, .refused)
+        XCTAssertEqual(detail.answers.first { $0.owner == "police-nationale" }?.decision, .pending)
+    }
+
     /// An elected official reads its communes' faits marquants, never another commune's.
     func testAnElectedOfficialReadsOnlyItsCommunes() async throws {
         let demo = try DemoSite.make(for: self)

@@ -226,39 +226,10 @@ extension WebSite {
         guard let owner = form["proprietaire"], detail.answers.contains(where: { $0.owner == owner }) else {
             return try await refuse("Ce partenaire n'est propriétaire d'aucune donnée de la demande : rechargez la page et recommencez.")
         }
-        let reservation = (form["reserve"] ?? "").trimmingCharacters(in: .whitespaces)
-        let reason = (form["motif"] ?? "").trimmingCharacters(in: .whitespaces)
-        let threshold = (form["seuil"] ?? "").trimmingCharacters(in: .whitespaces)
-        let choices = try await perform(RequestChoices())
-        var rules = choices.rules.map(\.value).filter { form["regle:" + $0] != nil }
-        if !threshold.isEmpty {
-            guard let n = Int(threshold), n > choices.minCell, n <= 1000 else {
-                return try await refuse("Le seuil « \(threshold.shown(limit: 10)) » : écrivez un nombre entier plus grand que \(choices.minCell) (le seuil de l'observatoire), 1000 au plus.")
-            }
-            rules.append("seuil:\(n)")
-        }
-        for (text, field) in [(reservation, "La réserve"), (reason, "Le motif")] {
-            if let problem = Self.textProblem(text, field: field, required: false) { return try await refuse(problem) }
-        }
         let useCase: RequestConsent
-        switch form["decision"] {
-        case "accord":
-            guard reservation.isEmpty, rules.isEmpty, reason.isEmpty else {
-                return try await refuse("Un accord sans réserve ne porte ni réserve, ni règle, ni motif : choisissez « accord avec réserve » ou videz ces champs.")
-            }
-            useCase = RequestConsent(id: detail.id, owner: owner, grant: true, reason: nil, reservation: nil, rules: [])
-        case "reserve":
-            guard !reservation.isEmpty else { return try await refuse("Un accord avec réserve demande la réserve en clair : écrivez-la.") }
-            guard reason.isEmpty else { return try await refuse("Un accord ne porte pas de motif de refus : videz le champ motif.") }
-            useCase = RequestConsent(id: detail.id, owner: owner, grant: true, reason: nil, reservation: reservation, rules: rules)
-        case "refus":
-            guard !reason.isEmpty else { return try await refuse("Un refus demande son motif : écrivez-le (le demandeur le lira).") }
-            guard reservation.isEmpty, rules.isEmpty else {
-                return try await refuse("Un refus ne porte ni réserve ni règle : videz ces champs, ou choisissez « accord avec réserve ».")
-            }
-            useCase = RequestConsent(id: detail.id, owner: owner, grant: false, reason: reason, reservation: nil, rules: [])
-        default:
-            return try await refuse("Choisissez la réponse : accord, accord avec réserve ou refus.")
+        switch try await consent(form, request: detail.id, owner: owner) {
+        case .failure(let problem): return try await refuse(problem.message)
+        case .success(let answer): useCase = answer
         }
         do {
             _ = try await change(useCase)
@@ -266,6 +237,50 @@ extension WebSite {
             return try await refuse(Self.sentence(error))
         }
         return Forms.redirect("/demandes/\(detail.id)?fait=reponse")
+    }
+
+    /// Why an answer form is refused, in a sentence for the page.
+    struct FormProblem: Error {
+        var message: String
+    }
+
+    /// An owner's answer as typed in the form, checked as `vigie request consent` checks it: accord
+    /// (nothing else), accord with a reservation in words (and the rules it applies), or refusal with its reason.
+    func consent(_ form: [String: String], request id: String, owner: String) async throws -> Result<RequestConsent, FormProblem> {
+        func refuse(_ message: String) -> Result<RequestConsent, FormProblem> { .failure(FormProblem(message: message)) }
+        let reservation = (form["reserve"] ?? "").trimmingCharacters(in: .whitespaces)
+        let reason = (form["motif"] ?? "").trimmingCharacters(in: .whitespaces)
+        let threshold = (form["seuil"] ?? "").trimmingCharacters(in: .whitespaces)
+        let choices = try await perform(RequestChoices())
+        var rules = choices.rules.map(\.value).filter { form["regle:" + $0] != nil }
+        if !threshold.isEmpty {
+            guard let n = Int(threshold), n > choices.minCell, n <= 1000 else {
+                return refuse("Le seuil « \(threshold.shown(limit: 10)) » : écrivez un nombre entier plus grand que \(choices.minCell) (le seuil de l'observatoire), 1000 au plus.")
+            }
+            rules.append("seuil:\(n)")
+        }
+        for (text, field) in [(reservation, "La réserve"), (reason, "Le motif")] {
+            if let problem = Self.textProblem(text, field: field, required: false) { return refuse(problem) }
+        }
+        switch form["decision"] {
+        case "accord":
+            guard reservation.isEmpty, rules.isEmpty, reason.isEmpty else {
+                return refuse("Un accord sans réserve ne porte ni réserve, ni règle, ni motif : choisissez « accord avec réserve » ou videz ces champs.")
+            }
+            return .success(RequestConsent(id: id, owner: owner, grant: true, reason: nil, reservation: nil, rules: []))
+        case "reserve":
+            guard !reservation.isEmpty else { return refuse("Un accord avec réserve demande la réserve en clair : écrivez-la.") }
+            guard reason.isEmpty else { return refuse("Un accord ne porte pas de motif de refus : videz le champ motif.") }
+            return .success(RequestConsent(id: id, owner: owner, grant: true, reason: nil, reservation: reservation, rules: rules))
+        case "refus":
+            guard !reason.isEmpty else { return refuse("Un refus demande son motif : écrivez-le (le demandeur le lira).") }
+            guard reservation.isEmpty, rules.isEmpty else {
+                return refuse("Un refus ne porte ni réserve ni règle : videz ces champs, ou choisissez « accord avec réserve ».")
+            }
+            return .success(RequestConsent(id: id, owner: owner, grant: false, reason: reason, reservation: nil, rules: []))
+        default:
+            return refuse("Choisissez la réponse : accord, accord avec réserve ou refus.")
+        }
     }
 
     /// `vigie request ask`: the consent request again to the owners who have not answered.

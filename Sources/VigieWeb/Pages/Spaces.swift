@@ -11,6 +11,10 @@ extension WebSite {
         router.get("/partenaire") { _, context in try await self.partnerSpace(context) }
         router.get("/partenaire/depots/:id") { _, context in try await self.partnerDepot(context) }
         router.post("/partenaire/depots") { _, context in try await self.partnerUpload(context) }
+        router.get("/partenaire/demandes/:id") { request, context in
+            try await self.partnerRequest(context, done: request.uri.queryParameters["fait"] == "reponse" ? "Réponse enregistrée : le coordinateur la voit." : nil)
+        }
+        router.post("/partenaire/demandes/:id/reponse") { _, context in try await self.partnerAnswer(context) }
     }
 
     /// An elected official's space (/elu): the week's faits marquants of its communes, as mailed.
@@ -27,7 +31,15 @@ extension WebSite {
         guard let session = context.session, let partner = sessionPartner(session) else { return Forms.redirect("/connexion") }
         let late = try await cached(ShowStatus()).todo.late.filter { $0.partner == partner.id }
         let ledger = try await cached(ListDepots(partner: partner.id, feed: nil, page: 1))
+        var requests: [[String: Any]] = []
+        for item in try await perform(RequestList()).requests.reversed() {
+            guard let detail = try await perform(RequestDetail(id: item.id)).detail,
+                  let answer = detail.answers.first(where: { $0.owner == partner.id }) else { continue }
+            requests.append(["id": item.id, "requester": item.requester, "purpose": item.purpose, "state": item.state,
+                             "answer": Self.answerText(answer), "pending": answer.decision == .pending])
+        }
         let object: [String: Any] = [
+            "requests": requests, "hasRequests": !requests.isEmpty,
             "title": "Espace de \(partner.name)", "path": "/partenaire", "partnerName": partner.name,
             "feeds": partner.feeds.map { ["feed": $0.id, "cadence": $0.cadence.expected] as [String: Any] },
             "late": late.map { f in
@@ -107,5 +119,64 @@ extension WebSite {
             "communes": communes,
         ]
         return page("elu", object, session: session)
+    }
+
+    /// An owner's answer in words.
+    static func answerText(_ a: RequestDetail.Answer) -> String {
+        switch a.decision {
+        case .pending: "à donner"
+        case .granted: a.reservation.map { "accord avec réserve : \($0)" } ?? "accord"
+        case .refused: "refus — motif : \(a.reason ?? "")"
+        }
+    }
+
+    /// A request whose data the partner owns: who asks, why, which of its data, for when and where,
+    /// its answer and the form to give or change it. Any other request is « inconnue » (404).
+    func partnerRequest(_ context: WebContext, done: String? = nil, message: String? = nil, status: HTTPResponse.Status = .ok,
+                        form: [String: String] = [:]) async throws -> Response {
+        guard let session = context.session, let partner = sessionPartner(session) else { return Forms.redirect("/connexion") }
+        guard let detail = try await knownRequest(context), let answer = detail.answers.first(where: { $0.owner == partner.id }) else {
+            return errorPage(status: .notFound, message: "Demande inconnue : revenez à votre espace.", session: session)
+        }
+        let choices = try await perform(RequestChoices())
+        let decision = form["decision"]
+        var object: [String: Any] = [
+            "title": "Demande \(detail.id)", "path": "/partenaire", "id": detail.id, "requester": detail.requester,
+            "purpose": detail.purpose, "period": detail.period, "area": detail.area, "grouping": detail.grouping,
+            "feeds": detail.feeds.filter { $0.ownerName == partner.name }.map(\.feed),
+            "others": detail.answers.count > 1, "state": detail.state, "open": detail.fulfilledAt == nil,
+            "answer": Self.answerText(answer), "pending": answer.decision == .pending,
+            "answeredAt": answer.answeredAt.map(Self.frenchMoment) ?? "",
+            "accord": decision == "accord", "reserve": decision == "reserve", "refus": decision == "refus",
+            "reservation": form["reserve"] ?? "", "reason": form["motif"] ?? "", "threshold": form["seuil"] ?? "",
+            "ruleChoices": choices.rules.map { ["value": $0.value, "label": $0.label, "checked": form["regle:" + $0.value] != nil] },
+            "minCell": choices.minCell, "minSeuil": choices.minCell + 1,
+        ]
+        if let done { object["done"] = done }
+        if let message { object["message"] = message }
+        return page("partenaire-demande", object, session: session, status: status)
+    }
+
+    /// The partner's answer: always its own (the form cannot name another owner), checked as the
+    /// coordinator's form is; recorded at once, with the request's audit.
+    func partnerAnswer(_ context: WebContext) async throws -> Response {
+        guard let session = context.session, let partner = sessionPartner(session) else { return Forms.redirect("/connexion") }
+        guard let detail = try await knownRequest(context), detail.answers.contains(where: { $0.owner == partner.id }) else {
+            return errorPage(status: .notFound, message: "Demande inconnue : revenez à votre espace.", session: session)
+        }
+        let form = context.form
+        guard detail.fulfilledAt == nil else {
+            return try await partnerRequest(context, message: "Cette demande est déjà satisfaite : votre réponse ne change plus.", status: .conflict, form: form)
+        }
+        switch try await consent(form, request: detail.id, owner: partner.id) {
+        case .failure(let problem): return try await partnerRequest(context, message: problem.message, status: .badRequest, form: form)
+        case .success(let answer):
+            do {
+                _ = try await change(answer)
+            } catch let error as VigieError where error.kind == .usage {
+                return try await partnerRequest(context, message: Self.sentence(error), status: .badRequest, form: form)
+            }
+        }
+        return Forms.redirect("/partenaire/demandes/\(detail.id)?fait=reponse")
     }
 }
