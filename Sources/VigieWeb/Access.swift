@@ -31,7 +31,7 @@ enum Access {
         switch role {
         case .coordinateur, .assistant: WebSite.navigation
         case .partenaire: [("Mon espace partenaire", "/partenaire")]
-        case .elu: [("Mes communes", "/elu")]
+        case .elu: [("Mes communes", "/elu"), ("Bulletins", "/elu/bulletins")]
         }
     }
 }

@@ -48,8 +48,8 @@ struct SessionGate: RouterMiddleware {
     typealias Context = WebContext
     let site: WebSite
 
-    /// Open to all: the login form, monitoring, the style sheet.
-    static let open: Set<String> = ["/connexion", "/sante", "/style.css"]
+    /// Open to all: the login form, monitoring, the style sheets (the pages' and the bulletins', no data).
+    static let open: Set<String> = ["/connexion", "/sante", "/style.css", "/bulletins/bulletin.css"]
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         if Self.open.contains(request.uri.path) { return try await next(request, context) }

@@ -16,7 +16,7 @@ final class AccessTests: XCTestCase {
         (.get, "/faits-marquants"), (.get, "/faits-marquants/message?semaine=2026-W47&commune=94028"),
         (.post, "/faits-marquants/commentaires"), (.post, "/faits-marquants/commentaires/supprimer"),
         (.post, "/faits-marquants/approuver"), (.post, "/faits-marquants/envoyer"),
-        (.get, "/bulletins"), (.get, "/bulletins/fichier"), (.get, "/bulletins/bulletin.css"),
+        (.get, "/bulletins"), (.get, "/bulletins/fichier"),
         (.post, "/bulletins/commentaires"), (.post, "/bulletins/commentaires/supprimer"),
         (.get, "/carte"), (.get, "/carte/quartier/creteil-mont-mesly"), (.get, "/recherche"),
         (.get, "/demandes"), (.post, "/demandes"), (.get, "/demandes/journal.csv"), (.get, "/demandes/DR-2026-001"),
@@ -24,7 +24,9 @@ final class AccessTests: XCTestCase {
         (.get, "/demandes/DR-2026-001/paquet/manifeste.json"),
     ]
     static let partnerRoutes: [(method: HTTPRequest.Method, path: String)] = [(.get, "/partenaire"), (.get, "/partenaire/depots/1")]
-    static let eluRoutes: [(method: HTTPRequest.Method, path: String)] = [(.get, "/elu"), (.get, "/elu?semaine=2026-W47")]
+    static let eluRoutes: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/elu"), (.get, "/elu?semaine=2026-W47"), (.get, "/elu/bulletins"), (.get, "/elu/bulletins?type=mensuel&commune=94028&periode=2026-10"),
+    ]
 
     func addAccounts(_ demo: DemoSite) throws {
         _ = try AddUser(login: "strav-web", role: .partenaire, name: "Sûreté STRAV", partner: "strav",
@@ -176,6 +178,31 @@ final class AccessTests: XCTestCase {
         let detail = try XCTUnwrap(try RequestDetail(id: try XCTUnwrap(try demo.observatory.store.requests().last?.id)).run(demo.observatory).detail)
         XCTAssertEqual(detail.answers.first { $0.owner == "ogif" }?.decision, .refused)
         XCTAssertEqual(detail.answers.first { $0.owner == "police-nationale" }?.decision, .pending)
+    }
+
+    /// An elected official reads its communes' bulletins and diagnostics, and is refused another's.
+    func testAnElectedOfficialReadsItsCommunesBulletinsAndIsRefusedAnother() async throws {
+        let demo = try DemoSite.make(for: self)
+        try addAccounts(demo)
+        try await demo.app().test(.router) { client in
+            let session = try await DemoSite.session(client, login: "maire-creteil")
+            let form = DemoSite.text(try await session.get(client, "/elu/bulletins"))
+            XCTAssertTrue(form.contains("<option value=\"94028\">Créteil</option>"), form)
+            XCTAssertFalse(form.contains("Alfortville"), "only its communes to choose")
+            let own = try await session.get(client, "/elu/bulletins?type=mensuel&commune=94028&periode=2026-10")
+            XCTAssertEqual(own.status, .ok)
+            XCTAssertTrue(DemoSite.text(own).contains("class=\"bulletin-view\""))
+            for uri in ["/elu/bulletins?type=mensuel&commune=94002&periode=2026-10", "/elu/bulletins?type=mensuel&periode=2026-10",
+                        "/elu/bulletins?type=semestriel&periode=2026-S1", "/elu/bulletins?type=diagnostic&lieu=Alfortville&du=2026-01&au=2026-06"] {
+                let refused = try await session.get(client, uri)
+                XCTAssertEqual(refused.status, .forbidden, uri)
+                XCTAssertFalse(DemoSite.text(refused).contains("bulletin-view"), uri)
+            }
+            let quartier = try await session.get(client, "/elu/bulletins?type=diagnostic&lieu=Mont-Mesly&du=2026-01&au=2026-06")
+            XCTAssertEqual(quartier.status, .ok, "a quartier of its commune: \(DemoSite.text(quartier).prefix(400))")
+            let style = try await client.execute(uri: "/bulletins/bulletin.css", method: .get)
+            XCTAssertEqual(style.status, .ok, "the bulletins' style sheet, no data, for every page")
+        }
     }
 
     /// An elected official reads its communes' faits marquants, never another commune's.

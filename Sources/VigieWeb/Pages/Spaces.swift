@@ -20,6 +20,7 @@ extension WebSite {
     /// An elected official's space (/elu): the week's faits marquants of its communes, as mailed.
     func addEluSpaceRoutes(to router: Router<WebContext>) {
         router.get("/elu") { request, context in try await self.eluSpace(request, context) }
+        router.get("/elu/bulletins") { request, context in try await self.eluBulletins(request, context) }
     }
 
     /// The session's partner, from partners.yaml (nil for any other account).
@@ -178,5 +179,75 @@ extension WebSite {
             }
         }
         return Forms.redirect("/partenaire/demandes/\(detail.id)?fait=reponse")
+    }
+
+    /// An elected official's bulletins: the monthly bulletin of one of its communes, or a diagnostic
+    /// of one of its communes or of a quartier in them, shown in the page. The semester study and
+    /// the territory's monthly bulletin hold every commune: only an account holding them all reads them.
+    func eluBulletins(_ request: Request, _ context: WebContext) async throws -> Response {
+        guard let session = context.session, !session.communes.isEmpty else { return Forms.redirect("/connexion") }
+        let territory = observatory.config.territory
+        let fields = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { a, _ in a }
+        var object = eluBulletinsForm(fields, communes: session.communes)
+        guard fields["type"] != nil else { return page("elu-bulletins", object, session: session) }
+        let ask: BulletinAsk?
+        do {
+            ask = try bulletinsAsk(fields)
+        } catch let error as VigieError where error.kind == .usage {
+            return bulletinsUsageError(error, session: session)
+        }
+        guard let ask else { return page("elu-bulletins", object, session: session) }
+        let own = Set(session.communes)
+        let allowed: Bool = switch ask.request {
+        case .monthly(_, let commune): commune.map(own.contains) ?? own.isSuperset(of: territory.communes.map(\.insee))
+        case .semester: own.isSuperset(of: territory.communes.map(\.insee))
+        case .diagnostic(let place, _, _, _):
+            (try? territory.place(place)).map { ref -> Bool in
+                switch ref {
+                case .commune(let insee): own.contains(insee)
+                case .quartier(let id): territory.quartier(id: id).map { own.contains($0.commune.insee) } ?? false
+                case .secteur: false
+                }
+            } ?? false
+        default: false
+        }
+        guard allowed else {
+            return errorPage(status: .forbidden, message: "Ce bulletin porte sur d'autres communes que les vôtres : choisissez l'une de vos communes "
+                             + "ou l'un de leurs quartiers.", session: session)
+        }
+        let preview: PreviewBulletin.Result?
+        do {
+            preview = try await bulletinsBounded { try await perform(PreviewBulletin(ask.request)) }
+        } catch let error as VigieError where error.kind == .usage {
+            return bulletinsUsageError(error, session: session)
+        }
+        guard let preview else { return bulletinsBusy(session) }
+        object["shown"] = true
+        object["body"] = BulletinStyle.body(of: preview.html)
+        return page("elu-bulletins", object, session: session)
+    }
+
+    /// The form of the elected official's bulletins: its communes, and their quartiers for a diagnostic.
+    func eluBulletinsForm(_ fields: [String: String], communes: [String]) -> [String: Any] {
+        let territory = observatory.config.territory
+        let today = observatory.context.today
+        let lastMonth = Period.month(of: today.adding(days: -today.day))
+        let kind = fields["type"] ?? "mensuel"
+        func value(_ name: String, _ fallback: String) -> String { String((fields[name] ?? fallback).prefix(100)) }
+        let own = communes.compactMap { territory.commune(insee: $0) }
+        var places: [[String: Any]] = []
+        for commune in own {
+            places.append(["value": commune.name, "selected": fields["lieu"] == commune.name])
+            for sector in commune.sectors { places += sector.quartiers.map { ["value": $0.name, "selected": fields["lieu"] == $0.name] } }
+        }
+        return [
+            "title": "Bulletins de vos communes", "path": "/elu/bulletins",
+            "mensuel": kind == "mensuel", "diagnostic": kind == "diagnostic",
+            "month": value("periode", lastMonth.description),
+            "communes": own.map { ["insee": $0.insee, "name": $0.name, "selected": fields["commune"] == $0.insee] },
+            "places": places,
+            "from": value("du", Period.month(of: CivilDate(year: today.year, month: 1, day: 1) ?? today).description),
+            "to": value("au", lastMonth.description),
+        ]
     }
 }
