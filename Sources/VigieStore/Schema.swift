@@ -376,6 +376,21 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v12: partners' API tokens") { db in
+            // A partner system's bearer token: only its SHA-256 is kept (the token is printed once);
+            // revoked tokens stay, for the audit, and no longer open anything.
+            try db.execute(sql: """
+                CREATE TABLE api_token (
+                    id INTEGER PRIMARY KEY,
+                    partner TEXT NOT NULL,
+                    sha256 TEXT NOT NULL UNIQUE,
+                    label TEXT,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+                """)
+        }
+
         return migrator
     }
 }

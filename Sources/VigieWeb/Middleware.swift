@@ -52,7 +52,8 @@ struct SessionGate: RouterMiddleware {
     static let open: Set<String> = ["/connexion", "/sante", "/style.css", "/bulletins/bulletin.css"]
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
-        if Self.open.contains(request.uri.path) { return try await next(request, context) }
+        // The partners' API has its own authority, a bearer token (`Api.swift`), and no cookie.
+        if Self.open.contains(request.uri.path) || request.uri.path.hasPrefix("/api/") { return try await next(request, context) }
         var context = context
         guard let id = request.cookies[WebSite.sessionCookie]?.value,
               let session = try await site.perform(CurrentSession(sessionID: id, now: site.now())).session else {

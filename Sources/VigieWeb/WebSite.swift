@@ -115,6 +115,7 @@ public final class WebSite: Sendable {
         addDemandesRoutes(to: router)
         addPartnerSpaceRoutes(to: router)
         addEluSpaceRoutes(to: router)
+        addApiRoutes(to: router)
         return router
     }
 

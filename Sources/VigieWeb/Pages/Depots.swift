@@ -79,19 +79,28 @@ extension WebSite {
         var response: Response
     }
 
-    /// The files of a form, names checked, written to a private temporary folder beside the store,
-    /// loaded (`UploadFiles`, the nightly's load) and kept in the archive; the folder is removed.
+    /// `loadFiles`, its refusal as a page.
     func load(_ uploads: [Upload], partner: String?, feed: String?, session: WebSession) async throws
         -> Result<UploadFiles.Result, UploadRefusal> {
+        try await loadFiles(uploads, partner: partner, feed: feed)
+            .mapError { UploadRefusal(response: errorPage(status: .badRequest, message: $0.message, session: session)) }
+    }
+
+    /// Why files were not loaded at all, in a sentence (nothing was stored).
+    struct UploadProblem: Error {
+        var message: String
+    }
+
+    /// Files received through the web or the API, names checked, written to a private temporary
+    /// folder beside the store, loaded (`UploadFiles`, the nightly's load) and kept in the archive;
+    /// the folder is removed.
+    func loadFiles(_ uploads: [Upload], partner: String?, feed: String?) async throws -> Result<UploadFiles.Result, UploadProblem> {
         guard !uploads.isEmpty else {
-            return .failure(UploadRefusal(response: errorPage(status: .badRequest,
-                message: "Aucun fichier reçu : choisissez un ou plusieurs fichiers, puis « Déposer ».", session: session)))
+            return .failure(UploadProblem(message: "Aucun fichier reçu : choisissez un ou plusieurs fichiers, puis « Déposer »."))
         }
         if let bad = uploads.first(where: { !Self.acceptableName($0.filename) }) {
-            return .failure(UploadRefusal(response: errorPage(status: .badRequest,
-                message: "Nom de fichier refusé : « \(bad.filename.shown(limit: 120)) ». Un nom ne contient ni « / », "
-                    + "ni « \\ », ni caractère de contrôle, ne commence pas par un point et compte 200 octets au plus. Rien n'a été chargé.",
-                session: session)))
+            return .failure(UploadProblem(message: "Nom de fichier refusé : « \(bad.filename.shown(limit: 120)) ». Un nom ne contient ni « / », "
+                + "ni « \\ », ni caractère de contrôle, ne commence pas par un point et compte 200 octets au plus. Rien n'a été chargé."))
         }
         let folder = URL(fileURLWithPath: observatory.store.path).deletingLastPathComponent()
             .appendingPathComponent(".depot-\(UUID().uuidString)")
