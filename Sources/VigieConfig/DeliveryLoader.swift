@@ -56,7 +56,7 @@ enum DeliveryLoader {
             }
         }
         if let web = try doc.optional("web") {
-            _ = try web.mapping(allowed: ["secure_cookies", "session_hours", "outbox"])
+            _ = try web.mapping(allowed: ["secure_cookies", "session_hours", "outbox", "upload_mb", "files_per_minute", "form_kb", "header_kb"])
             if let secure = try web.optional("secure_cookies") {
                 switch try secure.string().trimmingCharacters(in: .whitespaces).lowercased() {
                 case "true", "yes", "oui": settings.web.secureCookies = true
@@ -70,6 +70,18 @@ enum DeliveryLoader {
             }
             if let outbox = try web.optional("outbox") {
                 settings.web.outbox = try singleLine(outbox)
+            }
+            // The limits: each a whole number within bounds that keep the server usable.
+            for (key, range, unit, apply) in [
+                ("upload_mb", 1...500, "mégaoctets", { (n: Int) in settings.web.uploadBytes = n << 20 }),
+                ("files_per_minute", 1...1000, "fichiers par minute", { (n: Int) in settings.web.filesPerMinute = n }),
+                ("form_kb", 16...10240, "kilooctets", { (n: Int) in settings.web.formBytes = n << 10 }),
+                ("header_kb", 4...256, "kilooctets", { (n: Int) in settings.web.headerBytes = n << 10 }),
+            ] as [(String, ClosedRange<Int>, String, (Int) -> Void)] {
+                guard let value = try web.optional(key) else { continue }
+                let n = try value.int()
+                guard range.contains(n) else { throw value.error("un nombre de \(unit) de \(range.lowerBound) à \(range.upperBound) est attendu") }
+                apply(n)
             }
         }
         return settings

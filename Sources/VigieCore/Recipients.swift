@@ -71,11 +71,24 @@ public struct Settings: Sendable, Equatable {
         public var sessionHours: Int
         /// When set, the pages' mails (relances) are written as .eml files in this folder, not sent.
         public var outbox: String?
+        /// The bytes of one upload (the files of a form, or one file through the API).
+        public var uploadBytes: Int
+        /// Files one account (a login, or a partner's API tokens) may upload in a minute.
+        public var filesPerMinute: Int
+        /// The bytes of a form's body (not an upload).
+        public var formBytes: Int
+        /// The bytes of a request's header fields, all together.
+        public var headerBytes: Int
 
-        public init(secureCookies: Bool = false, sessionHours: Int = 8, outbox: String? = nil) {
+        public init(secureCookies: Bool = false, sessionHours: Int = 8, outbox: String? = nil, uploadBytes: Int = 50 << 20,
+                    filesPerMinute: Int = 30, formBytes: Int = 1 << 20, headerBytes: Int = 32 << 10) {
             self.secureCookies = secureCookies
             self.sessionHours = sessionHours
             self.outbox = outbox
+            self.uploadBytes = uploadBytes
+            self.filesPerMinute = filesPerMinute
+            self.formBytes = formBytes
+            self.headerBytes = headerBytes
         }
     }
 

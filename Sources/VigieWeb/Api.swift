@@ -82,13 +82,13 @@ extension WebSite {
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: Multipart.maxBytes)
+            body = try await request.collectBody(upTo: limits.uploadBytes)
         } catch {
-            return Self.apiError(.contentTooLarge, "fichier trop gros : \(Multipart.maxBytes >> 20) Mo au plus ; rien n'a été enregistré")
+            return Self.apiError(.contentTooLarge, "fichier trop gros : \(limits.uploadBytes >> 20) Mo au plus ; rien n'a été enregistré")
         }
         guard body.readableBytes > 0 else { return Self.apiError(.badRequest, "corps vide : envoyez les octets du fichier") }
-        switch try await loadFiles([Upload(filename: name, data: body)], partner: partner.id, feed: feed.id) {
-        case .failure(let problem): return Self.apiError(.badRequest, problem.message)
+        switch try await loadFiles([Upload(filename: name, data: body)], partner: partner.id, feed: feed.id, account: "api:" + partner.id) {
+        case .failure(let problem): return Self.apiError(problem.status, problem.message)
         case .success(let result):
             guard let outcome = result.files.first, let report = outcome.report else {
                 return Self.apiError(.unprocessableContent, result.files.first?.problem ?? "fichier non chargé")

@@ -16,14 +16,22 @@ struct SecurityHeaders: RouterMiddleware {
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var response: Response
+        let headerBytes = request.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 }
+            + request.uri.description.utf8.count
         do {
+            guard headerBytes <= site.limits.headerBytes else {
+                throw HTTPError(.requestHeaderFieldsTooLarge)
+            }
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             let status = error.status
             let message = switch status {
             case .notFound: "Cette page n'existe pas."
-            case .contentTooLarge: "Le formulaire envoyé est trop gros (1 Mo au plus ; 50 Mo pour des fichiers déposés)."
+            case .contentTooLarge: "Le formulaire envoyé est trop gros (\(site.limits.formBytes >> 10) Ko au plus ; "
+                + "\(site.limits.uploadBytes >> 20) Mo pour des fichiers déposés) : rien n'a été enregistré."
             case .methodNotAllowed: "Cette page ne s'utilise pas ainsi."
+            case .requestHeaderFieldsTooLarge: "Les en-têtes de la demande sont trop gros (\(site.limits.headerBytes >> 10) Ko au plus, "
+                + "adresse comprise) : rien n'a été enregistré."
             default: "La demande n'a pas pu être traitée (\(status.code))."
             }
             response = site.errorPage(status: status, message: message, session: context.session)
@@ -71,7 +79,7 @@ struct SessionGate: RouterMiddleware {
         var request = request
         let path = request.uri.path
         if let boundary = Multipart.boundary(request.headers[.contentType]) {
-            let body = try await request.collectBody(upTo: Multipart.maxBytes)
+            let body = try await request.collectBody(upTo: site.limits.uploadBytes)
             guard let parsed = Multipart.parse(body, boundary: boundary) else {
                 return site.errorPage(status: .badRequest, message: "Envoi illisible ou trop de fichiers (\(Multipart.maxFiles) au plus) : recommencez.",
                                       session: session)
@@ -79,7 +87,7 @@ struct SessionGate: RouterMiddleware {
             context.form = parsed.fields
             if Forms.sameSecret(parsed.fields["csrf"], session.csrf) { context.uploads = parsed.files }
         } else {
-            context.form = Forms.parse(String(buffer: try await request.collectBody(upTo: WebSite.maxFormBytes)))
+            context.form = Forms.parse(String(buffer: try await request.collectBody(upTo: site.limits.formBytes)))
         }
         guard Forms.sameSecret(context.form["csrf"], session.csrf) else {
             _ = try await site.perform(RecordWebAction(login: session.login, action: "formulaire refusé (jeton CSRF)", detail: path))

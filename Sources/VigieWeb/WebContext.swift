@@ -21,8 +21,8 @@ public struct WebContext: RequestContext {
         client = source.channel.remoteAddress?.ipAddress ?? "local"
     }
 
-    /// Forms are small: 1 MB at most (uploads will have their own bound).
-    public var maxUploadSize: Int { WebSite.maxFormBytes }
+    /// Bodies read without a bound of their own: 1 MB (forms and uploads are read with settings.yaml's).
+    public var maxUploadSize: Int { 1 << 20 }
 }
 
 /// A file sent in a multipart form: its name as the browser gave it (not yet checked) and its bytes.
@@ -33,8 +33,6 @@ public struct Upload: Sendable {
 
 /// A bounded reader of `multipart/form-data` bodies (the file uploads of « Dépôts »).
 enum Multipart {
-    /// One request's body at most, files included.
-    static let maxBytes = 50 << 20
     static let maxFiles = 20
     static let maxParts = 60
     /// A text field's value at most.

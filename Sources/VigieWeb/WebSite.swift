@@ -18,6 +18,7 @@ public final class WebSite: Sendable {
     /// Whether the store changed since a result was computed (`ResultCache`).
     let changes: StoreChanges
     let cache = ResultCache()
+    let uploadRate = UploadRate()
     let renderer: TemplateRenderer
     let styleSheet: String
     let throttle: LoginThrottle
@@ -27,7 +28,8 @@ public final class WebSite: Sendable {
     static let sessionCookie = "vigie_session"
     /// The login form's own token (double submit: the cookie and the hidden field must match).
     static let loginCookie = "vigie_connexion"
-    static let maxFormBytes = 1 << 20
+    /// The limits of `web:` in settings.yaml (upload, files per minute, form, headers).
+    var limits: Settings.Web { observatory.config.settings.web }
 
     /// `today` fixes the date (tests); by default it is the date in Paris at each request.
     public init(observatory: Observatory, throttle: (failures: Int, seconds: TimeInterval) = (5, 60),

@@ -79,24 +79,30 @@ extension WebSite {
         var response: Response
     }
 
-    /// `loadFiles`, its refusal as a page.
+    /// `loadFiles` for the session's account, its refusal as a page.
     func load(_ uploads: [Upload], partner: String?, feed: String?, session: WebSession) async throws
         -> Result<UploadFiles.Result, UploadRefusal> {
-        try await loadFiles(uploads, partner: partner, feed: feed)
-            .mapError { UploadRefusal(response: errorPage(status: .badRequest, message: $0.message, session: session)) }
+        try await loadFiles(uploads, partner: partner, feed: feed, account: "login:" + session.login)
+            .mapError { UploadRefusal(response: errorPage(status: $0.status, message: $0.message, session: session)) }
     }
 
     /// Why files were not loaded at all, in a sentence (nothing was stored).
     struct UploadProblem: Error {
         var message: String
+        var status: HTTPResponse.Status = .badRequest
     }
 
     /// Files received through the web or the API, names checked, written to a private temporary
     /// folder beside the store, loaded (`UploadFiles`, the nightly's load) and kept in the archive;
     /// the folder is removed.
-    func loadFiles(_ uploads: [Upload], partner: String?, feed: String?) async throws -> Result<UploadFiles.Result, UploadProblem> {
+    /// `account` (a login, or a partner's API) may upload `web: files_per_minute` files a minute.
+    func loadFiles(_ uploads: [Upload], partner: String?, feed: String?, account: String) async throws -> Result<UploadFiles.Result, UploadProblem> {
         guard !uploads.isEmpty else {
             return .failure(UploadProblem(message: "Aucun fichier reçu : choisissez un ou plusieurs fichiers, puis « Déposer »."))
+        }
+        if let wait = await uploadRate.admit(account, files: uploads.count, limit: limits.filesPerMinute, now: now()) {
+            return .failure(UploadProblem(message: "Trop de fichiers déposés en une minute (\(limits.filesPerMinute) au plus) : rien n'a été "
+                + "enregistré ; déposez-les de nouveau dans \(wait) seconde\(wait > 1 ? "s" : "").", status: .tooManyRequests))
         }
         if let bad = uploads.first(where: { !Self.acceptableName($0.filename) }) {
             return .failure(UploadProblem(message: "Nom de fichier refusé : « \(bad.filename.shown(limit: 120)) ». Un nom ne contient ni « / », "
@@ -193,7 +199,7 @@ extension WebSite {
         let feeds: [[String: Any]] = observatory.config.partners.flatMap { p in
             p.feeds.map { f in ["value": "\(p.id)/\(f.id)", "label": "\(p.name) — \(f.id)", "selected": "\(p.id)/\(f.id)" == selected] }
         }
-        return ["title": "Dépôts", "path": "/depots", "feeds": feeds, "maxFiles": 20, "filtered": !selected.isEmpty]
+        return ["title": "Dépôts", "path": "/depots", "feeds": feeds, "maxFiles": Multipart.maxFiles, "uploadMB": limits.uploadBytes >> 20, "filtered": !selected.isEmpty]
     }
 
     static func statusLabel(_ status: String) -> String {

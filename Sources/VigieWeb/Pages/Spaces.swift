@@ -53,7 +53,7 @@ extension WebSite {
                 return entry
             },
             "hasEntries": !ledger.entries.isEmpty, "total": ledger.total,
-            "maxFiles": Multipart.maxFiles, "single": partner.feeds.count == 1,
+            "maxFiles": Multipart.maxFiles, "uploadMB": limits.uploadBytes >> 20, "single": partner.feeds.count == 1,
         ]
         return page("partenaire", object, session: session)
     }
