@@ -14,7 +14,11 @@ Phase « parcours » (server with the Config copy's sendmail pointing at the loc
   logs out; the coordinator logs in, approves and sends each commune's message, and the messages the
   SMTP server received are checked (one per commune, subject naming the week, the comment in it).
 Phase « relances » (server with `web: outbox`): the dashboard's first « Relancer » button writes
-  one reminder into WORK/envois.
+  one reminder into WORK/envois. Then the spaces of the other roles: the partner STRAV logs in, lands
+  on its space, uploads a file with a bad row and reads the row to correct, answers the request
+  BROWSER_REQUEST that asks for its data (refusal with its reason), and is refused an observatory
+  page; an elected official of Créteil reads its commune's monthly bulletin and is refused
+  Alfortville's.
 Usage: browser_check.py PHASE BASE_URL OUTDIR WORK
   accounts in BROWSER_ASSISTANT and BROWSER_COORDINATOR (login:password).
 """
@@ -38,6 +42,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 PHASE, BASE, OUT, WORK = sys.argv[1:5]
 ASSISTANT = os.environ["BROWSER_ASSISTANT"].split(":", 1)
 COORDINATOR = os.environ["BROWSER_COORDINATOR"].split(":", 1)
+PARTNER = os.environ.get("BROWSER_PARTNER", ":").split(":", 1)
+ELU = os.environ.get("BROWSER_ELU", ":").split(":", 1)
+REQUEST = os.environ.get("BROWSER_REQUEST", "")
 CONFIG = os.path.join(WORK, "Config")
 WEEK = "2026-W47"
 # The pages of the application, with a text each must show once logged in.
@@ -482,6 +489,73 @@ def relances():
     settle("relances")
 
 
+def partner_space():
+    """The partner's own space: an upload with one bad row, the row to correct, a consent answer."""
+    log_in(PARTNER, "partenaire")
+    if not driver.current_url.endswith("/partenaire"):
+        fail(f"partenaire : / mène à {driver.current_url} au lieu de /partenaire")
+    settle("partenaire-espace")
+    sample = os.path.join("SampleData", "strav", "incidents-transport", "strav_incidents_2026-10.csv")
+    header, rows = read_csv(sample, "utf-8-sig")
+    rows = [[c.replace("/10/2026", "/11/2026") for c in r] for r in rows]
+    rows[1][0] = "31/02/2026"                      # a date that does not exist: one reject, row 3
+    path = os.path.join(WORK, "strav_incidents_2026-11.csv")
+    write_csv(path, "utf-8", header, rows)
+    driver.find_element(By.ID, "fichiers").send_keys(os.path.abspath(path))
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.depot-upload button[type=submit]"))
+    sections = driver.find_elements(By.CSS_SELECTOR, "section.depot-file")
+    counts = report_counts(sections[0]) if sections else {}
+    rejected = [tr.text for tr in driver.find_elements(By.CSS_SELECTOR, "section.depot-file table:not(.depot-counts) tbody tr")]
+    if counts.get("Lignes lues") != str(len(rows)) or counts.get("Lignes rejetées") != "1" or not rejected or not rejected[0].startswith("3 "):
+        fail(f"partenaire : compte rendu {counts}, lignes rejetées {rejected} ; attendu {len(rows)} lues, 1 rejetée (ligne 3)")
+    else:
+        ok(f"partenaire : dépôt chargé, {len(rows)} lignes lues, la ligne à corriger montrée : {rejected[0]}")
+    if driver.find_elements(By.CSS_SELECTOR, "a[href^='/depots'], a[href='/classement']"):
+        fail("partenaire : un lien vers les pages de l'observatoire dans le compte rendu")
+    settle("partenaire-depot")
+    driver.get(BASE + f"/partenaire/demandes/{REQUEST}")
+    if REQUEST not in body():
+        fail(f"partenaire : la demande {REQUEST} n'est pas lisible")
+    else:
+        driver.find_element(By.CSS_SELECTOR, "input[name=decision][value=refus]").click()
+        driver.find_element(By.ID, "motif").send_keys("Données de sûreté des agents")
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.request button[type=submit]"))
+        if "Réponse enregistrée" not in body() or "refus — motif : Données de sûreté des agents" not in body():
+            fail(f"partenaire : réponse non montrée ; la page dit : {body()[:300]}")
+        else:
+            ok(f"partenaire : refus de la demande {REQUEST} enregistré, avec son motif")
+    settle("partenaire-demande")
+    driver.get(BASE + "/depots")
+    if "Cette page n'est pas ouverte à votre compte." not in body():
+        fail("partenaire : /depots n'est pas refusée")
+    else:
+        ok("partenaire : les pages de l'observatoire lui sont refusées (/depots)")
+    # The refused page answers 403: its console line is expected, not a defect.
+    driver.get_log("browser")
+    log_out("partenaire")
+
+
+def elu_space():
+    """The elected official: its commune's monthly bulletin, another commune's refused."""
+    log_in(ELU, "elu")
+    if not driver.current_url.endswith("/elu"):
+        fail(f"élu : / mène à {driver.current_url} au lieu de /elu")
+    settle("elu-faits-marquants")
+    driver.get(BASE + "/elu/bulletins?type=mensuel&commune=94028&periode=2026-10")
+    if not driver.find_elements(By.CSS_SELECTOR, ".bulletin-view") or "Créteil" not in body():
+        fail("élu : le bulletin mensuel de Créteil n'est pas affiché")
+    else:
+        ok("élu : bulletin mensuel d'octobre 2026 de Créteil affiché")
+    settle("elu-bulletin")
+    driver.get(BASE + "/elu/bulletins?type=mensuel&commune=94002&periode=2026-10")
+    if driver.find_elements(By.CSS_SELECTOR, ".bulletin-view") or "d'autres communes que les vôtres" not in body():
+        fail("élu : le bulletin d'Alfortville n'est pas refusé")
+    else:
+        ok("élu : le bulletin d'Alfortville lui est refusé")
+    driver.get_log("browser")
+    shot("elu-refus")
+
+
 try:
     if PHASE == "parcours":
         log_in(ASSISTANT, "assistant")
@@ -495,6 +569,9 @@ try:
     elif PHASE == "relances":
         log_in(COORDINATOR, "coordinateur")
         relances()
+        log_out("coordinateur")
+        partner_space()
+        elu_space()
     else:
         sys.exit(f"phase inconnue : {PHASE}")
 finally:
