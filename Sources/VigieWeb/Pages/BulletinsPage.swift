@@ -139,6 +139,24 @@ extension WebSite {
         errorPage(status: .serviceUnavailable, message: "D'autres bulletins sont en cours de calcul : réessayez dans un instant.", session: session)
     }
 
+    /// A bulletin built for a page, or the page that says why not.
+    enum BulletinPreview {
+        case shown(PreviewBulletin.Result)
+        case refused(Response)
+    }
+
+    /// The bulletin asked, built for the page (a few at a time: `bulletinsBounded`).
+    func bulletinPreview(_ ask: BulletinAsk, session: WebSession) async throws -> BulletinPreview {
+        do {
+            guard let preview = try await bulletinsBounded({ try await perform(PreviewBulletin(ask.request)) }) else {
+                return .refused(bulletinsBusy(session))
+            }
+            return .shown(preview)
+        } catch let error as VigieError where error.kind == .usage {
+            return .refused(bulletinsUsageError(error, session: session))
+        }
+    }
+
     func bulletins(_ request: Request, _ context: WebContext) async throws -> Response {
         guard let session = context.session else { return Forms.redirect("/connexion") }
         let fields = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { a, _ in a }
@@ -150,13 +168,11 @@ extension WebSite {
         }
         var object = bulletinsFormObject(fields)
         guard let ask else { return page("bulletins", object, session: session) }
-        let preview: PreviewBulletin.Result?
-        do {
-            preview = try await bulletinsBounded { try await perform(PreviewBulletin(ask.request)) }
-        } catch let error as VigieError where error.kind == .usage {
-            return bulletinsUsageError(error, session: session)
+        let preview: PreviewBulletin.Result
+        switch try await bulletinPreview(ask, session: session) {
+        case .refused(let response): return response
+        case .shown(let shown): preview = shown
         }
-        guard let preview else { return bulletinsBusy(session) }
         object["shown"] = true
         object["query"] = ask.query
         object["baseName"] = preview.baseName

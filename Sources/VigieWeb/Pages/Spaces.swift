@@ -215,15 +215,11 @@ extension WebSite {
             return errorPage(status: .forbidden, message: "Ce bulletin porte sur d'autres communes que les vôtres : choisissez l'une de vos communes "
                              + "ou l'un de leurs quartiers.", session: session)
         }
-        let preview: PreviewBulletin.Result?
-        do {
-            preview = try await bulletinsBounded { try await perform(PreviewBulletin(ask.request)) }
-        } catch let error as VigieError where error.kind == .usage {
-            return bulletinsUsageError(error, session: session)
+        switch try await bulletinPreview(ask, session: session) {
+        case .refused(let response): return response
+        case .shown(let preview): object["body"] = BulletinStyle.body(of: preview.html)
         }
-        guard let preview else { return bulletinsBusy(session) }
         object["shown"] = true
-        object["body"] = BulletinStyle.body(of: preview.html)
         return page("elu-bulletins", object, session: session)
     }
 
