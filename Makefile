@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo serve test crash render-check mail-check browser-check bench sample-data fuzz clean
+.PHONY: deps build demo serve test crash render-check mail-check browser-check security-check bench sample-data fuzz clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -58,6 +58,12 @@ mail-check:
 browser-check:
 	$(MAKE) demo
 	.ci/browser-check demo/vigie.sqlite
+
+# The web security suite against a running server (headers, cookies, session fixation, CSRF on every
+# form, throttling, path traversal, XSS from partner data) and schemathesis against /api/openapi.json.
+security-check:
+	$(MAKE) demo
+	.ci/security-check demo/vigie.sqlite
 
 # Benchmarks (release build): load against sqlite3 .import, memory, bulletins against history,
 # the real workbook against openpyxl (Benchmarks/results.md); then every web page under 20 clients

@@ -73,7 +73,8 @@ enum ApiDocument {
           "400": { "$ref": "#/components/responses/Refuse" },
           "401": { "$ref": "#/components/responses/NonAutorise" },
           "413": { "description": "Fichier trop gros.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Erreur" } } } },
-          "422": { "description": "Fichier non chargé.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Erreur" } } } }
+          "422": { "description": "Fichier non chargé.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Erreur" } } } },
+          "429": { "description": "Trop de fichiers en une minute (web: files_per_minute) : rien n'a été enregistré.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Erreur" } } } }
         }
       },
       "get": {
