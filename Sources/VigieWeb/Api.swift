@@ -87,7 +87,8 @@ extension WebSite {
             return Self.apiError(.contentTooLarge, "fichier trop gros : \(limits.uploadBytes >> 20) Mo au plus ; rien n'a été enregistré")
         }
         guard body.readableBytes > 0 else { return Self.apiError(.badRequest, "corps vide : envoyez les octets du fichier") }
-        switch try await loadFiles([Upload(filename: name, data: body)], partner: partner.id, feed: feed.id, account: "api:" + partner.id) {
+        switch try await loadFiles([Upload(filename: name, data: body)], partner: partner.id, feed: feed.id, account: "api:" + partner.id,
+                                  form: false) {
         case .failure(let problem): return Self.apiError(problem.status, problem.message)
         case .success(let result):
             guard let outcome = result.files.first, let report = outcome.report else {

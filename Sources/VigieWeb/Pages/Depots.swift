@@ -96,7 +96,10 @@ extension WebSite {
     /// folder beside the store, loaded (`UploadFiles`, the nightly's load) and kept in the archive;
     /// the folder is removed.
     /// `account` (a login, or a partner's API) may upload `web: files_per_minute` files a minute.
-    func loadFiles(_ uploads: [Upload], partner: String?, feed: String?, account: String) async throws -> Result<UploadFiles.Result, UploadProblem> {
+    /// A form's files are on the pages that follow it at once (`change`); the API's are seen as a
+    /// nightly load is (`ResultCache`: the last result shown while the new one is computed).
+    func loadFiles(_ uploads: [Upload], partner: String?, feed: String?, account: String, form: Bool = true) async throws
+        -> Result<UploadFiles.Result, UploadProblem> {
         guard !uploads.isEmpty else {
             return .failure(UploadProblem(message: "Aucun fichier reçu : choisissez un ou plusieurs fichiers, puis « Déposer »."))
         }
@@ -123,7 +126,8 @@ extension WebSite {
             }
             files.append(UploadedFile(url: url))
         }
-        return .success(try await change(UploadFiles(files: files, partner: partner, feed: feed)))
+        let load = UploadFiles(files: files, partner: partner, feed: feed)
+        return .success(form ? try await change(load) : try await perform(load))
     }
 
     /// One submission: its state, its rejects (row and column), and for a file refused for its
