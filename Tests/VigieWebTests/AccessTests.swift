@@ -75,6 +75,13 @@ final class AccessTests: XCTestCase {
             let partnerHome = try await call((.get, "/"), as: partner), eluHome = try await call((.get, "/"), as: elu)
             XCTAssertEqual(partnerHome.headers[.location], "/partenaire")
             XCTAssertEqual(eluHome.headers[.location], "/elu")
+            // The API answers only a bearer token: no session cookie, of any role, opens it.
+            for route in [(HTTPRequest.Method.get, "/api/depots"), (.get, "/api/depots/1"), (.post, "/api/depots?flux=incidents-transport&nom=a.csv")] {
+                for (who, session) in [("nobody", nil), ("coordinateur", staff), ("partenaire", partner), ("élu", elu)] as [(String, DemoSite.Session?)] {
+                    let response = try await call(route, as: session)
+                    XCTAssertEqual(response.status, .unauthorized, "\(who) \(route)")
+                }
+            }
             // Each still logs out.
             let out = try await call((.post, "/deconnexion"), as: partner)
             XCTAssertEqual(out.headers[.location], "/connexion")
