@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 import yaml
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PHASE, BASE, OUT, WORK = sys.argv[1:5]
@@ -111,10 +111,18 @@ def shot(step):
 
 def click_and_wait(element):
     """Clicks a link or a form's button and waits for the page it leads to (a click returns
-    before the browser has the answer: reading at once may read the old page)."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    before the browser has the answer: reading at once may read the old page). The old page is
+    marked; the new one has no mark and is loaded. While the browser navigates, a question to it
+    may fail (« Node … does not belong to the document »): that is « not yet »."""
+    driver.execute_script("window.vigieOldPage = true")
     element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+
+    def arrived(d):
+        try:
+            return d.execute_script("return window.vigieOldPage === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+    WebDriverWait(driver, 60).until(arrived)
 
 
 def body():
