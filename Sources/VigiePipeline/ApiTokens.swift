@@ -81,7 +81,7 @@ public struct RevokeToken: UseCase {
     }
 }
 
-/// The partner a bearer token opens, if it is well formed, known and not revoked.
+/// The partner a bearer token opens (and the token's number), if it is well formed, known and not revoked.
 public struct ApiCaller: UseCase {
     public var token: String
 
@@ -89,11 +89,13 @@ public struct ApiCaller: UseCase {
 
     public struct Result: UseCaseResult {
         public var partner: String?
+        public var tokenID: Int64?
         public var text: String { partner ?? "jeton inconnu" }
     }
 
     public func run(_ observatory: Observatory) throws -> Result {
-        guard token.utf8.count == 64, token.allSatisfy(\.isHexDigit) else { return Result(partner: nil) }
-        return Result(partner: try observatory.store.tokenPartner(sha256: SessionTokens.sha256(token))?.partner)
+        guard token.utf8.count == 64, token.allSatisfy(\.isHexDigit),
+              let found = try observatory.store.tokenPartner(sha256: SessionTokens.sha256(token)) else { return Result(partner: nil, tokenID: nil) }
+        return Result(partner: found.partner, tokenID: found.id)
     }
 }

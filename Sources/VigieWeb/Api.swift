@@ -59,11 +59,15 @@ extension WebSite {
     }
 
     /// The partner the request's bearer token opens, or nil.
-    func apiPartner(_ request: Request) async throws -> Partner? {
+    func apiPartner(_ request: Request) async throws -> Partner? { try await apiCaller(request)?.partner }
+
+    /// The partner and the token number of the request's bearer token, or nil.
+    func apiCaller(_ request: Request) async throws -> (partner: Partner, token: Int64)? {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let id = try await perform(ApiCaller(token: token)).partner else { return nil }
-        return observatory.config.partners.first { $0.id == id }
+        let caller = try await perform(ApiCaller(token: token))
+        guard let id = caller.partner, let number = caller.tokenID, let partner = observatory.config.partners.first(where: { $0.id == id }) else { return nil }
+        return (partner, number)
     }
 
     static let unauthorized = "jeton absent, inconnu ou révoqué : envoyez l'en-tête « Authorization: Bearer <jeton> » (vigie token add)"
@@ -71,7 +75,7 @@ extension WebSite {
     /// POST /api/depots?flux=FEED&nom=NAME, the file's bytes as the body: loaded as the nightly run
     /// loads it; 201 with the report (200 when the same bytes were already loaded).
     func apiUpload(_ request: Request, _ context: WebContext) async throws -> Response {
-        guard let partner = try await apiPartner(request) else { return Self.apiError(.unauthorized, Self.unauthorized) }
+        guard let (partner, tokenID) = try await apiCaller(request) else { return Self.apiError(.unauthorized, Self.unauthorized) }
         let query = request.uri.queryParameters
         guard let feed = query["flux"].flatMap({ id in partner.feeds.first { $0.id == String(id) } }) else {
             return Self.apiError(.badRequest, "paramètre « flux » absent ou inconnu : l'un de " + partner.feeds.map(\.id).joined(separator: ", "))
@@ -87,7 +91,7 @@ extension WebSite {
             return Self.apiError(.contentTooLarge, "fichier trop gros : \(limits.uploadBytes >> 20) Mo au plus ; rien n'a été enregistré")
         }
         guard body.readableBytes > 0 else { return Self.apiError(.badRequest, "corps vide : envoyez les octets du fichier") }
-        switch try await loadFiles([Upload(filename: name, data: body)], partner: partner.id, feed: feed.id, account: "api:" + partner.id,
+        switch try await loadFiles([Upload(filename: name, data: body)], partner: partner.id, feed: feed.id, account: "jeton:\(tokenID)",
                                   form: false) {
         case .failure(let problem): return Self.apiError(problem.status, problem.message)
         case .success(let result):

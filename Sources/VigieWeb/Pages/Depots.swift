@@ -95,7 +95,7 @@ extension WebSite {
     /// Files received through the web or the API, names checked, written to a private temporary
     /// folder beside the store, loaded (`UploadFiles`, the nightly's load) and kept in the archive;
     /// the folder is removed.
-    /// `account` (a login, or a partner's API) may upload `web: files_per_minute` files a minute.
+    /// `account` (a login, or an API token: one partner system) may upload `web: files_per_minute` files a minute.
     /// A form's files are on the pages that follow it at once (`change`); the API's are seen as a
     /// nightly load is (`ResultCache`: the last result shown while the new one is computed).
     func loadFiles(_ uploads: [Upload], partner: String?, feed: String?, account: String, form: Bool = true) async throws
