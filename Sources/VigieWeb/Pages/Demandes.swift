@@ -170,11 +170,7 @@ extension WebSite {
     static func requestObject(_ d: RequestDetail.Detail, rules: [RequestChoices.Choice], minCell: Int, form: [String: String]) -> [String: Any] {
         let open = d.fulfilledAt == nil
         let answers: [[String: Any]] = d.answers.map { a in
-            let answer: String = switch a.decision {
-            case .pending: "en attente"
-            case .granted: a.reservation.map { "accord avec réserve : \($0)" } ?? "accord"
-            case .refused: "refus — motif : \(a.reason ?? "")"
-            }
+            let answer = answerText(a, pending: "en attente")
             // The form of the owner just refused keeps what was typed.
             let mine = form["proprietaire"] == a.owner
             let decision = mine ? form["decision"] : nil

@@ -53,7 +53,7 @@ extension WebSite {
                 return entry
             },
             "hasEntries": !ledger.entries.isEmpty, "total": ledger.total,
-            "maxFiles": Multipart.maxFiles, "uploadMB": limits.uploadBytes >> 20, "single": partner.feeds.count == 1,
+            "maxFiles": Multipart.maxFiles, "uploadMB": limits.uploadBytes >> 20,
         ]
         return page("partenaire", object, session: session)
     }
@@ -122,10 +122,10 @@ extension WebSite {
         return page("elu", object, session: session)
     }
 
-    /// An owner's answer in words.
-    static func answerText(_ a: RequestDetail.Answer) -> String {
+    /// An owner's answer in words (`pending` for one not given yet), on the coordinator's and the partner's pages.
+    static func answerText(_ a: RequestDetail.Answer, pending: String = "à donner") -> String {
         switch a.decision {
-        case .pending: "à donner"
+        case .pending: pending
         case .granted: a.reservation.map { "accord avec réserve : \($0)" } ?? "accord"
         case .refused: "refus — motif : \(a.reason ?? "")"
         }
