@@ -72,6 +72,15 @@ extension Territory {
                          hint: "Les noms les plus proches : \(closest.joined(separator: ", ")) (code INSEE, identifiant, nom ou alias de Config/territory.yaml).")
     }
 
+    /// Whether `place` lies wholly within `communes` (INSEE codes): what an elected official holds.
+    public func place(_ place: PlaceRef, liesWithin communes: Set<String>) -> Bool {
+        switch place {
+        case .commune(let insee): communes.contains(insee)
+        case .secteur(let id): sector(id: id).map { communes.contains($0.commune.insee) } ?? false
+        case .quartier(let id): quartier(id: id).map { communes.contains($0.commune.insee) } ?? false
+        }
+    }
+
     /// The name people read: « Créteil », « Créteil Nord », « Mont-Mesly ».
     public func name(of place: PlaceRef) -> String {
         switch place {

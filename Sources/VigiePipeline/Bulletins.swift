@@ -40,7 +40,7 @@ public struct Bulletins: Sendable {
         try writer.write(semesterModel(semester, texts: texts))
     }
 
-    func semesterModel(_ semester: Period, texts: URL?) throws -> SemesterBulletin {
+    func semesterModel(_ semester: Period, texts: URL?, communes: [String]? = nil) throws -> SemesterBulletin {
         var markdown: String?
         if let texts {
             guard let text = try? String(contentsOf: texts, encoding: .utf8) else {
@@ -48,7 +48,7 @@ public struct Bulletins: Sendable {
             }
             markdown = text
         }
-        return try SemesterBulletin.build(semester: semester, context: context, texts: markdown)
+        return try SemesterBulletin.build(semester: semester, context: context, texts: markdown, communes: communes.map(Set.init))
     }
 
     /// The models of `request`, checked (see `WriteBulletin.models`).
@@ -80,7 +80,8 @@ public struct WriteBulletin: UseCase {
     public enum Request: Sendable, Codable {
         case weekly(week: Period, commune: String?)
         case monthly(month: Period, commune: String?)
-        case semester(Period, texts: String?)
+        /// `communes`: the faits marquants and repeated places of these communes only (`SemesterBulletin.build`).
+        case semester(Period, texts: String?, communes: [String]? = nil)
         /// A quartier or a commune (`place`), one category or all, from one period to another.
         case diagnostic(place: String, category: String?, from: Period, to: Period)
     }
@@ -125,9 +126,9 @@ public struct WriteBulletin: UseCase {
         case .monthly(let month, let commune):
             try check(month, for: .monthly)
             return [try bulletins.monthlyModel(month: month, commune: commune)]
-        case .semester(let semester, let texts):
+        case .semester(let semester, let texts, let communes):
             try check(semester, for: .semester)
-            return [try bulletins.semesterModel(semester, texts: texts.map { URL(fileURLWithPath: $0) })]
+            return [try bulletins.semesterModel(semester, texts: texts.map { URL(fileURLWithPath: $0) }, communes: communes)]
         case .diagnostic(let place, let category, let from, let to):
             let area: Diagnostic.Area = switch try territory.place(place, levels: [.quartier, .commune]) {
             case .quartier(let id): .quartier(id)

@@ -14,7 +14,8 @@ public struct ShowStatus: UseCase, Hashable {
     public func run(_ observatory: Observatory) throws -> StatusReport {
         let status = try LedgerStatus(config: observatory.config, store: observatory.store, today: observatory.context.today)
         let week = Period.week(of: observatory.context.today.adding(days: -7))
-        return StatusReport(today: observatory.context.today.description, todo: .init(status, awaiting: try awaitingApproval(observatory)),
+        return StatusReport(today: observatory.context.today.description, todo: .init(status, awaiting: try awaitingApproval(observatory),
+                                                                                   diagnostics: try observatory.store.diagnosticAsks().filter { $0.doneAt == nil }),
                             lastReception: .init(status), week: week.description, weekFacts: try weekFacts(observatory, week: week),
                             ledger: status, showLedger: ledger)
     }
@@ -78,10 +79,12 @@ public struct StatusReport: UseCaseResult {
         public var unclassified: [UnclassifiedNature]
         /// Messages built but not approved (« vigie mail weekly --approve »).
         public var awaitingApproval: [String]
+        /// Elected officials' asks for a diagnostic not yet dealt with, the newest first.
+        public var diagnostics: [DiagnosticAsk]
 
-        public var isEmpty: Bool { late.isEmpty && refused.isEmpty && unclassified.isEmpty && awaitingApproval.isEmpty }
+        public var isEmpty: Bool { late.isEmpty && refused.isEmpty && unclassified.isEmpty && awaitingApproval.isEmpty && diagnostics.isEmpty }
 
-        init(_ status: LedgerStatus, awaiting: [String]) {
+        init(_ status: LedgerStatus, awaiting: [String], diagnostics: [DiagnosticAsk]) {
             late = status.completeness.lateFeeds.map {
                 LateFeed(partner: $0.partner, partnerName: $0.partnerName, feed: $0.feed, periods: $0.late, contact: $0.contact)
             }
@@ -94,6 +97,7 @@ public struct StatusReport: UseCaseResult {
             }
             unclassified = status.unclassifiedNatures
             awaitingApproval = awaiting
+            self.diagnostics = diagnostics
         }
     }
 
@@ -166,6 +170,10 @@ public struct StatusReport: UseCaseResult {
             ["  \(n.partner)/\(n.feed) : « \(n.nature.shown()) » (\(n.rows) ligne(s))"]
         }
         section("Faits marquants à approuver avant l'envoi :", todo.awaitingApproval) { ["  " + $0] }
+        section("Diagnostics demandés par les élus (vigie diagnostic les écrit) :", todo.diagnostics) { d in
+            ["  n° \(d.id) — \(d.place.shown()), \(d.from) à \(d.to), demandé par \(d.login.shown()) le \(d.askedAt.prefix(10))"
+             + (d.note.map { " : « \($0.shown(limit: 160)) »" } ?? "")]
+        }
         lines.append("")
         if let r = lastReception {
             let day = CivilDate(iso: r.day).map { "\($0.frenchDayMonth) \($0.year)" } ?? r.day

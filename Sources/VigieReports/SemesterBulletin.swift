@@ -118,12 +118,16 @@ public struct SemesterBulletin: Sendable, Codable {
     public var notReceived: [String]
     public var comments: [String]
     public var figures: [String: Int]
+    /// For a reader who holds only some communes: « … de Créteil seulement », else "".
+    public var scopeNote: String = ""
 }
 
 extension SemesterBulletin {
     /// Builds the study of `semester` (`.semester`). `texts` is the coordinator's Markdown file
-    /// (sections under `## ` headings), if any.
-    public static func build(semester: Period, context: BulletinContext, texts: String? = nil) throws -> SemesterBulletin {
+    /// (sections under `## ` headings), if any. `communes` (INSEE codes) limits what names people's
+    /// places and acts (faits marquants, repeated places) to those communes, for an elected official
+    /// who holds only them; the aggregate tables stay the territory's, as the CISPD's plenary reads them.
+    public static func build(semester: Period, context: BulletinContext, texts: String? = nil, communes: Set<String>? = nil) throws -> SemesterBulletin {
         guard case .semester(let year, let half) = semester else { throw VigieError(.usage, "« \(semester) » n'est pas un semestre (2026-S1)") }
         let previous = Period.semester(year - 1, half)
         let config = context.config
@@ -239,7 +243,7 @@ extension SemesterBulletin {
         var entries: [WeeklyBulletin.Entry] = []
         var week = Period.week(of: semester.start)
         while week.start <= min(semester.end, context.today) {
-            for commune in config.territory.communes {
+            for commune in config.territory.communes where communes?.contains(commune.insee) ?? true {
                 let weekly = try WeeklyBulletin.build(week: week, commune: commune.insee, context: context)
                 entries += weekly.entries.filter { e in CivilDate.fromFrench(e.date).map(semester.contains) ?? false }
             }
@@ -292,7 +296,13 @@ extension SemesterBulletin {
         let factFeeds = Set(context.factFeeds.map { "\($0.partnerID)/\($0.id)" })
         let places = try context.store.incidentBreakdown(by: [.commune, .place, .quartier], feeds: factFeeds, from: semester.start, to: semester.end)
             .filter { $0.total >= max(config.bulletinRules.addressCount, 3) && !$0.keys[1].isEmpty && !WeeklyBulletin.genericPlaces.contains($0.keys[1].matchKey) }
+            .filter { communes?.contains($0.keys[0]) ?? true }
             .map { CountTotal(keys: [context.communeName($0.keys[0]), $0.keys[1], context.quartierName($0.keys[2])], total: $0.total) }
+        let scopeNote = communes.map { codes -> String in
+            let names = config.territory.communes.filter { codes.contains($0.insee) }.map(\.name)
+            return "Faits marquants et lieux aux faits répétés : ceux de \(names.joined(separator: ", ")) seulement ; "
+                + "les autres tableaux portent sur tout le territoire, comme en séance plénière."
+        } ?? ""
 
         let missing = try context.missingFeeds(for: semester, among: context.factFeeds + context.monthlyCountFeeds)
         let leftOut = context.leftOutNote(lfl.leftOut(months.sorted()))
@@ -319,7 +329,7 @@ extension SemesterBulletin {
             repeatedPlaces: breakdown("Lieux aux faits répétés (au moins 3 dans le semestre)", ["Commune", "Lieu", "Quartier"], places, limit: 30, csv: "lieux-repetes"),
             notReceived: missing.map { context.feedLabel($0.key) },
             comments: try context.store.comments(bulletin: "semester", period: semester.description).map(\.text),
-            figures: figures)
+            figures: figures, scopeNote: scopeNote)
     }
 }
 

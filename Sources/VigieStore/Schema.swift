@@ -391,6 +391,24 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v13: elected officials' asks for a diagnostic") { db in
+            // An elected official asks the coordinator for a diagnostic of a place and months; the
+            // coordinator marks it done. Place and months as typed, checked by the use case.
+            try db.execute(sql: """
+                CREATE TABLE diagnostic_ask (
+                    id INTEGER PRIMARY KEY,
+                    login TEXT NOT NULL,
+                    place TEXT NOT NULL,
+                    from_month TEXT NOT NULL,
+                    to_month TEXT NOT NULL,
+                    note TEXT,
+                    asked_at TEXT NOT NULL,
+                    done_at TEXT,
+                    done_by TEXT
+                );
+                """)
+        }
+
         return migrator
     }
 }

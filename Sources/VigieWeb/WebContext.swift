@@ -111,6 +111,17 @@ enum Forms {
         return fields
     }
 
+    /// Percent-encodes all but ASCII letters, digits and `-._~`.
+    static func escaped(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// `[("a", "1"), ("b", "x é")]` → `a=1&b=x%20%C3%A9`.
+    static func query(_ fields: [(String, String)]) -> String {
+        fields.map { "\(escaped($0.0))=\(escaped($0.1))" }.joined(separator: "&")
+    }
+
     /// Compares two secrets in a time that does not depend on where they differ.
     static func sameSecret(_ a: String?, _ b: String?) -> Bool {
         guard let a, let b, !a.isEmpty, a.utf8.count == b.utf8.count else { return false }

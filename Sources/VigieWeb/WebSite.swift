@@ -108,6 +108,7 @@ public final class WebSite: Sendable {
         router.post("/deconnexion") { _, context in try await self.logOut(context) }
         router.get("/") { _, context in try await self.dashboard(context) }
         router.post("/relances") { _, context in try await self.relances(context) }
+        router.post("/diagnostics/:id/traite") { _, context in try await self.diagnosticDone(context) }
         addDepotsRoutes(to: router)
         addClassementRoutes(to: router)
         addFaitsMarquantsRoutes(to: router)
@@ -268,6 +269,12 @@ public final class WebSite: Sendable {
                 "refused": refused, "hasRefused": !refused.isEmpty,
                 "unclassified": unclassified, "hasUnclassified": !unclassified.isEmpty,
                 "awaiting": todo.awaitingApproval, "hasAwaiting": !todo.awaitingApproval.isEmpty,
+                "diagnostics": todo.diagnostics.map { d -> [String: Any] in
+                    ["id": Int(d.id), "place": d.place, "from": d.from, "to": d.to, "login": d.login, "note": d.note ?? "",
+                     "askedAt": CivilDate(iso: String(d.askedAt.prefix(10)))?.french ?? String(d.askedAt.prefix(10)),
+                     "query": Forms.query([("type", "diagnostic"), ("lieu", d.place), ("du", d.from), ("au", d.to)])]
+                },
+                "hasDiagnostics": !todo.diagnostics.isEmpty,
                 "week": report.week,
                 "weekFacts": report.weekFacts.map { ["commune": $0.commune, "name": $0.name, "count": $0.count, "week": report.week] }]
         if let r = report.lastReception {
@@ -275,6 +282,20 @@ public final class WebSite: Sendable {
                                    "loaded": r.loaded, "refused": r.refused, "rowsLoaded": r.rowsLoaded, "rowsRejected": r.rowsRejected]
         }
         return object
+    }
+
+    /// « Marquer comme traité » on an elected official's ask for a diagnostic.
+    func diagnosticDone(_ context: WebContext) async throws -> Response {
+        guard let session = context.session else { return Forms.redirect("/connexion") }
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            return errorPage(status: .notFound, message: "Demande de diagnostic inconnue.", session: session)
+        }
+        do {
+            _ = try await change(MarkDiagnosticAskDone(id: id, login: session.login))
+        } catch let error as VigieError where error.kind == .usage {
+            return errorPage(status: .notFound, message: Self.sentence(error), session: session)
+        }
+        return Forms.redirect("/")
     }
 
     /// The « relancer » button: the reminders of one partner, sent (or written in `web: outbox`).

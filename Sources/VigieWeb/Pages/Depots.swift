@@ -31,7 +31,7 @@ extension WebSite {
             return errorPage(status: .badRequest, message: "Numéro de page incorrect.", session: session)
         }
         return try await sharedPage("depots", ListDepots(partner: partner, feed: feed, page: pageNumber), variant: selected, session: session) { ledger in
-            let link = { (n: Int) in "/depots?" + (selected.isEmpty ? "" : "flux=\(Self.queryEscaped(selected))&") + "page=\(n)" }
+            let link = { (n: Int) in "/depots?" + (selected.isEmpty ? "" : "flux=\(Forms.escaped(selected))&") + "page=\(n)" }
             var object = self.depotsObject(selected: selected)
             object["entries"] = ledger.entries.map(Self.entryObject)
             object["hasEntries"] = !ledger.entries.isEmpty
@@ -277,12 +277,7 @@ extension WebSite {
     /// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
     static func attachment(_ name: String) -> String {
         let fallback = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" && $0 != ";" ? Character($0) : "_" })
-        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(queryEscaped(name))"
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(Forms.escaped(name))"
     }
 
-    /// Percent-encodes all but ASCII letters, digits and `-._~`.
-    static func queryEscaped(_ text: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
 }

@@ -20,7 +20,10 @@ extension WebSite {
     /// An elected official's space (/elu): the week's faits marquants of its communes, as mailed.
     func addEluSpaceRoutes(to router: Router<WebContext>) {
         router.get("/elu") { request, context in try await self.eluSpace(request, context) }
-        router.get("/elu/bulletins") { request, context in try await self.eluBulletins(request, context) }
+        router.get("/elu/bulletins") { request, context in
+            try await self.eluBulletins(Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { a, _ in a }, context)
+        }
+        router.post("/elu/diagnostics") { _, context in try await self.eluAskDiagnostic(context) }
     }
 
     /// The session's partner, from partners.yaml (nil for any other account).
@@ -181,35 +184,43 @@ extension WebSite {
         return Forms.redirect("/partenaire/demandes/\(detail.id)?fait=reponse")
     }
 
-    /// An elected official's bulletins: the monthly bulletin of one of its communes, or a diagnostic
-    /// of one of its communes or of a quartier in them, shown in the page. The semester study and
-    /// the territory's monthly bulletin hold every commune: only an account holding them all reads them.
-    func eluBulletins(_ request: Request, _ context: WebContext) async throws -> Response {
+    /// An elected official's bulletins: the monthly bulletin of one of its communes, the semester
+    /// study (its faits marquants and repeated places those of its communes only, see
+    /// `SemesterBulletin.build`), or a diagnostic of one of its communes or of a quartier in them,
+    /// shown in the page; and its asks to the coordinator for a diagnostic. The territory's monthly
+    /// bulletin holds every commune: only an account holding them all reads it.
+    func eluBulletins(_ fields: [String: String], _ context: WebContext, message: String? = nil,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = context.session, !session.communes.isEmpty else { return Forms.redirect("/connexion") }
         let territory = observatory.config.territory
-        let fields = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { a, _ in a }
-        var object = eluBulletinsForm(fields, communes: session.communes)
-        guard fields["type"] != nil else { return page("elu-bulletins", object, session: session) }
+        var object = eluBulletinsForm(fields.merging(context.form) { _, posted in posted }, communes: session.communes)
+        let asks = try await perform(ListDiagnosticAsks(login: session.login)).asks
+        object["hasAsks"] = !asks.isEmpty
+        object["asks"] = asks.map { d -> [String: Any] in
+            ["id": Int(d.id), "place": d.place, "from": d.from, "to": d.to, "note": d.note ?? "",
+             "askedAt": CivilDate(iso: String(d.askedAt.prefix(10)))?.french ?? "",
+             "state": d.doneAt.map { "traitée le \(CivilDate(iso: String($0.prefix(10)))?.french ?? "")" } ?? "en attente du coordinateur"]
+        }
+        if let message { object["message"] = message }
+        if fields["fait"] == "demande" { object["done"] = "Demande transmise au coordinateur : elle figure sur son tableau de bord." }
+        guard fields["type"] != nil else { return page("elu-bulletins", object, session: session, status: status) }
         let ask: BulletinAsk?
         do {
             ask = try bulletinsAsk(fields)
         } catch let error as VigieError where error.kind == .usage {
             return bulletinsUsageError(error, session: session)
         }
-        guard let ask else { return page("elu-bulletins", object, session: session) }
+        guard var ask else { return page("elu-bulletins", object, session: session) }
         let own = Set(session.communes)
-        let allowed: Bool = switch ask.request {
-        case .monthly(_, let commune): commune.map(own.contains) ?? own.isSuperset(of: territory.communes.map(\.insee))
-        case .semester: own.isSuperset(of: territory.communes.map(\.insee))
-        case .diagnostic(let place, _, _, _):
-            (try? territory.place(place)).map { ref -> Bool in
-                switch ref {
-                case .commune(let insee): own.contains(insee)
-                case .quartier(let id): territory.quartier(id: id).map { own.contains($0.commune.insee) } ?? false
-                case .secteur: false
-                }
-            } ?? false
-        default: false
+        let holdsAll = own.isSuperset(of: territory.communes.map(\.insee))
+        let allowed: Bool
+        switch ask.request {
+        case .monthly(_, let commune): allowed = commune.map(own.contains) ?? holdsAll
+        case .semester(let semester, let texts, _):
+            ask.request = .semester(semester, texts: texts, communes: holdsAll ? nil : session.communes)
+            allowed = true
+        case .diagnostic(let place, _, _, _): allowed = (try? territory.place(place)).map { territory.place($0, liesWithin: own) } ?? false
+        default: allowed = false
         }
         guard allowed else {
             return errorPage(status: .forbidden, message: "Ce bulletin porte sur d'autres communes que les vôtres : choisissez l'une de vos communes "
@@ -223,13 +234,33 @@ extension WebSite {
         return page("elu-bulletins", object, session: session)
     }
 
+    /// The elected official asks the coordinator for a diagnostic (recorded, on the coordinator's
+    /// dashboard); a place outside its communes or a wrong period is refused with the form kept.
+    func eluAskDiagnostic(_ context: WebContext) async throws -> Response {
+        guard let session = context.session, !session.communes.isEmpty else { return Forms.redirect("/connexion") }
+        let form = context.form
+        guard let from = Period(form["du"] ?? ""), let to = Period(form["au"] ?? "") else {
+            return try await eluBulletins([:], context, message: "Donnez la période en mois, par exemple 2026-01 à 2026-06.", status: .badRequest)
+        }
+        do {
+            _ = try await change(AskDiagnostic(login: session.login, communes: session.communes, place: form["lieu"] ?? "",
+                                               from: from, to: to, note: form["precision"]))
+        } catch let error as VigieError where error.kind == .usage {
+            return try await eluBulletins([:], context, message: Self.sentence(error), status: .badRequest)
+        }
+        return Forms.redirect("/elu/bulletins?fait=demande")
+    }
+
     /// The form of the elected official's bulletins: its communes, and their quartiers for a diagnostic.
     func eluBulletinsForm(_ fields: [String: String], communes: [String]) -> [String: Any] {
         let territory = observatory.config.territory
         let today = observatory.context.today
         let lastMonth = Period.month(of: today.adding(days: -today.day))
+        let lastSemester: Period = today.month > 6 ? .semester(today.year, 1) : .semester(today.year - 1, 2)
         let kind = fields["type"] ?? "mensuel"
-        func value(_ name: String, _ fallback: String) -> String { String((fields[name] ?? fallback).prefix(100)) }
+        func value(_ name: String, _ fallback: String) -> String {
+            String((fields[name] ?? fallback).prefix(name == "precision" ? AskDiagnostic.noteLimit : 100))
+        }
         let own = communes.compactMap { territory.commune(insee: $0) }
         var places: [[String: Any]] = []
         for commune in own {
@@ -239,7 +270,9 @@ extension WebSite {
         return [
             "title": "Bulletins de vos communes", "path": "/elu/bulletins",
             "mensuel": kind == "mensuel", "diagnostic": kind == "diagnostic",
-            "month": value("periode", lastMonth.description),
+            "month": kind == "mensuel" ? value("periode", lastMonth.description) : lastMonth.description,
+            "semester": kind == "semestriel" ? value("periode", lastSemester.description) : lastSemester.description,
+            "precision": value("precision", ""), "noteLimit": AskDiagnostic.noteLimit,
             "communes": own.map { ["insee": $0.insee, "name": $0.name, "selected": fields["commune"] == $0.insee] },
             "places": places,
             "from": value("du", Period.month(of: CivilDate(year: today.year, month: 1, day: 1) ?? today).description),
