@@ -106,12 +106,15 @@ public struct RunDemo: Sendable {
                       fulfilled: fulfilled, outbox: outboxURL.path, accounts: accounts, accountsFile: accountsFile.path)
     }
 
-    /// The coordinator's and the assistant's web accounts, with fresh random passwords written to
-    /// `comptes-demo.txt` (mode 600) beside the store: never printed, never in the configuration.
+    /// The coordinator's, the assistant's, a partner's (STRAV) and an elected official's (Créteil)
+    /// web accounts, with fresh random passwords written to `comptes-demo.txt` (mode 600) beside the
+    /// store: never printed, never in the configuration.
     func demoAccounts(_ observatory: Observatory) throws -> ([String], URL) {
-        let people: [(login: String, role: WebRole, name: String)] = [
-            ("coordination", .coordinateur, "Coordination du CLSPD (démonstration)"),
-            ("assistante", .assistant, "Assistante du CLSPD (démonstration)"),
+        let people: [(login: String, role: WebRole, name: String, partner: String?, communes: [String])] = [
+            ("coordination", .coordinateur, "Coordination du CLSPD (démonstration)", nil, []),
+            ("assistante", .assistant, "Assistante du CLSPD (démonstration)", nil, []),
+            ("transports-strav", .partenaire, "Sûreté STRAV (démonstration)", "strav", []),
+            ("mairie-creteil", .elu, "Cabinet du maire de Créteil (démonstration)", nil, ["94028"]),
         ]
         let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
         var generator = SystemRandomNumberGenerator()
@@ -120,7 +123,8 @@ public struct RunDemo: Sendable {
         for person in people {
             let password = (0..<4).map { _ in String((0..<5).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }) }
                 .joined(separator: "-")
-            _ = try AddUser(login: person.login, role: person.role, name: person.name, password: password, actor: "vigie demo", cost: 10).run(observatory)
+            _ = try AddUser(login: person.login, role: person.role, name: person.name, partner: person.partner, communes: person.communes,
+                            password: password, actor: "vigie demo", cost: 10).run(observatory)
             lines.append("\(person.login) (\(person.role.rawValue)) : \(password)")
         }
         let file = outURL.appendingPathComponent("comptes-demo.txt")

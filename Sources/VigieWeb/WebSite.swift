@@ -19,6 +19,7 @@ public final class WebSite: Sendable {
     let changes: StoreChanges
     let cache = ResultCache()
     let uploadRate = UploadRate()
+    let loads = LoadGate()
     let renderer: TemplateRenderer
     let styleSheet: String
     let throttle: LoginThrottle

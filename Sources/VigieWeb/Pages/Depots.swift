@@ -127,7 +127,7 @@ extension WebSite {
             files.append(UploadedFile(url: url))
         }
         let load = UploadFiles(files: files, partner: partner, feed: feed)
-        return .success(form ? try await change(load) : try await perform(load))
+        return .success(try await loads.run { form ? try await self.change(load) : try await self.perform(load) })
     }
 
     /// One submission: its state, its rejects (row and column), and for a file refused for its
