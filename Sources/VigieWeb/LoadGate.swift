@@ -1,20 +1,24 @@
-/// One load into the store at a time from this server, the others waiting in turn without holding
-/// a thread: SQLite writes one transaction at a time anyway, and a load waiting for the write lock
-/// on a thread of the pool would keep the pages' computations from running (50 partners uploading
-/// at once starved the dashboard: Benchmarks/partners).
+/// At most `slots` loads into the store at once from this server, the others waiting in turn
+/// without holding a thread: SQLite writes one transaction at a time anyway (a second slot lets
+/// one file be read and checked while another is written), and loads waiting for the write lock on
+/// the threads of the pool kept the pages' computations from running (50 partners uploading at
+/// once starved the dashboard: Benchmarks/partners).
 actor LoadGate {
-    private var busy = false
+    let slots: Int
+    private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    /// Runs `work` when no other load of this gate runs; in arrival order.
+    init(slots: Int = 2) { self.slots = slots }
+
+    /// Runs `work` when a slot is free; in arrival order.
     func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
-        if busy {
-            await withCheckedContinuation { waiting.append($0) }
+        if running < slots {
+            running += 1
         } else {
-            busy = true
+            await withCheckedContinuation { waiting.append($0) }   // the slot is handed over by the one leaving
         }
         defer {
-            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+            if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
         }
         return try await work()
     }
