@@ -109,7 +109,7 @@ let package = Package(
         ]),
         .testTarget(name: "VigieReportsTests", dependencies: [
             "VigieCore", "VigieConfig", "VigieStore", "VigieReports", "VigiePipeline", "VigieFixtures",
-            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Mustache", package: "swift-mustache"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "VigieWebTests", dependencies: [
             "VigieCore", "VigiePipeline", "VigieWeb",
