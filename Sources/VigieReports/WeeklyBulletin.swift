@@ -233,8 +233,8 @@ extension WeeklyBulletin {
     /// The incidents of `series` (which contains `incident`, and is in day order) in the fullest
     /// window of `days` days that contains `incident`, when it holds at least `count` of them; else nil.
     /// Windows are counted on day numbers alone; the first fullest one wins. Binary searches on the
-    /// sorted days: the weekly of a 10M-row store held series of thousands, and filtering a whole
-    /// series for each incident of the week made it quadratic (62 s; Benchmarks/run).
+    /// sorted days rather than filtering the whole series for each incident (series of thousands on
+    /// a 10M-row store); measured, this was not where that weekly's time goes (README, Performance).
     static func denseWindow(around incident: IncidentRecord, in series: [IncidentRecord], count: Int, days: Int) -> [IncidentRecord]? {
         guard series.count >= count else { return nil }
         /// The first index whose day is at least `day`.
