@@ -58,11 +58,14 @@ public struct Observatory: Sendable {
         }
         let adapter = FeedAdapters.adapter(for: feed, context: context, fileName: name, period: period,
                                            hmacKey: try Secrets.hmacKey(for: feed, configDirectory: config.directory))
+        // The file is read and checked on a thread of its own while this one writes it (`HandOffSink`).
         let outcome = try store.load(received, feed: feed, force: force, dryRun: dryRun) { sink in
-            let reader = try TableFile.open(url, displayName: name, readHiddenSheets: feed.readHiddenSheets)
-            var summary = try adapter.read(reader, into: sink)
-            summary.notes.append(contentsOf: reader.skippedSheets.map(\.note))
-            return summary
+            try HandOffSink.run(into: sink) { handOff in
+                let reader = try TableFile.open(url, displayName: name, readHiddenSheets: feed.readHiddenSheets)
+                var summary = try adapter.read(reader, into: handOff)
+                summary.notes.append(contentsOf: reader.skippedSheets.map(\.note))
+                return summary
+            }
         }
         return IngestResult(file: name, partner: partner, feed: feedID, sha256: received.sha256, outcome: outcome, error: nil)
     }
