@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        // The departmental hub (vigie hub): PostgreSQL's wire protocol. Linked by VigieHub only.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev.
@@ -78,9 +80,18 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // The departmental hub on PostgreSQL: connection, the hub's schema and migrations, roles and
+        // row-level security, publishing, the departmental queries and use cases. The only target
+        // that imports PostgresNIO: an observatory without a hub runs the same pipeline as before.
+        .target(name: "VigieHub", dependencies: ["VigieCore", "VigiePipeline", "VigieReports",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The command line: parses arguments and calls the pipeline.
         .executableTarget(name: "vigie", dependencies: [
-            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports", "VigieDelivery", "VigieWeb",
+            "VigieCore", "VigieConfig", "VigiePipeline", "VigieReports", "VigieDelivery", "VigieWeb", "VigieHub",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

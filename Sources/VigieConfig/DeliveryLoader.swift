@@ -28,7 +28,7 @@ enum DeliveryLoader {
     static func settings(_ url: URL) throws -> Settings {
         guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
         let doc = try YAMLValue.load(url)
-        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell", "approval", "relances", "web"])
+        _ = try doc.mapping(allowed: ["retention_months", "sendmail", "min_cell", "approval", "relances", "web", "hub"])
         var settings = Settings()
         if let months = try doc.optional("retention_months") {
             settings.retentionMonths = try months.int()
@@ -84,7 +84,42 @@ enum DeliveryLoader {
                 apply(n)
             }
         }
+        if let hub = try doc.optional("hub") {
+            settings.hub = try hubSettings(hub)
+        }
         return settings
+    }
+
+    /// `hub:` — the departmental hub's address (no password in it), the password file, the
+    /// observatory's id there, and the communes whose quartiers may be published.
+    private static func hubSettings(_ hub: YAMLValue) throws -> HubSettings {
+        _ = try hub.mapping(allowed: ["url", "password_file", "id", "quartiers"])
+        var result = HubSettings()
+        if let url = try hub.optional("url") {
+            let text = try singleLine(url).trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") else {
+                throw url.error("adresse du hub invalide : postgresql://rôle@hôte:port/base attendu")
+            }
+            // user:password@ — a secret in the configuration is refused.
+            if let authority = text.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first,
+               let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
+                throw url.error("mot de passe dans l'adresse du hub : il ne doit jamais être écrit dans settings.yaml",
+                                hint: "Retirez « :mot-de-passe » de l'adresse ; donnez-le par la variable VIGIE_HUB_PASSWORD ou par password_file (fichier en mode 0600).")
+            }
+            result.url = text
+        }
+        if let file = try hub.optional("password_file") { result.passwordFile = try singleLine(file) }
+        if let id = try hub.optional("id") {
+            let text = try singleLine(id).trimmingCharacters(in: .whitespaces)
+            guard HubSettings.isValidID(text) else {
+                throw id.error("identifiant d'observatoire invalide « \(text) » : lettres minuscules, chiffres et tirets (63 au plus)")
+            }
+            result.observatory = text
+        }
+        if let quartiers = try hub.optional("quartiers") {
+            result.quartiers = Set(try quartiers.strings())
+        }
+        return result
     }
 
     /// `letter:` — greeting, signature (one or more lines) and the « diffusion restreinte » notice.

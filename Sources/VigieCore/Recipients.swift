@@ -62,6 +62,8 @@ public struct Settings: Sendable, Equatable {
     public var relanceIntervalDays: Int
     /// The web application (`vigie serve`): `web:` in settings.yaml.
     public var web: Web
+    /// The departmental hub (`vigie hub publish`): `hub:` in settings.yaml.
+    public var hub: HubSettings
 
     /// How `vigie serve` treats its sessions and the mails its pages send.
     public struct Web: Sendable, Equatable {
@@ -93,7 +95,8 @@ public struct Settings: Sendable, Equatable {
     }
 
     public init(retentionMonths: Int = 12, sendmail: String = "/usr/sbin/sendmail -t -oi", minCell: Int = 5,
-                approval: Approval = .required, relanceIntervalDays: Int = 7, web: Web = Web()) {
+                approval: Approval = .required, relanceIntervalDays: Int = 7, web: Web = Web(), hub: HubSettings = HubSettings()) {
+        self.hub = hub
         self.retentionMonths = retentionMonths
         self.sendmail = sendmail
         self.minCell = minCell

@@ -316,7 +316,7 @@ struct Compared {
 
 extension Period {
     /// The month `n` months after this one (before, when negative). Only for `.month`.
-    func shifted(months n: Int) -> Period {
+    public func shifted(months n: Int) -> Period {
         guard case .month(let y, let m) = self else { return self }
         let index = y * 12 + (m - 1) + n
         return .month(index / 12, index % 12 + 1)

@@ -13,7 +13,7 @@ struct Vigie: ParsableCommand {
         abstract: "Observatoire local de la délinquance : charge les fichiers des partenaires et écrit les bulletins.",
         subcommands: [Init.self, Ingest.self, Status.self, Extract.self, BulletinCommand.self, DiagnosticCommand.self,
                       CommentCommand.self, MailCommand.self, RelancesCommand.self, NightlyCommand.self, PurgeCommand.self, ReclassifyCommand.self, RequestCommand.self, AuditCommand.self, Demo.self,
-                      UserCommand.self, TokenCommand.self, ServeCommand.self])
+                      UserCommand.self, TokenCommand.self, ServeCommand.self, HubCommand.self])
 
     static func main() {
         umask(0o077) // everything Vigie creates is private to its owner
