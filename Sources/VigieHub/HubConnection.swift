@@ -176,7 +176,7 @@ enum HubErrors {
             return VigieError(.store, "le hub a refusé une requête : \(message) (SQLSTATE \(state))",
                               hint: "Voyez le journal de PostgreSQL du hub ; relancez, rien n'a été écrit à moitié (une transaction par publication).")
         default:
-            return VigieError(.store, connecting ? "le hub \(address) est injoignable (\(psql.code))" : "connexion au hub \(address) perdue (\(psql.code))",
+            return VigieError(.store, connecting ? "le hub \(address) est injoignable (connexion impossible)" : "connexion au hub \(address) perdue",
                               hint: "Vérifiez que PostgreSQL tourne et écoute sur \(address.host):\(address.port) (listen_addresses, pare-feu), puis relancez.")
         }
     }
