@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libcsv-dev libsqlite3-dev sqlite3
 VIGIE := .build/debug/vigie
 
-.PHONY: deps build demo serve test crash render-check mail-check browser-check security-check bench sample-data fuzz clean
+.PHONY: deps build demo serve test crash render-check mail-check browser-check security-check hub-check bench sample-data fuzz clean
 
 # Installs the Debian packages Vigie needs when they are missing (as root; otherwise says how).
 deps:
@@ -64,6 +64,12 @@ browser-check:
 security-check:
 	$(MAKE) demo
 	.ci/security-check demo/vigie.sqlite
+
+# The departmental hub on a real PostgreSQL server (Debian's postgresql, installed when missing): the hub
+# tests with VIGIE_REQUIRE_POSTGRES=1, then vigie hub init / observatory add / publish (twice) on the demo.
+hub-check:
+	$(MAKE) demo
+	.ci/hub-check demo/vigie.sqlite
 
 # Benchmarks (release build): load against sqlite3 .import, memory, bulletins against history,
 # the real workbook against openpyxl (Benchmarks/results.md); then every web page under 20 clients

@@ -127,6 +127,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        // The hub on a real PostgreSQL server started for the tests (initdb, pg_ctl).
+        .testTarget(name: "VigieHubTests", dependencies: [
+            "VigieCore", "VigiePipeline", "VigieHub", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),
         .testTarget(name: "VigieCLITests", dependencies: ["VigieCore", "VigieFixtures"], exclude: ["Hostile", "Traps"]),
     ],

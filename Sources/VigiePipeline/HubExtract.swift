@@ -97,14 +97,17 @@ public enum HubExtract {
                 let indexes = Array(Set(values.map(\.index))).sorted()
                 var counts = Array(repeating: Array(repeating: 0, count: indexes.count), count: unitNames.count)
                 var communeOf: [String: String] = [:]
+                var stored: Set<[Int]> = []
                 for v in values {
+                    stored.insert([unitNames.firstIndex(of: v.unit) ?? 0, indexes.firstIndex(of: v.index) ?? 0])
                     counts[unitNames.firstIndex(of: v.unit) ?? 0][indexes.firstIndex(of: v.index) ?? 0] += max(0, v.value)
                     communeOf[v.unit] = v.commune
                 }
                 let table = DisclosedTable(CountGrid(rowLabels: unitNames, columnLabels: indexes.map(String.init), counts: counts), minCell: minCell, exactAudit: false)
                 let submission = ledger[feed.key]?[month]?.last ?? 0
                 for (r, unit) in unitNames.enumerated() {
-                    for (c, index) in indexes.enumerated() {
+                    // Only what the file gave: a unit without a row for an index gets no « 0 » it never sent.
+                    for (c, index) in indexes.enumerated() where stored.contains([r, c]) {
                         let (value, state, shown) = cell(table, r, c)
                         payload.etat4001.append(HubEtat4001(month: month, unit: unit, commune: communeOf[unit] ?? "", index: index,
                                                             value: value, state: state, shown: shown, submission: submission))
