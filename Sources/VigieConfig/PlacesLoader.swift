@@ -71,6 +71,13 @@ enum PlacesLoader {
     }
 
     static func shapes(_ url: URL, territory: Territory) throws -> [QuartierShape] {
+        let quartiers = quartierCommunes(territory)
+        return try outlines(url, property: "quartier", what: "quartier") { quartiers[$0] != nil }
+    }
+
+    /// The outlines of `url`, a GeoJSON FeatureCollection of Polygons or MultiPolygons, each
+    /// named by its `property` (a quartier id, a commune's INSEE code), which `known` accepts.
+    static func outlines(_ url: URL, property: String, what: String, known: (String) -> Bool) throws -> [QuartierShape] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let name = url.lastPathComponent
         let error = { (message: String) in VigieError(.config, message, at: SourceLocation(file: name)) }
@@ -79,13 +86,12 @@ enum PlacesLoader {
               let features = root["features"] as? [[String: Any]] else {
             throw error("GeoJSON illisible : une FeatureCollection est attendue")
         }
-        let quartiers = quartierCommunes(territory)
         var shapes: [QuartierShape] = []
         for (n, feature) in features.enumerated() {
-            guard let id = (feature["properties"] as? [String: Any])?["quartier"] as? String else {
-                throw error("l'objet n° \(n + 1) n'a pas de propriété « quartier »")
+            guard let id = (feature["properties"] as? [String: Any])?[property] as? String else {
+                throw error("l'objet n° \(n + 1) n'a pas de propriété « \(property) »")
             }
-            guard quartiers[id] != nil else { throw error("objet n° \(n + 1) : quartier inconnu « \(id) »") }
+            guard known(id) else { throw error("objet n° \(n + 1) : \(what) inconnu « \(id) »") }
             guard let geometry = feature["geometry"] as? [String: Any], let type = geometry["type"] as? String,
                   let coordinates = geometry["coordinates"] as? [Any] else { throw error("objet n° \(n + 1) (\(id)) : géométrie absente") }
             let polygons: [Any] = type == "MultiPolygon" ? coordinates : (type == "Polygon" ? [coordinates] : [])
@@ -107,5 +113,20 @@ enum PlacesLoader {
         var map: [String: String] = [:]
         for c in territory.communes { for s in c.sectors { for q in s.quartiers { map[q.id] = c.insee } } }
         return map
+    }
+}
+
+/// `communes.geojson` beside the configuration: the outlines of the département's communes for
+/// the departmental bulletin's map, one Feature per commune with its INSEE code in the property
+/// `commune` (five characters, as in territory.yaml). Absent: nil, and the bulletin says so.
+public enum CommuneOutlines {
+    public static let fileName = "communes.geojson"
+
+    public static func load(directory: URL) throws -> [QuartierShape]? {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try PlacesLoader.outlines(url, property: "commune", what: "code INSEE") { code in
+            code.count == 5 && code.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }
+        }
     }
 }

@@ -90,10 +90,12 @@ public enum QuartierMap {
     /// `values`: quartier id → value (nil or absent: "pas de donnée", drawn hatched/grey). `labels`: quartier id → name written at the centroid.
     /// `highlightLabel` is the legend's words for the thick outline (shown only when something is highlighted).
     /// `links`: quartier id → the address its shape links to (the web map; none in bulletins).
+    /// `keyTitle` heads the key of the numbered markers (« Communes » on the departmental map).
     public static func svg(shapes: [QuartierShape], values: [String: Double?], labels: [String: String], classes: MapClasses,
                            title: String, legendTitle: String, valueFormat: (Double) -> String,
                            highlight: Set<String> = [], width: Int = 760, height: Int = 560,
-                           highlightLabel: String = "hausse significative", links: [String: String] = [:]) -> String {
+                           highlightLabel: String = "hausse significative", links: [String: String] = [:],
+                           keyTitle: String = "Quartiers") -> String {
         let w = Double(max(width, 1)), h = Double(max(height, 1))
         let legendWidth = min(210, w / 3)
         let area = (x0: 12.0, y0: 40.0, x1: w - legendWidth - 4, y1: h - 12)
@@ -205,7 +207,7 @@ public enum QuartierMap {
         // The key of the numbered markers, under the legend.
         if !numbered.isEmpty {
             y += 8
-            out += "<text x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y + 10))\" font-size=\"11\" font-weight=\"bold\" fill=\"#222\">Quartiers</text>"
+            out += "<text x=\"\(SVG.number(lx))\" y=\"\(SVG.number(y + 10))\" font-size=\"11\" font-weight=\"bold\" fill=\"#222\">\(SVG.escape(keyTitle))</text>"
             y += 16
             for (i, shape) in numbered.enumerated() {
                 out += "<text x=\"\(SVG.number(lx + 14))\" y=\"\(SVG.number(y + 9))\" font-size=\"9.5\" font-weight=\"bold\" text-anchor=\"end\" fill=\"#222\">\(i + 1)</text>"

@@ -1,0 +1,371 @@
+import Foundation
+import VigieCore
+
+/// What the departmental bulletin is built from: plain rows read from the hub (`vigie_hub`),
+/// nothing else. Facts are the published commune counts (`quartier` empty) with their margins
+/// (`category` « * »: the commune's total; `commune` « * »: the observatory's).
+public struct HubBulletinRows: Sendable {
+    public struct Observatory: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public init(id: String, name: String) { self.id = id; self.name = name }
+    }
+
+    public struct Fact: Sendable, Equatable {
+        public var observatory: String
+        public var month: String
+        public var commune: String
+        public var category: String
+        /// nil when suppressed (secret statistique): never turned into a number.
+        public var value: Int?
+        /// `published`, `zero` or `suppressed`.
+        public var state: String
+        public init(observatory: String, month: String, commune: String, category: String, value: Int?, state: String) {
+            self.observatory = observatory
+            self.month = month
+            self.commune = commune
+            self.category = category
+            self.value = value
+            self.state = state
+        }
+    }
+
+    public struct Population: Sendable, Equatable {
+        public var observatory: String
+        public var commune: String
+        public var name: String
+        public var population: Int
+        public init(observatory: String, commune: String, name: String, population: Int) {
+            self.observatory = observatory
+            self.commune = commune
+            self.name = name
+            self.population = population
+        }
+    }
+
+    /// One feed's month: « reçu », « non reçu » or « attendu ». Only fact feeds (role `fact`).
+    public struct Completeness: Sendable, Equatable {
+        public var observatory: String
+        public var feed: String
+        public var label: String
+        public var month: String
+        public var state: String
+        public init(observatory: String, feed: String, label: String, month: String, state: String) {
+            self.observatory = observatory
+            self.feed = feed
+            self.label = label
+            self.month = month
+            self.state = state
+        }
+    }
+
+    public var observatories: [Observatory]
+    public var facts: [Fact]
+    public var populations: [Population]
+    public var completeness: [Completeness]
+    /// Set when the reading role is an observatory's: row-level security showed its rows only.
+    public var onlyObservatory: String?
+
+    public init(observatories: [Observatory], facts: [Fact], populations: [Population], completeness: [Completeness],
+                onlyObservatory: String? = nil) {
+        self.observatories = observatories
+        self.facts = facts
+        self.populations = populations
+        self.completeness = completeness
+        self.onlyObservatory = onlyObservatory
+    }
+}
+
+/// The departmental bulletin (`vigie hub bulletin monthly|semester`): every observatory and
+/// commune of the hub side by side — facts of the period against the same period a year
+/// earlier, rates per 1,000 inhabitants, the change flagged by the local bulletins' exact test
+/// (`Comparison.flag`), the communes whose change is significant, the feeds not received, the
+/// département by category and a map of communes when their outlines are configured.
+///
+/// Like for like: the hub's facts are summed over an observatory's fact feeds, so a commune is
+/// compared only when every fact feed of its observatory was « reçu » for every month of both
+/// periods. A total that includes a suppressed cell (secret statistique) is « secret », never a
+/// number.
+public struct DepartmentalBulletin: Sendable, Codable {
+    public struct PlaceRow: Sendable, Codable {
+        public var observatory: String
+        public var name: String
+        /// INSEE code, « * » for an observatory's total.
+        public var insee: String
+        public var isTotal: Bool
+        public var population: Int
+        public var current: String
+        public var previous: String
+        public var change: String
+        public var flag: String
+        public var rate: String
+        public var previousRate: String
+        public var note: String
+    }
+
+    public struct ObservatoryBlock: Sendable, Codable {
+        public var id: String
+        public var name: String
+        public var population: Int
+        public var total: PlaceRow
+        public var communes: [PlaceRow]
+        /// « non comparable : … non reçu en … » when its communes cannot be compared.
+        public var comparability: String
+    }
+
+    public struct CategoryRow: Sendable, Codable {
+        public var category: String
+        public var current: String
+        public var previous: String
+        public var change: String
+        public var note: String
+    }
+
+    public struct MissingFeed: Sendable, Codable {
+        public var observatory: String
+        public var feed: String
+        public var state: String
+        public var months: String
+    }
+
+    public var period: String
+    /// « octobre 2026 », « 1er semestre 2026 ».
+    public var periodName: String
+    public var previousName: String
+    /// « mensuel » or « semestriel ».
+    public var kindName: String
+    public var observatories: [ObservatoryBlock]
+    public var categories: [CategoryRow]
+    public var categoriesNote: String
+    public var notReceived: [MissingFeed]
+    /// « Thiais (Val d'Orly) : 310 → 250 (−60), significatif ».
+    public var significant: [String]
+    /// The SVG map of communes, or "" with `mapNotice` saying why.
+    public var map: String
+    public var mapNotice: String
+    /// Set when the hub showed one observatory only (an observatory's role).
+    public var scopeNotice: String
+    public var population: Int
+    public var figures: [String: Int]
+}
+
+extension DepartmentalBulletin {
+    /// A total over months and cells: a number, « secret » (a suppressed cell in it) or absent
+    /// (no row: the observatory published nothing for those months).
+    enum Total: Equatable {
+        case value(Int), secret, absent
+        var number: Int? { if case .value(let v) = self { return v } else { return nil } }
+    }
+
+    /// The months of `period` (a month or a semester) and of the same period a year earlier.
+    public static func months(of period: Period) throws -> (current: [Period], previous: [Period]) {
+        switch period {
+        case .month(let y, let m):
+            return ([.month(y, m)], [.month(y - 1, m)])
+        case .semester(let y, let s):
+            let first = s == 1 ? 1 : 7
+            return ((first..<first + 6).map { .month(y, $0) }, (first..<first + 6).map { .month(y - 1, $0) })
+        default:
+            throw VigieError(.usage, "« \(period) » n'est ni un mois (2026-10) ni un semestre (2026-S1)",
+                             hint: "vigie hub bulletin monthly --month 2026-10, ou vigie hub bulletin semester --semester 2026-S1.")
+        }
+    }
+
+    /// Builds the bulletin of `period` from the hub's `rows`, purely. `outlines`: commune
+    /// outlines (INSEE codes as ids), nil when none are configured.
+    public static func build(period: Period, rows: HubBulletinRows, levels: SignificanceLevels,
+                             categoryLabels: [String: String] = [:], outlines: [QuartierShape]? = nil) throws -> DepartmentalBulletin {
+        let (currentMonths, previousMonths) = try months(of: period)
+        let now = currentMonths.map(\.description), then = previousMonths.map(\.description)
+        let isMonth = currentMonths.count == 1
+        let previousPeriod: Period = isMonth ? currentMonths[0].shifted(months: -12) : (period.previousYear)
+
+        // Index the rows.
+        var cell: [String: HubBulletinRows.Fact] = [:]
+        for f in rows.facts { cell["\(f.observatory)|\(f.month)|\(f.commune)|\(f.category)"] = f }
+        var state: [String: String] = [:]
+        var feeds: [String: [String: String]] = [:] // observatory → feed → label
+        for c in rows.completeness {
+            state["\(c.observatory)|\(c.feed)|\(c.month)"] = c.state
+            feeds[c.observatory, default: [:]][c.feed] = c.label
+        }
+        func total(_ observatory: String, _ commune: String, _ category: String, _ months: [String]) -> Total {
+            var sum = 0, seen = false
+            for month in months {
+                guard let f = cell["\(observatory)|\(month)|\(commune)|\(category)"] else { continue }
+                seen = true
+                guard f.state != "suppressed", let v = f.value else { return .secret }
+                sum += v
+            }
+            return seen ? .value(sum) : .absent
+        }
+        func monthName(_ text: String) -> String { Period(text)?.frenchName ?? text }
+
+        var figures: [String: Int] = [:]
+        var blocks: [ObservatoryBlock] = []
+        var significant: [String] = []
+        var missing: [MissingFeed] = []
+        var mapRates: [String: Double?] = [:], mapLabels: [String: String] = [:], mapHighlight: Set<String> = []
+        let names = Dictionary(rows.observatories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let ids = Set(rows.populations.map(\.observatory)).union(rows.facts.map(\.observatory))
+        let ordered = ids.sorted { (names[$0] ?? $0, $0) < (names[$1] ?? $1, $1) }
+
+        for id in ordered {
+            let name = names[id].flatMap { $0.isEmpty ? nil : $0 } ?? id
+            let ownFeeds = (feeds[id] ?? [:]).sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            // The feeds not « reçu », month by month, on both sides.
+            var gaps: [(label: String, state: String, month: String)] = []
+            for (feed, label) in ownFeeds {
+                var byState: [String: [String]] = [:]
+                for month in then + now {
+                    let s = state["\(id)|\(feed)|\(month)"] ?? "non suivi"
+                    guard s != HubCompleteness.received else { continue }
+                    gaps.append((label, s, month))
+                    byState[s, default: []].append(month)
+                }
+                for (s, months) in byState.sorted(by: { $0.key < $1.key }) {
+                    missing.append(MissingFeed(observatory: name, feed: label, state: s, months: months.map(monthName).joined(separator: ", ")))
+                }
+            }
+            let comparable = !ownFeeds.isEmpty && gaps.isEmpty
+            let comparability = ownFeeds.isEmpty ? "non comparable : aucun flux de faits publié"
+                : gaps.isEmpty ? ""
+                : "non comparable : " + gaps.map { "\($0.label) \($0.state) en \(monthName($0.month))" }.joined(separator: " ; ")
+            // Nothing of the period received at all: « non reçu » (or « attendu »), never 0.
+            let nothingNow = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in
+                now.allSatisfy { (state["\(id)|\(feed)|\($0)"] ?? "non suivi") != HubCompleteness.received }
+            }
+            let nothingThen = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in
+                then.allSatisfy { (state["\(id)|\(feed)|\($0)"] ?? "non suivi") != HubCompleteness.received }
+            }
+            let absentNow = ownFeeds.allSatisfy { feed, _ in now.allSatisfy { state["\(id)|\(feed)|\($0)"] == HubCompleteness.pending } }
+                ? HubCompleteness.pending : HubCompleteness.notReceived
+
+            func row(name placeName: String, insee: String, population: Int) -> PlaceRow {
+                let c = nothingNow ? Total.absent : total(id, insee, HubFact.total, now)
+                let p = nothingThen ? Total.absent : total(id, insee, HubFact.total, then)
+                func shown(_ t: Total, nothing: Bool, absent: String) -> String {
+                    switch t {
+                    case .value(let v): return String(v)
+                    case .secret: return "secret"
+                    case .absent: return nothing ? absent : "—"
+                    }
+                }
+                var notes: [String] = []
+                var change = "—", flag = ""
+                if case .secret = c { notes.append("total secret (secret statistique) : non comparé") }
+                if case .secret = p { notes.append("total de \(previousPeriod.frenchName) secret (secret statistique) : non comparé") }
+                if !comparable {
+                    change = "non comparable"
+                    notes.append(comparability)
+                } else if let a = c.number, let b = p.number {
+                    let comparison = Comparison(current: a, previous: b)
+                    change = comparison.text
+                    // The local bulletins' small-count test: the same function, the same levels.
+                    flag = Comparison.flag(current: a, previous: b, periods: 1, levels: levels).rawValue
+                    if flag == ChangeFlag.significant.rawValue {
+                        let label = insee == HubFact.total ? "\(name) (ensemble)" : "\(placeName) (\(name))"
+                        significant.append("\(label) : \(b) → \(a) (\(comparison.text)), \(flag)")
+                        if insee != HubFact.total { mapHighlight.insert(insee) }
+                    }
+                }
+                if let a = c.number { figures["\(id)|\(insee)|periode"] = a }
+                if let b = p.number { figures["\(id)|\(insee)|n-1"] = b }
+                return PlaceRow(observatory: name, name: placeName, insee: insee, isTotal: insee == HubFact.total, population: population,
+                                current: shown(c, nothing: nothingNow, absent: absentNow),
+                                previous: shown(p, nothing: nothingThen, absent: HubCompleteness.notReceived),
+                                change: change, flag: flag,
+                                rate: Rate.french(c.number.flatMap { Rate.perThousand($0, population: population) }),
+                                previousRate: Rate.french(p.number.flatMap { Rate.perThousand($0, population: population) }),
+                                note: notes.joined(separator: " ; "))
+            }
+
+            let communes = rows.populations.filter { $0.observatory == id }.sorted { ($0.name, $0.commune) < ($1.name, $1.commune) }
+            let population = communes.reduce(0) { $0 + $1.population }
+            let communeRows = communes.map { row(name: $0.name, insee: $0.commune, population: $0.population) }
+            for (p, r) in zip(communes, communeRows) {
+                mapLabels[p.commune] = p.name
+                mapRates[p.commune] = r.rate == "—" ? nil : Rate.perThousand(Int(r.current) ?? 0, population: p.population)
+            }
+            blocks.append(ObservatoryBlock(id: id, name: name, population: population,
+                                           total: row(name: "Ensemble de l'observatoire", insee: HubFact.total, population: population),
+                                           communes: communeRows, comparability: comparability))
+        }
+
+        // The département by category: published observatory margins summed; suppressed ones left out.
+        var categoryIDs: Set<String> = []
+        for f in rows.facts where f.commune == HubFact.total && f.category != HubFact.total { categoryIDs.insert(f.category) }
+        var anySecret = false
+        let categories = categoryIDs.sorted { (categoryLabels[$0] ?? $0, $0) < (categoryLabels[$1] ?? $1, $1) }.map { category -> CategoryRow in
+            func sum(_ months: [String]) -> (Int, Int) {
+                var total = 0, secret = 0
+                for id in ordered {
+                    for month in months {
+                        guard let f = cell["\(id)|\(month)|\(HubFact.total)|\(category)"] else { continue }
+                        if f.state == "suppressed" || f.value == nil { secret += 1 } else { total += f.value ?? 0 }
+                    }
+                }
+                return (total, secret)
+            }
+            let (current, secretNow) = sum(now), (previous, secretThen) = sum(then)
+            var notes: [String] = []
+            if secretNow > 0 { notes.append("sans \(secretNow) case(s) secrète(s) de la période") }
+            if secretThen > 0 { notes.append("sans \(secretThen) case(s) secrète(s) de \(previousPeriod.frenchName)") }
+            anySecret = anySecret || secretNow + secretThen > 0
+            let comparable = secretNow + secretThen == 0 && blocks.allSatisfy { $0.comparability.isEmpty }
+            figures["categorie|\(category)|periode"] = current
+            return CategoryRow(category: categoryLabels[category] ?? (category == "non-classe" ? "Non classé" : category),
+                               current: String(current), previous: String(previous),
+                               change: comparable ? Comparison(current: current, previous: previous).text : "—", note: notes.joined(separator: " ; "))
+        }
+        var categoriesNote = "Sommes des comptages publiés par les observatoires (marges par catégorie). Les cases soumises au secret statistique n'y sont pas comptées : elles ne valent pas zéro."
+        if anySecret { categoriesNote += " Les lignes concernées le disent." }
+        if !blocks.allSatisfy({ $0.comparability.isEmpty }) {
+            categoriesNote += " Pas d'évolution départementale : des flux manquent d'un côté ou de l'autre (voir les observatoires non comparables)."
+        }
+
+        var map = "", mapNotice = ""
+        if let outlines, !outlines.isEmpty {
+            let known = outlines.filter { mapLabels[$0.quartier] != nil }
+            if known.isEmpty {
+                mapNotice = "carte non disponible : aucun contour de communes.geojson ne correspond aux communes du hub"
+            } else {
+                let classes = MapClasses.sequential(mapRates.values.compactMap { $0 })
+                map = QuartierMap.svg(shapes: known, values: mapRates, labels: mapLabels, classes: classes,
+                                      title: "Faits pour 1 000 habitants — \(isMonth ? currentMonths[0].frenchName : period.frenchName)",
+                                      legendTitle: "pour 1 000 hab.", valueFormat: { SVG.french($0, decimals: 1) },
+                                      highlight: mapHighlight, highlightLabel: "évolution significative", keyTitle: "Communes")
+            }
+        } else {
+            mapNotice = "carte non disponible : contours des communes non configurés"
+        }
+
+        let displayed: Period = isMonth ? currentMonths[0] : period
+        return DepartmentalBulletin(
+            period: displayed.description, periodName: displayed.frenchName, previousName: previousPeriod.frenchName,
+            kindName: isMonth ? "mensuel" : "semestriel", observatories: blocks, categories: categories, categoriesNote: categoriesNote,
+            notReceived: missing, significant: significant, map: map, mapNotice: mapNotice,
+            scopeNotice: rows.onlyObservatory.map { "Lu avec le rôle de l'observatoire « \($0) » : le hub ne lui montre que ses propres lignes ; le bulletin départemental complet se lit avec un rôle d'analyste." } ?? "",
+            population: blocks.reduce(0) { $0 + $1.population }, figures: figures)
+    }
+}
+
+extension DepartmentalBulletin: Bulletin {
+    public static let kind = "hub"
+    public var scope: String { "territoire" }
+
+    public var csvTables: [CSVTable] {
+        let places = observatories.flatMap { [$0.total] + $0.communes }.map { r in
+            [r.observatory, r.isTotal ? "ensemble" : r.name, r.insee == HubFact.total ? "" : r.insee, String(r.population),
+             r.current, r.previous, r.change, r.flag, r.rate, r.previousRate, r.note]
+        }
+        return [
+            CSVTable(name: "communes", header: ["observatoire", "commune", "code INSEE", "population", periodName, previousName, "évolution",
+                                                "signal", "taux pour 1 000 hab.", "taux n-1 pour 1 000 hab.", "note"], rows: places),
+            CSVTable(name: "categories", header: ["catégorie", periodName, previousName, "évolution", "note"],
+                     rows: categories.map { [$0.category, $0.current, $0.previous, $0.change, $0.note] }),
+            CSVTable(name: "flux-non-recus", header: ["observatoire", "flux", "état", "mois"],
+                     rows: notReceived.map { [$0.observatory, $0.feed, $0.state, $0.months] }),
+        ]
+    }
+}
