@@ -83,7 +83,7 @@ let package = Package(
         // The departmental hub on PostgreSQL: connection, the hub's schema and migrations, roles and
         // row-level security, publishing, the departmental queries and use cases. The only target
         // that imports PostgresNIO: an observatory without a hub runs the same pipeline as before.
-        .target(name: "VigieHub", dependencies: ["VigieCore", "VigiePipeline", "VigieReports",
+        .target(name: "VigieHub", dependencies: ["VigieCore", "VigieConfig", "VigiePipeline", "VigieReports",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -129,7 +129,7 @@ let package = Package(
         ]),
         // The hub on a real PostgreSQL server started for the tests (initdb, pg_ctl).
         .testTarget(name: "VigieHubTests", dependencies: [
-            "VigieCore", "VigiePipeline", "VigieHub", .product(name: "GRDB", package: "GRDB.swift"),
+            "VigieCore", "VigieConfig", "VigieReports", "VigiePipeline", "VigieHub", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery"]),

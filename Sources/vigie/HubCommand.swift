@@ -14,7 +14,7 @@ struct HubCommand: ParsableCommand {
             Le mot de passe du rôle de connexion vient de --password-file (fichier en mode 0600), de \
             hub: password_file dans settings.yaml, ou de la variable VIGIE_HUB_PASSWORD ; jamais de l'adresse.
             """,
-        subcommands: [Init.self, ObservatoryCommand.self, AnalystCommand.self, Publish.self])
+        subcommands: [Init.self, ObservatoryCommand.self, AnalystCommand.self, Publish.self, BulletinCommand.self])
 
     /// The hub's address and where its password is.
     struct HubOptions: ParsableArguments {
@@ -119,6 +119,71 @@ struct HubCommand: ParsableCommand {
 
         func run() throws {
             try present(try PublishToHub(url: hub, passwordFile: passwordFile).run(at: options.location), json: json)
+        }
+    }
+
+    /// `vigie hub bulletin monthly|semester`: the departmental bulletin, read from the hub.
+    struct BulletinCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bulletin",
+            abstract: "Bulletin départemental (HTML, Markdown et un CSV par tableau) : observatoires et communes côte à côte.",
+            discussion: """
+                Se lit avec un rôle d'analyste (vigie hub analyst add) : un rôle d'observatoire ne voit que ses propres lignes. \
+                Les modèles viennent de --config (templates/hub-monthly.*) ; la carte des communes de communes.geojson \
+                dans ce dossier, s'il existe.
+                """,
+            subcommands: [Monthly.self, Semester.self])
+
+        struct Options: ParsableArguments {
+            @OptionGroup var hub: HubOptions
+
+            @Option(help: "Dossier de configuration (modèles, bulletins.yaml, communes.geojson) ; défaut : $VIGIE_CONFIG, sinon ./Config.")
+            var config: String?
+
+            @Option(help: "Dossier où écrire le bulletin.")
+            var out: String = "bulletins"
+
+            @Flag(help: "Sortie en JSON.")
+            var json = false
+
+            func run(_ period: Period) throws {
+                let config = URL(fileURLWithPath: config ?? ProcessInfo.processInfo.environment["VIGIE_CONFIG"] ?? "Config")
+                try present(try HubBulletin(credentials: hub.credentials(), period: period, config: config, out: out).run(), json: json)
+            }
+        }
+
+        struct Monthly: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Bulletin départemental d'un mois, comparé au même mois un an plus tôt.")
+
+            @OptionGroup var options: Options
+
+            @Option(help: "Mois, par exemple 2026-10.")
+            var month: String
+
+            func period() throws -> Period {
+                try parsePeriod(month, option: "--month", kind: "un mois", example: "2026-10") { BulletinKind.monthly.covers($0) }
+            }
+
+            func validate() throws { _ = try period() }
+
+            func run() throws { try options.run(try period()) }
+        }
+
+        struct Semester: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Bulletin départemental d'un semestre, comparé au même semestre un an plus tôt.")
+
+            @OptionGroup var options: Options
+
+            @Option(help: "Semestre, par exemple 2026-S1.")
+            var semester: String
+
+            func period() throws -> Period {
+                try parsePeriod(semester, option: "--semester", kind: "un semestre", example: "2026-S1") { BulletinKind.semester.covers($0) }
+            }
+
+            func validate() throws { _ = try period() }
+
+            func run() throws { try options.run(try period()) }
         }
     }
 }
