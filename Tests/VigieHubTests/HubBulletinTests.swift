@@ -1,0 +1,269 @@
+import Foundation
+import XCTest
+import VigieConfig
+import VigieCore
+import VigiePipeline
+import VigieReports
+@testable import VigieHub
+
+/// The departmental bulletin read from the hub the three observatories of `HubTests` published,
+/// checked against each observatory's own store (plain SQL, `HubTests.storeFacts`) and its
+/// territory.yaml's populations.
+extension HubTests {
+    var analyst: HubCredentials {
+        get throws {
+            let world = try world()
+            return HubCredentials(address: HubAddress(host: "127.0.0.1", port: world.server.port, database: world.database, role: "analyste_test"),
+                                  password: "mdp-analyste")
+        }
+    }
+
+    /// A configuration folder with the repository's templates and, when `outlines`, a
+    /// communes.geojson of one square per commune of the three observatories.
+    func bulletinConfig(outlines: Bool) throws -> URL {
+        let world = try world()
+        let folder = world.root.appendingPathComponent("config-\(outlines ? "carte" : "sans-carte")-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("templates"),
+                                                   withDestinationURL: repository.appendingPathComponent("Config/templates"))
+        if outlines {
+            var features: [String] = []
+            for (i, insee) in try allCommunes().map(\.insee).enumerated() {
+                let (x, y) = (2.3 + Double(i % 4) * 0.02, 48.7 + Double(i / 4) * 0.02)
+                let ring = [(x, y), (x + 0.02, y), (x + 0.02, y + 0.02), (x, y + 0.02), (x, y)].map { "[\($0.0), \($0.1)]" }.joined(separator: ", ")
+                features.append("{\"type\": \"Feature\", \"properties\": {\"commune\": \"\(insee)\"}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[\(ring)]]}}")
+            }
+            try "{\"type\": \"FeatureCollection\", \"features\": [\n\(features.joined(separator: ",\n"))\n]}\n"
+                .write(to: folder.appendingPathComponent("communes.geojson"), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
+    /// Every commune of the three observatories, with its observatory and population from territory.yaml.
+    func allCommunes() throws -> [(observatory: String, name: String, insee: String, population: Int)] {
+        try world().observatories.flatMap { o in
+            try o.location.open().config.territory.communes.map { (o.id, $0.name, $0.insee, $0.population) }
+        }
+    }
+
+    /// Runs the bulletin and returns its files' texts by suffix (« .html », « _communes.csv »…).
+    func writeBulletin(_ period: Period, outlines: Bool) throws -> [String: String] {
+        let world = try world()
+        let out = world.root.appendingPathComponent("bulletins-\(period)-\(UUID().uuidString.prefix(6))")
+        let result = try HubBulletin(credentials: analyst, period: period, config: bulletinConfig(outlines: outlines), out: out.path).run()
+        var texts: [String: String] = [:]
+        for file in result.files {
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            let suffix = String(name.dropFirst("hub_\(period)".count))
+            texts[suffix] = try String(contentsOfFile: file, encoding: .utf8)
+        }
+        XCTAssertEqual(Set(texts.keys), [".html", ".md", "_communes.csv", "_categories.csv", "_flux-non-recus.csv"])
+        return texts
+    }
+
+    /// A CSV of the bulletins (« ; », BOM, fields quoted when they hold « ; » or « " »), as rows of fields.
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var chars = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        chars.append("\n")
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if quoted {
+                if c == "\"" {
+                    if i + 1 < chars.count, chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" { quoted = true
+            } else if c == ";" { row.append(field); field = ""
+            } else if c == "\r\n" || c == "\n" || c == "\r" {
+                if !(row.isEmpty && field.isEmpty) { row.append(field); rows.append(row) }
+                row = []; field = ""
+            } else { field.append(c) }
+            i += 1
+        }
+        return rows
+    }
+
+    /// The rate as the bulletins print it, computed here: one decimal, decimal comma.
+    static func frenchRate(_ count: Int, _ population: Int) -> String {
+        String(format: "%.1f", Double(count) * 1000 / Double(population)).replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// The commune totals (category « * ») of `months` at the hub: nil when one is suppressed.
+    func hubSuppressed(_ observatory: String, _ insee: String, _ months: [String]) throws -> Bool {
+        try world().rows("""
+            SELECT count(*) FROM vigie_hub.fact WHERE observatory = \(observatory) AND quartier = '' AND commune = \(insee)
+              AND category = '*' AND month = ANY(\(months)) AND state = 'suppressed'
+            """)[0].decode(Int.self) > 0
+    }
+
+    func checkTotalsAgainstTheStores(_ period: Period) throws {
+        let world = try world()
+        let (now, then) = try DepartmentalBulletin.months(of: period)
+        let texts = try writeBulletin(period, outlines: true)
+        let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
+        XCTAssertEqual(csv.first?.prefix(6), ["observatoire", "commune", "code INSEE", "population", period.frenchName, period.previousYear.frenchName])
+        let byInsee = Dictionary(csv.dropFirst().filter { $0[2] != "" }.map { ($0[2], $0) }, uniquingKeysWith: { a, _ in a })
+        var checked = 0, secret = 0, notReceived = 0
+        for o in world.observatories {
+            let store = try Self.storeFacts(o.location)
+            for commune in try o.location.open().config.territory.communes {
+                guard let row = byInsee[commune.insee] else { XCTFail("\(o.id) \(commune.insee) absent from the bulletin"); continue }
+                XCTAssertEqual(row[3], String(commune.population), "\(o.id) \(commune.name) population")
+                for (column, months, rateColumn) in [(4, now, 8), (5, then, 9)] {
+                    let monthTexts = months.map(\.description)
+                    let expected = store.filter { key, _ in monthTexts.contains { key.hasPrefix("\($0)|\(commune.insee)|") } }.values.reduce(0, +)
+                    if try hubSuppressed(o.id, commune.insee, monthTexts) {
+                        XCTAssertEqual(row[column], "secret", "\(o.id) \(commune.name): a total with a hidden cell is never a number")
+                        XCTAssertEqual(row[rateColumn], "—")
+                        secret += 1
+                        continue
+                    }
+                    // « non reçu » only when nothing of the observatory's facts came for the period.
+                    guard let shown = Int(row[column]) else {
+                        XCTAssertEqual(row[column], "non reçu", "\(o.id) \(commune.name) \(monthTexts)")
+                        notReceived += 1
+                        continue
+                    }
+                    XCTAssertEqual(shown, expected, "\(o.id) \(commune.name) \(monthTexts)")
+                    XCTAssertEqual(row[rateColumn], Self.frenchRate(expected, commune.population), "\(o.id) \(commune.name) rate")
+                    checked += 1
+                }
+            }
+        }
+        // The hub's disclosure control hides several generated communes' totals (a homicide below
+        // the commune, small quartiers): those lines must say « secret », the others the stores' sums.
+        XCTAssertGreaterThanOrEqual(checked, 6, "commune totals compared with the stores")
+        XCTAssertEqual(checked + secret + notReceived, try allCommunes().count * 2, "every commune, both periods")
+        XCTAssertGreaterThan(secret, 0, "hidden totals at the hub, shown « secret »")
+    }
+
+    func testTheMonthlyBulletinsCommuneTotalsAndRatesAreTheStoresOwn() throws {
+        try checkTotalsAgainstTheStores(.month(2026, 10))
+    }
+
+    func testTheSemesterBulletinsCommuneTotalsAndRatesAreTheStoresOwn() throws {
+        try checkTotalsAgainstTheStores(.semester(2026, 1))
+    }
+
+    func testACommuneWhoseFeedWasNotReceivedIsNotComparedNorSignificant() throws {
+        let generated = GeneratedObservatory.valDOrly // its incident list of 2026-03 never came
+        for period in [Period.month(2026, 3), .semester(2026, 1)] {
+            let texts = try writeBulletin(period, outlines: false)
+            let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
+            for commune in generated.communes {
+                guard let row = csv.first(where: { $0[2] == commune.insee }) else { XCTFail("\(commune.name) absent"); continue }
+                XCTAssertEqual(row[6], "non comparable", "\(period) \(commune.name)")
+                XCTAssertEqual(row[7], "", "no flag on a line not compared")
+                XCTAssertTrue(row[10].contains("non comparable : Police nationale"), row[10])
+                XCTAssertTrue(row[10].contains("non reçu en mars 2026"), row[10])
+            }
+            let markdown = texts[".md"] ?? ""
+            let significant = markdown.components(separatedBy: "## Évolutions significatives").last?.components(separatedBy: "\n## ").first ?? ""
+            for commune in generated.communes { XCTAssertFalse(significant.contains(commune.name), "\(period): \(commune.name) in « \(significant) »") }
+            let missing = Self.parseCSV(texts["_flux-non-recus.csv"] ?? "")
+            XCTAssertTrue(missing.contains { $0[0] == "Val d'Orly" && $0[2] == "non reçu" && $0[3].contains("mars 2026") }, "\(missing)")
+            // The other generated observatory received everything those months: compared.
+            for commune in GeneratedObservatory.bordsDeMarne.communes {
+                let row = csv.first { $0[2] == commune.insee }
+                XCTAssertNotEqual(row?[6], "non comparable", "\(period) \(commune.name)")
+            }
+        }
+    }
+
+    func testTheBulletinHasNoExternalResourceAndItsMapWhenOutlinesAreConfigured() throws {
+        let withMap = try writeBulletin(.month(2026, 10), outlines: true)
+        let html = withMap[".html"] ?? ""
+        XCTAssertTrue(html.contains("<svg"), "the map is drawn")
+        for commune in try allCommunes() { XCTAssertTrue(html.contains("data-quartier=\"\(commune.insee)\""), "\(commune.name) on the map") }
+        XCTAssertFalse(html.contains("carte non disponible"))
+        let without = try writeBulletin(.month(2026, 10), outlines: false)
+        XCTAssertTrue((without[".html"] ?? "").contains("carte non disponible : contours des communes non configurés"))
+        XCTAssertTrue((without[".md"] ?? "").contains("carte non disponible : contours des communes non configurés"))
+        XCTAssertFalse((without[".html"] ?? "").contains("data-quartier"))
+        for page in [html, without[".html"] ?? ""] {
+            // The only « http » allowed is the SVG namespace, which loads nothing.
+            let stripped = page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+            XCTAssertFalse(stripped.contains("http:") || stripped.contains("https:") || stripped.contains("//www."), "a link to another origin")
+            XCTAssertNil(stripped.range(of: #"src\s*=\s*["'](?!data:)"#, options: .regularExpression), "a src= to a resource")
+            XCTAssertFalse(stripped.contains("<link") || stripped.contains("@import") || stripped.contains("<script"))
+            XCTAssertTrue(stripped.contains("<style>"), "the local bulletins' style, inline")
+        }
+    }
+
+    /// The analyst's view: every observatory side by side.
+    func testTheBulletinShowsEveryObservatorySideBySide() throws {
+        let texts = try writeBulletin(.month(2026, 10), outlines: false)
+        let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
+        let names = Set(csv.dropFirst().map { $0[0] })
+        XCTAssertEqual(names.count, 3, "\(names)")
+        XCTAssertTrue(names.contains("Val d'Orly") && names.contains("Bords de Marne"))
+        XCTAssertEqual(csv.dropFirst().filter { $0[1] == "ensemble" }.count, 3, "one total line per observatory")
+        XCTAssertEqual(csv.count - 1, try allCommunes().count + 3)
+    }
+}
+
+/// The model alone, on rows written here: what is secret stays secret, what is not received is not compared.
+final class DepartmentalBulletinModelTests: XCTestCase {
+    func rows(currentFeedState: String = "reçu") -> HubBulletinRows {
+        typealias F = HubBulletinRows.Fact
+        return HubBulletinRows(
+            observatories: [.init(id: "obs-a", name: "Observatoire A"), .init(id: "obs-b", name: "Observatoire B")],
+            facts: [
+                F(observatory: "obs-a", month: "2026-10", commune: "11111", category: "*", value: 40, state: "published"),
+                F(observatory: "obs-a", month: "2025-10", commune: "11111", category: "*", value: 10, state: "published"),
+                F(observatory: "obs-a", month: "2026-10", commune: "22222", category: "*", value: nil, state: "suppressed"),
+                F(observatory: "obs-a", month: "2025-10", commune: "22222", category: "*", value: 12, state: "published"),
+                F(observatory: "obs-a", month: "2026-10", commune: "*", category: "*", value: 43, state: "published"),
+                F(observatory: "obs-a", month: "2025-10", commune: "*", category: "*", value: 22, state: "published"),
+                F(observatory: "obs-a", month: "2026-10", commune: "*", category: "incendies", value: nil, state: "suppressed"),
+                F(observatory: "obs-a", month: "2026-10", commune: "*", category: "rixes", value: 39, state: "published"),
+                F(observatory: "obs-b", month: "2026-10", commune: "33333", category: "*", value: 50, state: "published"),
+                F(observatory: "obs-b", month: "2025-10", commune: "33333", category: "*", value: 5, state: "published"),
+                F(observatory: "obs-b", month: "2026-10", commune: "*", category: "rixes", value: 8, state: "published"),
+            ],
+            populations: [.init(observatory: "obs-a", commune: "11111", name: "Aville", population: 10000),
+                          .init(observatory: "obs-a", commune: "22222", name: "Bville", population: 5000),
+                          .init(observatory: "obs-b", commune: "33333", name: "Cville", population: 20000)],
+            completeness: [.init(observatory: "obs-a", feed: "p/f", label: "Police (main courante)", month: "2026-10", state: "reçu"),
+                           .init(observatory: "obs-a", feed: "p/f", label: "Police (main courante)", month: "2025-10", state: "reçu"),
+                           .init(observatory: "obs-b", feed: "q/g", label: "Bailleur (incidents)", month: "2026-10", state: currentFeedState),
+                           .init(observatory: "obs-b", feed: "q/g", label: "Bailleur (incidents)", month: "2025-10", state: "reçu")])
+    }
+
+    func testASuppressedTotalIsSecretAndTheOthersAreComparedAndFlagged() throws {
+        let b = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(), levels: .standard)
+        let a = try XCTUnwrap(b.observatories.first { $0.id == "obs-a" })
+        let aville = try XCTUnwrap(a.communes.first { $0.insee == "11111" })
+        XCTAssertEqual([aville.current, aville.previous, aville.rate, aville.previousRate], ["40", "10", "4,0", "1,0"])
+        // 40 against 10: P(X ≥ 40 | n = 50, p = ½) is far below 0.01.
+        XCTAssertEqual(aville.flag, "significatif")
+        let bville = try XCTUnwrap(a.communes.first { $0.insee == "22222" })
+        XCTAssertEqual([bville.current, bville.rate, bville.change, bville.flag], ["secret", "—", "—", ""])
+        XCTAssertTrue(bville.note.contains("secret statistique"), bville.note)
+        XCTAssertEqual(a.total.current, "43")
+        // Nothing derived from the hidden cell: 43 − 40 = 3 is nowhere, nor the category's.
+        let text = b.csvTables.map(\.text).joined()
+        XCTAssertFalse(text.contains(";3;") || text.contains(";3\r"), text)
+        let incendies = try XCTUnwrap(b.categories.first { $0.category == "incendies" })
+        XCTAssertEqual(incendies.current, "0")
+        XCTAssertTrue(incendies.note.contains("1 case(s) secrète(s)"), incendies.note)
+        XCTAssertEqual(b.categories.first { $0.category == "rixes" }?.current, "47")
+        XCTAssertTrue(b.significant.contains { $0.hasPrefix("Aville (Observatoire A)") }, "\(b.significant)")
+        XCTAssertTrue(b.significant.contains { $0.hasPrefix("Cville (Observatoire B)") }, "\(b.significant)")
+        XCTAssertFalse(b.significant.contains { $0.contains("Bville") })
+        XCTAssertEqual(b.mapNotice, "carte non disponible : contours des communes non configurés")
+    }
+
+    func testAFeedNotReceivedMakesItsObservatoryNonComparable() throws {
+        let b = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(currentFeedState: "non reçu"), levels: .standard)
+        let cville = try XCTUnwrap(b.observatories.first { $0.id == "obs-b" }?.communes.first)
+        XCTAssertEqual(cville.change, "non comparable")
+        XCTAssertEqual(cville.flag, "")
+        XCTAssertEqual(cville.current, "non reçu", "nothing of the month came: never 0, never 50")
+        XCTAssertTrue(cville.note.contains("non comparable : Bailleur (incidents) non reçu en octobre 2026"), cville.note)
+        XCTAssertFalse(b.significant.contains { $0.contains("Cville") })
+        XCTAssertTrue(b.notReceived.contains { $0.observatory == "Observatoire B" && $0.months == "octobre 2026" })
+    }
+}
