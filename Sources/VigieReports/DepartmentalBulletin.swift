@@ -132,6 +132,8 @@ public struct DepartmentalBulletin: Sendable, Codable {
     /// « octobre 2026 », « 1er semestre 2026 ».
     public var periodName: String
     public var previousName: String
+    /// « octobre 2025 », « le 1er semestre 2025 »: after « comparaison avec », « pour ».
+    public var previousPhrase: String
     /// « mensuel » or « semestriel ».
     public var kindName: String
     public var observatories: [ObservatoryBlock]
@@ -179,6 +181,7 @@ extension DepartmentalBulletin {
         let now = currentMonths.map(\.description), then = previousMonths.map(\.description)
         let isMonth = currentMonths.count == 1
         let previousPeriod: Period = isMonth ? currentMonths[0].shifted(months: -12) : (period.previousYear)
+        let previousPhrase = (isMonth ? "" : "le ") + previousPeriod.frenchName
 
         // Index the rows.
         var cell: [String: HubBulletinRows.Fact] = [:]
@@ -254,7 +257,7 @@ extension DepartmentalBulletin {
                 var notes: [String] = []
                 var change = "—", flag = ""
                 if case .secret = c { notes.append("total secret (secret statistique) : non comparé") }
-                if case .secret = p { notes.append("total de \(previousPeriod.frenchName) secret (secret statistique) : non comparé") }
+                if case .secret = p { notes.append("total secret pour \(previousPhrase) (secret statistique) : non comparé") }
                 if !comparable {
                     change = "non comparable"
                     notes.append(comparability)
@@ -310,12 +313,14 @@ extension DepartmentalBulletin {
             let (current, secretNow) = sum(now), (previous, secretThen) = sum(then)
             var notes: [String] = []
             if secretNow > 0 { notes.append("sans \(secretNow) case(s) secrète(s) de la période") }
-            if secretThen > 0 { notes.append("sans \(secretThen) case(s) secrète(s) de \(previousPeriod.frenchName)") }
+            if secretThen > 0 { notes.append("sans \(secretThen) case(s) secrète(s) pour \(previousPhrase)") }
             anySecret = anySecret || secretNow + secretThen > 0
             let comparable = secretNow + secretThen == 0 && blocks.allSatisfy { $0.comparability.isEmpty }
-            figures["categorie|\(category)|periode"] = current
+            if secretNow == 0 { figures["categorie|\(category)|periode"] = current }
+            // A sum without its hidden cells is a lower bound, said as such; with nothing published, « secret ».
+            func shown(_ sum: Int, _ secret: Int) -> String { secret == 0 ? String(sum) : sum == 0 ? "secret" : "au moins \(sum)" }
             return CategoryRow(category: categoryLabels[category] ?? (category == "non-classe" ? "Non classé" : category),
-                               current: String(current), previous: String(previous),
+                               current: shown(current, secretNow), previous: shown(previous, secretThen),
                                change: comparable ? Comparison(current: current, previous: previous).text : "—", note: notes.joined(separator: " ; "))
         }
         var categoriesNote = "Sommes des comptages publiés par les observatoires (marges par catégorie). Les cases soumises au secret statistique n'y sont pas comptées : elles ne valent pas zéro."
@@ -342,7 +347,7 @@ extension DepartmentalBulletin {
 
         let displayed: Period = isMonth ? currentMonths[0] : period
         return DepartmentalBulletin(
-            period: displayed.description, periodName: displayed.frenchName, previousName: previousPeriod.frenchName,
+            period: displayed.description, periodName: displayed.frenchName, previousName: previousPeriod.frenchName, previousPhrase: previousPhrase,
             kindName: isMonth ? "mensuel" : "semestriel", observatories: blocks, categories: categories, categoriesNote: categoriesNote,
             notReceived: missing, significant: significant, map: map, mapNotice: mapNotice,
             scopeNotice: rows.onlyObservatory.map { "Lu avec le rôle de l'observatoire « \($0) » : le hub ne lui montre que ses propres lignes ; le bulletin départemental complet se lit avec un rôle d'analyste." } ?? "",

@@ -90,7 +90,18 @@ extension HubTests {
         String(format: "%.1f", Double(count) * 1000 / Double(population)).replacingOccurrences(of: ".", with: ",")
     }
 
-    /// The commune totals (category « * ») of `months` at the hub: nil when one is suppressed.
+    /// The flag the local bulletins give `a` against `b`, computed here: the two-sided exact
+    /// conditional test (a ~ Binomial(a + b, ½)), « à surveiller » below 0.05, « significatif » below 0.01.
+    static func expectedFlag(_ a: Int, _ b: Int) -> String {
+        let n = a + b
+        guard n > 0 else { return "" }
+        func probability(_ k: Int) -> Double { exp(lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1)) - Double(n) * log(2)) }
+        let observed = probability(a)
+        let p = (0...n).map(probability).filter { $0 <= observed * (1 + 1e-7) }.reduce(0, +)
+        return p < 0.01 ? "significatif" : p < 0.05 ? "à surveiller" : ""
+    }
+
+    /// Whether one of the commune totals (category « * ») of `months` is suppressed at the hub.
     func hubSuppressed(_ observatory: String, _ insee: String, _ months: [String]) throws -> Bool {
         try world().rows("""
             SELECT count(*) FROM vigie_hub.fact WHERE observatory = \(observatory) AND quartier = '' AND commune = \(insee)
@@ -105,7 +116,7 @@ extension HubTests {
         let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
         XCTAssertEqual(csv.first?.prefix(6), ["observatoire", "commune", "code INSEE", "population", period.frenchName, period.previousYear.frenchName])
         let byInsee = Dictionary(csv.dropFirst().filter { $0[2] != "" }.map { ($0[2], $0) }, uniquingKeysWith: { a, _ in a })
-        var checked = 0, secret = 0, notReceived = 0
+        var checked = 0, secret = 0, notReceived = 0, flagged = 0
         for o in world.observatories {
             let store = try Self.storeFacts(o.location)
             for commune in try o.location.open().config.territory.communes {
@@ -130,6 +141,10 @@ extension HubTests {
                     XCTAssertEqual(row[rateColumn], Self.frenchRate(expected, commune.population), "\(o.id) \(commune.name) rate")
                     checked += 1
                 }
+                if let a = Int(row[4]), let b = Int(row[5]), row[6] != "non comparable" {
+                    XCTAssertEqual(row[7], Self.expectedFlag(a, b), "\(o.id) \(commune.name) \(b) → \(a)")
+                    flagged += 1
+                }
             }
         }
         // The hub's disclosure control hides several generated communes' totals (a homicide below
@@ -137,6 +152,7 @@ extension HubTests {
         XCTAssertGreaterThanOrEqual(checked, 6, "commune totals compared with the stores")
         XCTAssertEqual(checked + secret + notReceived, try allCommunes().count * 2, "every commune, both periods")
         XCTAssertGreaterThan(secret, 0, "hidden totals at the hub, shown « secret »")
+        XCTAssertGreaterThan(flagged, 0, "compared communes")
     }
 
     func testTheMonthlyBulletinsCommuneTotalsAndRatesAreTheStoresOwn() throws {
@@ -247,9 +263,12 @@ final class DepartmentalBulletinModelTests: XCTestCase {
         let text = b.csvTables.map(\.text).joined()
         XCTAssertFalse(text.contains(";3;") || text.contains(";3\r"), text)
         let incendies = try XCTUnwrap(b.categories.first { $0.category == "incendies" })
-        XCTAssertEqual(incendies.current, "0")
+        XCTAssertEqual(incendies.current, "secret", "its only cell is hidden: neither 0 nor a number")
         XCTAssertTrue(incendies.note.contains("1 case(s) secrète(s)"), incendies.note)
         XCTAssertEqual(b.categories.first { $0.category == "rixes" }?.current, "47")
+        XCTAssertEqual(b.previousPhrase, "octobre 2025")
+        let semester = try DepartmentalBulletin.build(period: .semester(2026, 1), rows: rows(), levels: .standard)
+        XCTAssertEqual(semester.previousPhrase, "le 1er semestre 2025")
         XCTAssertTrue(b.significant.contains { $0.hasPrefix("Aville (Observatoire A)") }, "\(b.significant)")
         XCTAssertTrue(b.significant.contains { $0.hasPrefix("Cville (Observatoire B)") }, "\(b.significant)")
         XCTAssertFalse(b.significant.contains { $0.contains("Bville") })
