@@ -66,7 +66,8 @@ security-check:
 	.ci/security-check demo/vigie.sqlite
 
 # The departmental hub on a real PostgreSQL server (Debian's postgresql, installed when missing): the hub
-# tests with VIGIE_REQUIRE_POSTGRES=1, then vigie hub init / observatory add / publish (twice) on the demo.
+# tests with VIGIE_REQUIRE_POSTGRES=1, then vigie hub init / observatory add / publish (twice) on the demo,
+# and the departmental bulletin of last month read with an analyst's role.
 hub-check:
 	$(MAKE) demo
 	.ci/hub-check demo/vigie.sqlite
