@@ -101,6 +101,8 @@ let package = Package(
         .executableTarget(name: "generate-bench-data", dependencies: [
             "VigieCore", "VigieConfig", "VigieFixtures",
         ]),
+        // Generated observatories published into a hub through HubPublisher, for Benchmarks/hub.
+        .executableTarget(name: "generate-hub-bench", dependencies: ["VigieCore", "VigieHub"]),
         .executableTarget(name: "generate-sample-data", dependencies: [
             "VigieCore", "VigieConfig", "VigieIngest", "VigieFixtures",
         ]),
