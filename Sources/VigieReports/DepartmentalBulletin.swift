@@ -211,7 +211,15 @@ extension DepartmentalBulletin {
         var mapRates: [String: Double?] = [:], mapLabels: [String: String] = [:], mapHighlight: Set<String> = []
         let names = Dictionary(rows.observatories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let ids = Set(rows.populations.map(\.observatory)).union(rows.facts.map(\.observatory))
-        let ordered = ids.sorted { (names[$0] ?? $0, $0) < (names[$1] ?? $1, $1) }
+        // Names in natural order (« banc 2 » before « banc 10 »), then ids.
+        func precedes(_ a: String, _ b: String, _ ka: String, _ kb: String) -> Bool {
+            switch a.compare(b, options: [.numeric, .caseInsensitive]) {
+            case .orderedAscending: return true
+            case .orderedDescending: return false
+            case .orderedSame: return ka < kb
+            }
+        }
+        let ordered = ids.sorted { precedes(names[$0] ?? $0, names[$1] ?? $1, $0, $1) }
 
         for id in ordered {
             let name = names[id].flatMap { $0.isEmpty ? nil : $0 } ?? id
@@ -283,7 +291,7 @@ extension DepartmentalBulletin {
                                 note: notes.joined(separator: " ; "))
             }
 
-            let communes = rows.populations.filter { $0.observatory == id }.sorted { ($0.name, $0.commune) < ($1.name, $1.commune) }
+            let communes = rows.populations.filter { $0.observatory == id }.sorted { precedes($0.name, $1.name, $0.commune, $1.commune) }
             let population = communes.reduce(0) { $0 + $1.population }
             let communeRows = communes.map { row(name: $0.name, insee: $0.commune, population: $0.population) }
             for (p, r) in zip(communes, communeRows) {

@@ -272,7 +272,19 @@ final class DepartmentalBulletinModelTests: XCTestCase {
         XCTAssertTrue(b.significant.contains { $0.hasPrefix("Aville (Observatoire A)") }, "\(b.significant)")
         XCTAssertTrue(b.significant.contains { $0.hasPrefix("Cville (Observatoire B)") }, "\(b.significant)")
         XCTAssertFalse(b.significant.contains { $0.contains("Bville") })
+        XCTAssertEqual(b.observatories.map(\.id), ["obs-a", "obs-b"])
         XCTAssertEqual(b.mapNotice, "carte non disponible : contours des communes non configurés")
+    }
+
+    func testObservatoriesAndCommunesComeInNaturalOrder() throws {
+        var r = rows()
+        r.observatories = [.init(id: "x10", name: "Banc 10"), .init(id: "x2", name: "Banc 2"), .init(id: "x1", name: "banc 1")]
+        r.populations = [.init(observatory: "x10", commune: "1", name: "C 10", population: 1), .init(observatory: "x10", commune: "2", name: "C 9", population: 1),
+                         .init(observatory: "x2", commune: "3", name: "C", population: 1), .init(observatory: "x1", commune: "4", name: "C", population: 1)]
+        r.facts = []
+        let b = try DepartmentalBulletin.build(period: .month(2026, 10), rows: r, levels: .standard)
+        XCTAssertEqual(b.observatories.map(\.name), ["banc 1", "Banc 2", "Banc 10"])
+        XCTAssertEqual(b.observatories.last?.communes.map(\.name), ["C 9", "C 10"])
     }
 
     func testAFeedNotReceivedMakesItsObservatoryNonComparable() throws {
