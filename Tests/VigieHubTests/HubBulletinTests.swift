@@ -276,6 +276,32 @@ final class DepartmentalBulletinModelTests: XCTestCase {
         XCTAssertEqual(b.mapNotice, "carte non disponible : contours des communes non configurés")
     }
 
+    func testCommuneOutlinesAreReadFromCommunesGeojsonAndCheckedInWords() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-contours-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertNil(try CommuneOutlines.load(directory: folder), "no file: no outlines")
+        let square = "[[[2.3, 48.7], [2.32, 48.7], [2.32, 48.72], [2.3, 48.72], [2.3, 48.7]]]"
+        try "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {\"commune\": \"11111\"}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": \(square)}}]}"
+            .write(to: folder.appendingPathComponent("communes.geojson"), atomically: true, encoding: .utf8)
+        let outlines = try XCTUnwrap(try CommuneOutlines.load(directory: folder))
+        XCTAssertEqual(outlines.map(\.quartier), ["11111"])
+        let b = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(), levels: .standard, outlines: outlines)
+        XCTAssertTrue(b.map.contains("data-quartier=\"11111\""))
+        XCTAssertTrue(b.map.contains(">Communes<"), "the key says communes")
+        XCTAssertEqual(b.mapNotice, "")
+        // Outlines of other communes only: said, not an empty map.
+        let other = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(), levels: .standard,
+                                                   outlines: [QuartierShape(quartier: "99999", rings: outlines[0].rings)])
+        XCTAssertEqual(other.map, "")
+        XCTAssertTrue(other.mapNotice.hasPrefix("carte non disponible"), other.mapNotice)
+        try "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {\"nom\": \"Aville\"}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": \(square)}}]}"
+            .write(to: folder.appendingPathComponent("communes.geojson"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CommuneOutlines.load(directory: folder)) { error in
+            XCTAssertTrue("\(error)".contains("communes.geojson") && "\(error)".contains("propriété « commune »"), "\(error)")
+        }
+    }
+
     func testObservatoriesAndCommunesComeInNaturalOrder() throws {
         var r = rows()
         r.observatories = [.init(id: "x10", name: "Banc 10"), .init(id: "x2", name: "Banc 2"), .init(id: "x1", name: "banc 1")]
