@@ -101,6 +101,9 @@ public struct DepartmentalBulletin: Sendable, Codable {
         public var rate: String
         public var previousRate: String
         public var note: String
+        /// The note as the page shows it on the row: without the observatory's « non comparable »
+        /// reason, which the page gives once above its table (the CSV keeps it on each row).
+        public var rowNote: String = ""
     }
 
     public struct ObservatoryBlock: Sendable, Codable {
@@ -288,7 +291,8 @@ extension DepartmentalBulletin {
                                 change: change, flag: flag,
                                 rate: Rate.french(c.number.flatMap { Rate.perThousand($0, population: population) }),
                                 previousRate: Rate.french(p.number.flatMap { Rate.perThousand($0, population: population) }),
-                                note: notes.joined(separator: " ; "))
+                                note: notes.joined(separator: " ; "),
+                                rowNote: notes.filter { $0 != comparability }.joined(separator: " ; "))
             }
 
             let communes = rows.populations.filter { $0.observatory == id }.sorted { precedes($0.name, $1.name, $0.commune, $1.commune) }
