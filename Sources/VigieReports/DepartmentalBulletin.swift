@@ -211,6 +211,8 @@ extension DepartmentalBulletin {
         var blocks: [ObservatoryBlock] = []
         var significant: [String] = []
         var missing: [MissingFeed] = []
+        /// The observatories that received nothing of the period (or of the one compared with).
+        var emptyNow: Set<String> = [], emptyThen: Set<String> = []
         var mapRates: [String: Double?] = [:], mapLabels: [String: String] = [:], mapHighlight: Set<String> = []
         let names = Dictionary(rows.observatories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let ids = Set(rows.populations.map(\.observatory)).union(rows.facts.map(\.observatory))
@@ -252,6 +254,8 @@ extension DepartmentalBulletin {
             let nothingThen = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in
                 then.allSatisfy { (state["\(id)|\(feed)|\($0)"] ?? "non suivi") != HubCompleteness.received }
             }
+            if nothingNow { emptyNow.insert(id) }
+            if nothingThen { emptyThen.insert(id) }
             let absentNow = ownFeeds.allSatisfy { feed, _ in now.allSatisfy { state["\(id)|\(feed)|\($0)"] == HubCompleteness.pending } }
                 ? HubCompleteness.pending : HubCompleteness.notReceived
 
@@ -307,14 +311,16 @@ extension DepartmentalBulletin {
                                            communes: communeRows, comparability: comparability))
         }
 
-        // The département by category: published observatory margins summed; suppressed ones left out.
+        // The département by category: published observatory margins summed; suppressed ones left
+        // out; an observatory that received nothing of a period adds nothing to it (not a 0), and a
+        // period none received is « non reçu ».
         var categoryIDs: Set<String> = []
         for f in rows.facts where f.commune == HubFact.total && f.category != HubFact.total { categoryIDs.insert(f.category) }
         var anySecret = false
         let categories = categoryIDs.sorted { (categoryLabels[$0] ?? $0, $0) < (categoryLabels[$1] ?? $1, $1) }.map { category -> CategoryRow in
-            func sum(_ months: [String]) -> (Int, Int) {
+            func sum(_ months: [String], skipping empty: Set<String>) -> (Int, Int) {
                 var total = 0, secret = 0
-                for id in ordered {
+                for id in ordered where !empty.contains(id) {
                     for month in months {
                         guard let f = cell["\(id)|\(month)|\(HubFact.total)|\(category)"] else { continue }
                         if f.state == "suppressed" || f.value == nil { secret += 1 } else { total += f.value ?? 0 }
@@ -322,7 +328,7 @@ extension DepartmentalBulletin {
                 }
                 return (total, secret)
             }
-            let (current, secretNow) = sum(now), (previous, secretThen) = sum(then)
+            let (current, secretNow) = sum(now, skipping: emptyNow), (previous, secretThen) = sum(then, skipping: emptyThen)
             var notes: [String] = []
             if secretNow > 0 { notes.append("sans \(secretNow) case(s) secrète(s) de la période") }
             if secretThen > 0 { notes.append("sans \(secretThen) case(s) secrète(s) pour \(previousPhrase)") }
@@ -330,9 +336,12 @@ extension DepartmentalBulletin {
             let comparable = secretNow + secretThen == 0 && blocks.allSatisfy { $0.comparability.isEmpty }
             if secretNow == 0 { figures["categorie|\(category)|periode"] = current }
             // A sum without its hidden cells is a lower bound, said as such; with nothing published, « secret ».
-            func shown(_ sum: Int, _ secret: Int) -> String { secret == 0 ? String(sum) : sum == 0 ? "secret" : "au moins \(sum)" }
+            func shown(_ sum: Int, _ secret: Int, none: Bool) -> String {
+                none ? HubCompleteness.notReceived : secret == 0 ? String(sum) : sum == 0 ? "secret" : "au moins \(sum)"
+            }
             return CategoryRow(category: categoryLabels[category] ?? (category == "non-classe" ? "Non classé" : category),
-                               current: shown(current, secretNow), previous: shown(previous, secretThen),
+                               current: shown(current, secretNow, none: emptyNow.count == ordered.count),
+                               previous: shown(previous, secretThen, none: emptyThen.count == ordered.count),
                                change: comparable ? Comparison(current: current, previous: previous).text : "—", note: notes.joined(separator: " ; "))
         }
         var categoriesNote = "Sommes des comptages publiés par les observatoires (marges par catégorie). Les cases soumises au secret statistique n'y sont pas comptées : elles ne valent pas zéro."

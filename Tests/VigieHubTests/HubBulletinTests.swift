@@ -322,5 +322,13 @@ final class DepartmentalBulletinModelTests: XCTestCase {
         XCTAssertTrue(cville.note.contains("non comparable : Bailleur (incidents) non reçu en octobre 2026"), cville.note)
         XCTAssertFalse(b.significant.contains { $0.contains("Cville") })
         XCTAssertTrue(b.notReceived.contains { $0.observatory == "Observatoire B" && $0.months == "octobre 2026" })
+        // The département's rixes: A's 39 only; B received nothing of the month and adds nothing (its 8 is not counted).
+        XCTAssertEqual(b.categories.first { $0.category == "rixes" }?.current, "39")
+        // Neither received anything: « non reçu », never 0.
+        var none = rows(currentFeedState: "non reçu")
+        none.completeness = none.completeness.map { var c = $0; if c.month == "2026-10" { c.state = "non reçu" }; return c }
+        let nothing = try DepartmentalBulletin.build(period: .month(2026, 10), rows: none, levels: .standard)
+        XCTAssertEqual(Set(nothing.categories.map(\.current)), ["non reçu"])
+        XCTAssertEqual(nothing.categories.first { $0.category == "rixes" }?.previous, "0", "the month compared with was received")
     }
 }
