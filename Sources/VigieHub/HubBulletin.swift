@@ -51,13 +51,16 @@ public enum HubQueries {
 /// configuration when it is an observatory's (territory.yaml present), the map's outlines from
 /// `communes.geojson` beside it.
 public struct HubBulletin: Sendable {
-    public var credentials: HubCredentials
+    /// The hub's address and password file as given; nil: `hub:` of the configuration's settings.yaml.
+    public var url: String?
+    public var passwordFile: String?
     public var period: Period
     public var config: URL
     public var out: String
 
-    public init(credentials: HubCredentials, period: Period, config: URL, out: String) {
-        self.credentials = credentials
+    public init(url: String?, passwordFile: String?, period: Period, config: URL, out: String) {
+        self.url = url
+        self.passwordFile = passwordFile
         self.period = period
         self.config = config
         self.out = out
@@ -96,17 +99,25 @@ public struct HubBulletin: Sendable {
         }
         var levels = SignificanceLevels.standard
         var labels: [String: String] = [:]
+        var settings = HubSettings()
         if FileManager.default.fileExists(atPath: config.appendingPathComponent("territory.yaml").path) {
             let configuration = try Configuration.load(from: config)
             levels = configuration.bulletinRules.levels
+            settings = configuration.settings.hub
             for category in configuration.nomenclature.categories { labels[category.id] = category.label }
         }
+        guard let url = url ?? settings.url else {
+            throw VigieError(.usage, "aucun hub donné",
+                             hint: "Donnez --hub postgresql://rôle@hôte:port/base (ou VIGIE_HUB_URL), ou hub: { url: … } dans settings.yaml.")
+        }
+        let credentials = HubCredentials(address: try HubAddress(url: url),
+                                         password: try HubCredentials.password(file: passwordFile ?? settings.passwordFile))
         let outlines = try CommuneOutlines.load(directory: config)
         let (current, previous) = try DepartmentalBulletin.months(of: period)
         let months = (previous + current).map(\.description)
-        let credentials = self.credentials
         let rows = try runBlocking { try await HubSession.with(credentials) { try await HubQueries.bulletinRows(months: months, session: $0) } }
-        let bulletin = try DepartmentalBulletin.build(period: period, rows: rows, levels: levels, categoryLabels: labels, outlines: outlines)
+        let bulletin = try DepartmentalBulletin.build(period: period, rows: rows, levels: levels, categoryLabels: labels, outlines: outlines,
+                                                      today: Observatory.todayInParis())
 
         let renderer = try TemplateRenderer(directory: templates)
         let object: [String: Any] = [

@@ -150,6 +150,8 @@ public struct DepartmentalBulletin: Sendable, Codable {
     public var mapNotice: String
     /// Set when the hub showed one observatory only (an observatory's role).
     public var scopeNotice: String
+    /// « période en cours : chiffres provisoires au 3 décembre », or "" when the period is over.
+    public var provisional: String = ""
     public var population: Int
     public var figures: [String: Int]
 }
@@ -177,9 +179,16 @@ extension DepartmentalBulletin {
     }
 
     /// Builds the bulletin of `period` from the hub's `rows`, purely. `outlines`: commune
-    /// outlines (INSEE codes as ids), nil when none are configured.
+    /// outlines (INSEE codes as ids), nil when none are configured. `today`: a period not over is
+    /// said provisional, one not begun is refused, as the local bulletins do.
     public static func build(period: Period, rows: HubBulletinRows, levels: SignificanceLevels,
-                             categoryLabels: [String: String] = [:], outlines: [QuartierShape]? = nil) throws -> DepartmentalBulletin {
+                             categoryLabels: [String: String] = [:], outlines: [QuartierShape]? = nil,
+                             today: CivilDate? = nil) throws -> DepartmentalBulletin {
+        if let today, period.start > today {
+            throw VigieError(.usage, "la période \(period) n'a pas commencé (nous sommes le \(today.french)) : pas de bulletin pour l'avenir",
+                             hint: "Donnez une période commencée, par exemple le mois dernier.")
+        }
+        let provisional = today.flatMap { period.end >= $0 ? "période en cours : chiffres provisoires au \($0.frenchDayMonth)" : nil } ?? ""
         let (currentMonths, previousMonths) = try months(of: period)
         let now = currentMonths.map(\.description), then = previousMonths.map(\.description)
         let isMonth = currentMonths.count == 1
@@ -372,6 +381,7 @@ extension DepartmentalBulletin {
             kindName: isMonth ? "mensuel" : "semestriel", observatories: blocks, categories: categories, categoriesNote: categoriesNote,
             notReceived: missing, significant: significant, map: map, mapNotice: mapNotice,
             scopeNotice: rows.onlyObservatory.map { "Lu avec le rôle de l'observatoire « \($0) » : le hub ne lui montre que ses propres lignes ; le bulletin départemental complet se lit avec un rôle d'analyste." } ?? "",
+            provisional: provisional,
             population: blocks.reduce(0) { $0 + $1.population }, figures: figures)
     }
 }

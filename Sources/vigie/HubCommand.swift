@@ -148,7 +148,8 @@ struct HubCommand: ParsableCommand {
 
             func run(_ period: Period) throws {
                 let config = URL(fileURLWithPath: config ?? ProcessInfo.processInfo.environment["VIGIE_CONFIG"] ?? "Config")
-                try present(try HubBulletin(credentials: hub.credentials(), period: period, config: config, out: out).run(), json: json)
+                try present(try HubBulletin(url: hub.hub ?? ProcessInfo.processInfo.environment["VIGIE_HUB_URL"], passwordFile: hub.passwordFile,
+                                            period: period, config: config, out: out).run(), json: json)
             }
         }
 

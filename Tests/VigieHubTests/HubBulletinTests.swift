@@ -10,14 +10,6 @@ import VigieReports
 /// checked against each observatory's own store (plain SQL, `HubTests.storeFacts`) and its
 /// territory.yaml's populations.
 extension HubTests {
-    var analyst: HubCredentials {
-        get throws {
-            let world = try world()
-            return HubCredentials(address: HubAddress(host: "127.0.0.1", port: world.server.port, database: world.database, role: "analyste_test"),
-                                  password: "mdp-analyste")
-        }
-    }
-
     /// A configuration folder with the repository's templates and, when `outlines`, a
     /// communes.geojson of one square per commune of the three observatories.
     func bulletinConfig(outlines: Bool) throws -> URL {
@@ -51,7 +43,13 @@ extension HubTests {
     func writeBulletin(_ period: Period, outlines: Bool) throws -> [String: String] {
         let world = try world()
         let out = world.root.appendingPathComponent("bulletins-\(period)-\(UUID().uuidString.prefix(6))")
-        let result = try HubBulletin(credentials: analyst, period: period, config: bulletinConfig(outlines: outlines), out: out.path).run()
+        // As the command line gives it: an address and a password file readable by its owner only.
+        let passwordFile = world.root.appendingPathComponent("analyste.pw")
+        if !FileManager.default.fileExists(atPath: passwordFile.path) {
+            FileManager.default.createFile(atPath: passwordFile.path, contents: Data("mdp-analyste\n".utf8), attributes: [.posixPermissions: 0o600])
+        }
+        let result = try HubBulletin(url: "postgresql://analyste_test@127.0.0.1:\(world.server.port)/\(world.database)",
+                                     passwordFile: passwordFile.path, period: period, config: bulletinConfig(outlines: outlines), out: out.path).run()
         var texts: [String: String] = [:]
         for file in result.files {
             let name = URL(fileURLWithPath: file).lastPathComponent
@@ -188,6 +186,29 @@ extension HubTests {
         }
     }
 
+    /// Without --hub, the address is settings.yaml's `hub:`; with neither, the refusal says where to give it.
+    func testTheBulletinFindsItsHubInTheSettingsOrSaysWhereToGiveIt() throws {
+        let world = try world()
+        let templatesOnly = try bulletinConfig(outlines: false)
+        XCTAssertThrowsError(try HubBulletin(url: nil, passwordFile: nil, period: .month(2026, 10), config: templatesOnly, out: world.root.path).run()) { error in
+            XCTAssertEqual((error as? VigieError)?.message, "aucun hub donné")
+            XCTAssertTrue((error as? VigieError)?.hint?.contains("settings.yaml") ?? false)
+        }
+        // An observatory's configuration naming its hub: read with its own role, its own rows only (said at the top).
+        let observatory = try XCTUnwrap(world.observatories.first)
+        let config = observatory.location.configDirectory
+        let settings = config.appendingPathComponent("settings.yaml")
+        let before = try String(contentsOf: settings, encoding: .utf8)
+        defer { try? before.write(to: settings, atomically: true, encoding: .utf8) }
+        try (before + "\nhub:\n  url: postgresql://\(observatory.role)@127.0.0.1:\(world.server.port)/\(world.database)\n  password_file: \(observatory.passwordFile)\n")
+            .write(to: settings, atomically: true, encoding: .utf8)
+        let out = world.root.appendingPathComponent("bulletin-reglages-\(UUID().uuidString.prefix(6))")
+        let result = try HubBulletin(url: nil, passwordFile: nil, period: .month(2026, 10), config: config, out: out.path).run()
+        XCTAssertEqual(result.observatories, 1)
+        let html = try String(contentsOfFile: try XCTUnwrap(result.files.first { $0.hasSuffix(".html") }), encoding: .utf8)
+        XCTAssertTrue(html.contains("Lu avec le rôle de l&#39;observatoire"), String(html.prefix(2000)))
+    }
+
     func testTheBulletinHasNoExternalResourceAndItsMapWhenOutlinesAreConfigured() throws {
         let withMap = try writeBulletin(.month(2026, 10), outlines: true)
         let html = withMap[".html"] ?? ""
@@ -299,6 +320,23 @@ final class DepartmentalBulletinModelTests: XCTestCase {
             .write(to: folder.appendingPathComponent("communes.geojson"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try CommuneOutlines.load(directory: folder)) { error in
             XCTAssertTrue("\(error)".contains("communes.geojson") && "\(error)".contains("propriété « commune »"), "\(error)")
+        }
+    }
+
+    /// A period not over is said provisional, with the day; one not begun is refused; one over is not flagged.
+    func testAPeriodNotOverIsProvisionalAndOneNotBegunIsRefused() throws {
+        let running = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(), levels: .standard,
+                                                     today: CivilDate(year: 2026, month: 10, day: 17))
+        XCTAssertEqual(running.provisional, "période en cours : chiffres provisoires au 17 octobre")
+        let semester = try DepartmentalBulletin.build(period: .semester(2026, 2), rows: rows(), levels: .standard,
+                                                      today: CivilDate(year: 2026, month: 12, day: 3))
+        XCTAssertEqual(semester.provisional, "période en cours : chiffres provisoires au 3 décembre")
+        let over = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(), levels: .standard,
+                                                  today: CivilDate(year: 2026, month: 11, day: 1))
+        XCTAssertEqual(over.provisional, "")
+        XCTAssertThrowsError(try DepartmentalBulletin.build(period: .month(2026, 12), rows: rows(), levels: .standard,
+                                                            today: CivilDate(year: 2026, month: 11, day: 30))) { error in
+            XCTAssertTrue((error as? VigieError)?.message.contains("n'a pas commencé") ?? false, "\(error)")
         }
     }
 
