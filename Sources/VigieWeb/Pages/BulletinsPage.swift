@@ -196,11 +196,16 @@ extension WebSite {
         return page("bulletins", object, session: session)
     }
 
+    /// The last month and the last semester over today: what the bulletins' forms propose.
+    var lastCompletePeriods: (month: Period, semester: Period) {
+        let today = observatory.context.today
+        return (Period.month(of: today.adding(days: -today.day)), today.month > 6 ? .semester(today.year, 1) : .semester(today.year - 1, 2))
+    }
+
     /// The form, filled with what was asked, or with the last complete month and semester.
     func bulletinsFormObject(_ fields: [String: String]) -> [String: Any] {
         let today = observatory.context.today
-        let lastMonth = Period.month(of: today.adding(days: -today.day))
-        let lastSemester: Period = today.month > 6 ? .semester(today.year, 1) : .semester(today.year - 1, 2)
+        let (lastMonth, lastSemester) = lastCompletePeriods
         let config = observatory.config
         let kind = fields["type"] ?? "mensuel"
         func value(_ name: String, _ fallback: String) -> String { String((fields[name] ?? fallback).prefix(100)) }

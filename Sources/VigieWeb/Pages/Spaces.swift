@@ -255,8 +255,7 @@ extension WebSite {
     func eluBulletinsForm(_ fields: [String: String], communes: [String]) -> [String: Any] {
         let territory = observatory.config.territory
         let today = observatory.context.today
-        let lastMonth = Period.month(of: today.adding(days: -today.day))
-        let lastSemester: Period = today.month > 6 ? .semester(today.year, 1) : .semester(today.year - 1, 2)
+        let (lastMonth, lastSemester) = lastCompletePeriods
         let kind = fields["type"] ?? "mensuel"
         func value(_ name: String, _ fallback: String) -> String {
             String((fields[name] ?? fallback).prefix(name == "precision" ? AskDiagnostic.noteLimit : 100))
