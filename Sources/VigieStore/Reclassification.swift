@@ -63,7 +63,7 @@ extension Store {
                 INSERT INTO \(table) (submission_id, day, commune, sector, quartier, category, nature, n)
                 SELECT submission_id, day, commune, sector, quartier, ?, nature, n FROM \(table)
                 WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
-                ON CONFLICT (submission_id, day, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
+                ON CONFLICT (day, submission_id, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
                 DELETE FROM \(table)
                 WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?);
                 """, arguments: arguments + [nature, partner, feed])

@@ -409,6 +409,31 @@ enum Schema {
                 """)
         }
 
+        migrator.registerMigration("v14: aggregates keyed by day first") { db in
+            // The bulletins read the aggregates by day range: keyed by day first, the table is its
+            // own by-day index, and a load no longer writes a second copy of every row into one.
+            // Same rows, same columns; only the key's order changes.
+            for table in ["incident_daily", "incident_monthly"] {
+                try db.execute(sql: """
+                    CREATE TABLE \(table)_v14 (
+                        day INTEGER NOT NULL,
+                        submission_id INTEGER NOT NULL REFERENCES submission(id),
+                        commune TEXT NOT NULL,
+                        sector TEXT NOT NULL DEFAULT '',
+                        quartier TEXT NOT NULL DEFAULT '',
+                        category TEXT NOT NULL DEFAULT '',
+                        nature TEXT NOT NULL,
+                        n INTEGER NOT NULL,
+                        PRIMARY KEY (day, submission_id, commune, sector, quartier, category, nature)
+                    ) WITHOUT ROWID;
+                    INSERT INTO \(table)_v14 (day, submission_id, commune, sector, quartier, category, nature, n)
+                    SELECT day, submission_id, commune, sector, quartier, category, nature, n FROM \(table);
+                    DROP TABLE \(table);
+                    ALTER TABLE \(table)_v14 RENAME TO \(table);
+                    """)
+            }
+        }
+
         return migrator
     }
 }

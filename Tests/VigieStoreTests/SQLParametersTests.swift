@@ -30,6 +30,8 @@ final class SQLParametersTests: XCTestCase {
         "IncidentQueries.swift: \\(table)": "the aggregate table, a fixed name chosen by the range",
         // incident_daily or incident_monthly, from a literal list in that file.
         "Reclassification.swift: \\(table)": "the aggregate table, one of two fixed names",
+        "AggregateTally.swift: \\(table)": "the aggregate table, one of two fixed names written in that file",
+        "Schema.swift: \\(table)": "the aggregate table rebuilt by migration v14, one of two fixed names",
         "IncidentQueries.swift: let grouping = columns.isEmpty ? \"\" : \"GROUP BY \" + columns.joined(separator: \", \")": "column expressions",
         // "IN (?, ?, …)": one placeholder per superseded submission; the identifiers are bound.
         "Loader.swift: \\(earlier.map { _ in \"?\" }.joined(separator: \",\"))": "placeholders only",

@@ -15,11 +15,15 @@ public struct IncidentsAdapter: FeedAdapter {
     /// Keyed with the observatory's HMAC key; nil when none is set.
     let pseudonym: Pseudonymizer?
 
+    /// A field a feed may map to one of its columns; `name` is ours in partners.yaml.
+    enum Field: Int, CaseIterable {
+        case date, time, commune, area, place, address, lon, lat, nature, description, weapon, target, followUp, line, channel, reference
+
+        var name: String { self == .followUp ? "follow_up" : String(describing: self) }
+    }
+
     /// The fields a feed may map, our names.
-    public static let fields: Set<String> = [
-        "date", "time", "commune", "area", "place", "address", "lon", "lat", "nature", "description",
-        "weapon", "target", "follow_up", "line", "channel", "reference",
-    ]
+    public static let fields: Set<String> = Set(Field.allCases.map(\.name))
 
     /// Dates before this are refused as implausible (an Excel 1900 date, a typo in the year).
     static let earliest = CivilDate(dayNumber: 10_957) // 2000-01-01
@@ -46,6 +50,7 @@ public struct IncidentsAdapter: FeedAdapter {
         var nearest = NearestHeader(required: (["date", "nature"] + (feed.commune == nil ? ["commune"] : [])).compactMap { feed.columns[$0] })
         var periods: [Period: Int] = [:]
         var places = PlaceCache()
+        var names = NameCache()
         for sheet in try reader.sheetNames() {
             var header: Header?
             var scanned = 0
@@ -58,7 +63,8 @@ public struct IncidentsAdapter: FeedAdapter {
                     return
                 }
                 summary.rowsRead += 1
-                if let date = try readRow(row, header: h, categories: natureCategory, places: &places, sink: sink, summary: &summary) {
+                if let date = try readRow(row, header: h, categories: natureCategory, places: &places, communes: &names, sink: sink,
+                                      summary: &summary) {
                     periods[feed.period(of: date), default: 0] += 1
                 } else {
                     summary.rowsRejected += 1
@@ -87,11 +93,15 @@ public struct IncidentsAdapter: FeedAdapter {
 
     /// Where each mapped field is in the file.
     struct Header {
-        var column: [String: Int] = [:]
+        private var columns = [Int?](repeating: nil, count: Field.allCases.count)
         var kept: [(name: String, column: Int)] = []
         var notes: [String] = []
         /// The columns the header names: a value past them is rejected.
         var width = 0
+        /// The date's column in letters, where each incident's source points.
+        var dateLetter = "A"
+
+        func column(_ field: Field) -> Int? { columns[field.rawValue] }
 
         /// nil when `row` is not the header (a title row, say); an error when it is but lacks a required column.
         init?(_ row: SourceRow, feed: Feed, file: String) throws {
@@ -102,11 +112,12 @@ public struct IncidentsAdapter: FeedAdapter {
             guard present.count == required.count else { return nil }
             width = row.filledWidth
             for (field, name) in feed.columns {
-                if let i = index[name.matchKey] { column[field] = i }
+                if let i = index[name.matchKey] { if let f = Field.allCases.first(where: { $0.name == field }) { columns[f.rawValue] = i } }
                 else { notes.append("colonne « \(name) » (\(field)) absente du fichier") }
             }
+            dateLetter = column(.date).map(columnLetters) ?? "A"
             for name in feed.keep { if let i = index[name.matchKey] { kept.append((name, i)) } }
-            let used = Set(column.values).union(kept.map(\.column))
+            let used = Set(columns.compactMap { $0 }).union(kept.map(\.column))
             let dropped = Set(feed.drop.map(\.matchKey))
             let ignored = row.cells.enumerated().filter { !$0.element.isBlank && !used.contains($0.offset) && !dropped.contains($0.element.text.matchKey) }
             if !ignored.isEmpty {
@@ -116,61 +127,64 @@ public struct IncidentsAdapter: FeedAdapter {
     }
 
     /// Reads one data row; returns the incident's date, or nil when the row was rejected (not loaded).
-    private func readRow(_ row: SourceRow, header: Header, categories: [String: String], places: inout PlaceCache, sink: BatchSink,
-                         summary: inout AdapterSummary) throws -> CivilDate? {
-        func cell(_ field: String) -> Cell { header.column[field].map { row[$0] } ?? .empty }
-        func text(_ field: String) -> String? { let t = cell(field).text.trimmingSpaces; return t.isEmpty ? nil : t }
-        func letter(_ field: String) -> String? { header.column[field].map(columnLetters) }
-        func reject(_ field: String, _ reason: String) throws {
+    /// Each field's cell is looked up and trimmed once: a load reads a million rows.
+    private func readRow(_ row: SourceRow, header: Header, categories: [String: String], places: inout PlaceCache,
+                         communes: inout NameCache, sink: BatchSink, summary: inout AdapterSummary) throws -> CivilDate? {
+        func cell(_ field: Field) -> Cell { header.column(field).map { row[$0] } ?? .empty }
+        func text(_ field: Field) -> String? { let t = cell(field).text.trimmingSpaces; return t.isEmpty ? nil : t }
+        func reject(_ field: Field, _ reason: String) throws {
             // A formula never computed is why a date or a nature cannot be read: say so, not « illisible ».
             let reason = if case .formulaWithoutValue = cell(field) { Cell.formulaWithoutValueReason + " — " + reason } else { reason }
-            try sink.reject(RejectFact(sheet: row.sheet, row: row.number, column: letter(field), value: text(field), reason: reason))
+            try sink.reject(RejectFact(sheet: row.sheet, row: row.number, column: header.column(field).map(columnLetters), value: text(field),
+                                       reason: reason))
         }
 
         if let beyond = row.rejectBeyondHeader(width: header.width) {
             try sink.reject(beyond)
             return nil
         }
-        guard let date = FrenchDate.parse(cell("date")) else {
-            try reject("date", text("date") == nil ? "date manquante : fait non chargé" : "date illisible ou inexistante (jj/mm/aaaa attendu) : fait non chargé")
+        let dateCell = cell(.date)
+        guard let date = FrenchDate.parse(dateCell) else {
+            try reject(.date, text(.date) == nil ? "date manquante : fait non chargé" : "date illisible ou inexistante (jj/mm/aaaa attendu) : fait non chargé")
             return nil
         }
         guard date >= Self.earliest, date <= today.adding(days: 1) else {
-            try reject("date", "date invraisemblable (\(date.french)) : fait non chargé")
+            try reject(.date, "date invraisemblable (\(date.french)) : fait non chargé")
             return nil
         }
-        guard let communeText = feed.commune ?? text("commune"), let commune = resolver.commune(named: communeText) else {
-            try reject("commune", text("commune") == nil ? "commune manquante : fait non chargé" : "commune hors du territoire : fait non chargé")
+        guard let communeText = feed.commune ?? text(.commune), let commune = communes.commune(named: communeText, resolver) else {
+            try reject(.commune, text(.commune) == nil ? "commune manquante : fait non chargé" : "commune hors du territoire : fait non chargé")
             return nil
         }
-        guard let nature = text("nature") else {
-            try reject("nature", "nature manquante : fait non chargé")
+        guard let nature = text(.nature) else {
+            try reject(.nature, "nature manquante : fait non chargé")
             return nil
         }
         var time: Int?
-        if !cell("time").isBlank {
-            time = FrenchDate.parseTime(cell("time"))
-            if time == nil { try reject("time", "heure illisible (hh:mm attendu) : fait chargé sans heure") }
+        let timeCell = cell(.time)
+        if !timeCell.isBlank {
+            time = FrenchDate.parseTime(timeCell)
+            if time == nil { try reject(.time, "heure illisible (hh:mm attendu) : fait chargé sans heure") }
         }
-        let lon = text("lon").flatMap(FrenchNumber.parse), lat = text("lat").flatMap(FrenchNumber.parse)
-        let place = places.resolved(commune: commune, area: text("area"), placeName: text("place"), address: text("address"),
-                                    noCoordinates: lon == nil && lat == nil) {
-            resolver.resolve(commune: commune, area: text("area"), placeName: text("place"), address: text("address"), lon: lon, lat: lat)
+        let lon = text(.lon).flatMap(FrenchNumber.parse), lat = text(.lat).flatMap(FrenchNumber.parse)
+        let area = text(.area), placeName = text(.place), address = text(.address)
+        let place = places.resolved(commune: commune, area: area, placeName: placeName, address: address, noCoordinates: lon == nil && lat == nil) {
+            resolver.resolve(commune: commune, area: area, placeName: placeName, address: address, lon: lon, lat: lat)
         }
         summary.placeLevels[place.level.rawValue, default: 0] += 1
-        let category = categories[nature.matchKey]
+        let category = communes.category(of: nature, categories)
         if category == nil { summary.unmappedNatures[nature, default: 0] += 1 }
-        var reference = text("reference")
+        var reference = text(.reference)
         if feed.hmac.contains("reference"), let value = reference {
             if let pseudonym { reference = pseudonym(value) }
         }
         var extra: [String: String] = [:]
         for (name, column) in header.kept where !row[column].isBlank { extra[name] = row[column].text.trimmingSpaces }
         try sink.add(IncidentFact(
-            date: date, time: time, place: place, placeText: text("address") ?? text("place"), nature: nature, category: category,
-            description: text("description"), weapon: text("weapon").map(Self.yesNo) ?? nil, target: text("target"),
-            followUp: text("follow_up"), line: text("line"), channel: text("channel"), reference: reference, extra: extra,
-            source: SourceRef(sheet: row.sheet, row: row.number, column: letter("date") ?? "A")))
+            date: date, time: time, place: place, placeText: address ?? placeName, nature: nature, category: category,
+            description: text(.description), weapon: text(.weapon).map(Self.yesNo) ?? nil, target: text(.target),
+            followUp: text(.followUp), line: text(.line), channel: text(.channel), reference: reference, extra: extra,
+            source: SourceRef(sheet: row.sheet, row: row.number, column: header.dateLetter)))
         return date
     }
 
@@ -181,6 +195,30 @@ public struct IncidentsAdapter: FeedAdapter {
         case "": return nil
         default: return true
         }
+    }
+}
+
+/// The communes and natures already matched in this file, as written: a file repeats a few
+/// names a million times, and matching folds accents and case. Bounded like `PlaceCache`.
+struct NameCache {
+    private var communes: [String: String?] = [:]
+    private var categories: [String: String?] = [:]
+
+    mutating func commune(named text: String, _ resolver: PlaceResolver) -> String? {
+        if let known = communes[text] { return known }
+        let commune = resolver.commune(named: text)
+        if communes.count >= PlaceCache.limit { communes.removeAll(keepingCapacity: true) }
+        communes[text] = commune
+        return commune
+    }
+
+    /// The category of a nature as written; `categories` is keyed by `matchKey`.
+    mutating func category(of nature: String, _ categories: [String: String]) -> String? {
+        if let known = self.categories[nature] { return known }
+        let category = categories[nature.matchKey]
+        if self.categories.count >= PlaceCache.limit { self.categories.removeAll(keepingCapacity: true) }
+        self.categories[nature] = category
+        return category
     }
 }
 
