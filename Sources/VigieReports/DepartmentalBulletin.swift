@@ -423,7 +423,7 @@ extension DepartmentalBulletin {
             }
             var notes: [String] = []
             if secretNow > 0 { notes.append("sans \(secretNow) case(s) secrète(s) de la période") }
-            if secretPairs > 0 { notes.append("évolution non calculée : \(secretPairs) case(s) secrète(s) dans les comparaisons à sources égales") }
+            if secretPairs > 0 { notes.append("évolution non calculée (\(secretPairs) case(s) secrète(s) à sources égales)") }
             anySecret = anySecret || secretNow + secretPairs > 0
             if secretNow == 0 { figures["categorie|\(category)|periode"] = current }
             let comparison = Comparison(current: sums.current, previous: sums.previous)
