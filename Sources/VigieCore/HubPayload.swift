@@ -11,16 +11,18 @@ public struct HubPayload: Sendable, Codable, Equatable {
     public var minCell: Int
     public var populations: [HubPopulation]
     public var facts: [HubFact]
+    public var comparables: [HubComparable]
     public var etat4001: [HubEtat4001]
     public var completeness: [HubCompleteness]
 
     public init(observatory: String, name: String, minCell: Int, populations: [HubPopulation] = [], facts: [HubFact] = [],
-                etat4001: [HubEtat4001] = [], completeness: [HubCompleteness] = []) {
+                comparables: [HubComparable] = [], etat4001: [HubEtat4001] = [], completeness: [HubCompleteness] = []) {
         self.observatory = observatory
         self.name = name
         self.minCell = minCell
         self.populations = populations
         self.facts = facts
+        self.comparables = comparables
         self.etat4001 = etat4001
         self.completeness = completeness
     }
@@ -75,6 +77,48 @@ public struct HubFact: Sendable, Codable, Equatable {
 
     /// The total of all categories.
     public static let total = "*"
+}
+
+/// A count after disclosure control: `value` nil when suppressed (`shown` is then « < 5 » or « s »).
+public struct HubCount: Sendable, Codable, Equatable {
+    public var value: Int?
+    public var state: HubCellState
+    public var shown: String
+
+    public init(value: Int?, state: HubCellState, shown: String) {
+        self.value = value
+        self.state = state
+        self.shown = shown
+    }
+}
+
+/// A month against the same month a year earlier, like for like, as the local monthly bulletin
+/// compares them (`LikeForLike.compared`): `current` counts the month on the fact feeds received
+/// for both months, `previous` the month a year earlier on the same feeds (nil when no fact feed
+/// owed anything then), `leftOut` names the feeds left out of both sides and why
+/// (« Bailleur (incidents) : non reçu »). Places and margins as `HubFact`.
+public struct HubComparable: Sendable, Codable, Equatable {
+    public var month: String
+    public var commune: String
+    public var quartier: String
+    public var category: String
+    public var current: HubCount
+    public var previous: HubCount?
+    public var leftOut: [String]
+    /// Local submission ids (current files) of the compared feeds for both months, ascending.
+    public var submissions: [Int64]
+
+    public init(month: String, commune: String, quartier: String = "", category: String, current: HubCount, previous: HubCount?,
+                leftOut: [String], submissions: [Int64]) {
+        self.month = month
+        self.commune = commune
+        self.quartier = quartier
+        self.category = category
+        self.current = current
+        self.previous = previous
+        self.leftOut = leftOut
+        self.submissions = submissions
+    }
 }
 
 /// One état 4001 count: a month, a reporting unit (commune or police service), an index (1–107).

@@ -9,8 +9,8 @@ import VigieReports
 /// analyst's role (every observatory) or any hub role (row-level security then shows that
 /// role's rows only). Bound parameters only.
 public enum HubQueries {
-    /// The observatories, the commune facts (quartier '' only, margins included) and the fact
-    /// feeds' completeness of `months`, and every commune's population.
+    /// The observatories, the commune facts and like-for-like pairs (quartier '' only, margins
+    /// included) and the fact feeds' completeness of `months`, and every commune's population.
     public static func bulletinRows(months: [String], session: HubSession) async throws -> HubBulletinRows {
         try await HubSchema.requireCurrent(session)
         let own = try await session.run("SELECT vigie_hub.own_observatory()").first?.decode(String?.self) ?? nil
@@ -27,6 +27,16 @@ public enum HubQueries {
             let (observatory, month, commune, category, value, state) = try row.decode((String, String, String, String, Int?, String).self)
             facts.append(.init(observatory: observatory, month: month, commune: commune, category: category, value: value, state: state))
         }
+        var pairs: [HubBulletinRows.Pair] = []
+        for row in try await session.run("""
+            SELECT observatory, month, commune, category, current_value, current_state, previous_value, previous_state, left_out
+            FROM vigie_hub.comparable WHERE quartier = '' AND month = ANY(\(months))
+            """) {
+            let (observatory, month, commune, category, current, currentState, previous, previousState, leftOut)
+                = try row.decode((String, String, String, String, Int?, String, Int?, String?, [String]).self)
+            pairs.append(.init(observatory: observatory, month: month, commune: commune, category: category, current: current,
+                               currentState: currentState, previous: previous, previousState: previousState, leftOut: leftOut))
+        }
         var populations: [HubBulletinRows.Population] = []
         for row in try await session.run("SELECT observatory, commune, name, population FROM vigie_hub.population WHERE quartier = ''") {
             let (observatory, commune, name, population) = try row.decode((String, String, String, Int).self)
@@ -39,7 +49,7 @@ public enum HubQueries {
             let (observatory, feed, label, month, state) = try row.decode((String, String, String, String, String).self)
             completeness.append(.init(observatory: observatory, feed: feed, label: label, month: month, state: state))
         }
-        return HubBulletinRows(observatories: observatories, facts: facts, populations: populations, completeness: completeness,
+        return HubBulletinRows(observatories: observatories, facts: facts, pairs: pairs, populations: populations, completeness: completeness,
                                onlyObservatory: own)
     }
 }

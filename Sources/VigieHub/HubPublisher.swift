@@ -39,6 +39,7 @@ public enum HubPublisher {
                              hint: "Vérifiez hub: id dans settings.yaml et le rôle de l'adresse du hub : chaque observatoire n'écrit que ses propres lignes.")
         }
         let facts = Dictionary(grouping: payload.facts, by: \.month)
+        let comparables = Dictionary(grouping: payload.comparables, by: \.month)
         let etat = Dictionary(grouping: payload.etat4001, by: \.month)
         let completeness = Dictionary(grouping: payload.completeness, by: \.month)
         var slices: [String: Slice] = [:]
@@ -48,6 +49,7 @@ public enum HubPublisher {
         }
         add("population", "-", payload.populations.map { "\($0.commune)\t\($0.quartier)\t\($0.name)\t\($0.population)" })
         for (month, rows) in facts { add("fact", month, rows.map(line)) }
+        for (month, rows) in comparables { add("comparable", month, try rows.map(line)) }
         for (month, rows) in etat { add("etat4001", month, rows.map(line)) }
         for (month, rows) in completeness { add("completeness", month, rows.map(line)) }
 
@@ -103,6 +105,28 @@ public enum HubPublisher {
                       AS u(month, commune, quartier, category, value, state, shown, submissions)
                     """)
             }
+            let comparableMonths = periods("comparable")
+            if !comparableMonths.isEmpty {
+                try await session.run("DELETE FROM vigie_hub.comparable WHERE observatory = \(observatory) AND month = ANY(\(comparableMonths))")
+                let rows = comparableMonths.flatMap { comparables[$0] ?? [] }
+                // The feeds left out, one JSON array of texts a row: unnest cannot take an array of arrays.
+                let leftOut = try rows.map { String(decoding: try JSONEncoder().encode($0.leftOut), as: UTF8.self) }
+                try await session.run("""
+                    INSERT INTO vigie_hub.comparable (observatory, month, commune, quartier, category, current_value, current_state, current_shown,
+                                                      previous_value, previous_state, previous_shown, left_out, submissions, publication)
+                    SELECT \(observatory), u.month, u.commune, u.quartier, u.category,
+                           CASE WHEN u.current_state = 'suppressed' THEN NULL ELSE u.current_value END, u.current_state, u.current_shown,
+                           CASE WHEN u.previous_state IN ('', 'suppressed') THEN NULL ELSE u.previous_value END,
+                           NULLIF(u.previous_state, ''), CASE WHEN u.previous_state = '' THEN NULL ELSE u.previous_shown END,
+                           ARRAY(SELECT jsonb_array_elements_text(u.left_out::jsonb)), u.submissions::bigint[], \(publication)
+                    FROM unnest(\(rows.map(\.month)), \(rows.map(\.commune)), \(rows.map(\.quartier)), \(rows.map(\.category)),
+                                \(rows.map { $0.current.value ?? 0 }), \(rows.map(\.current.state.rawValue)), \(rows.map(\.current.shown)),
+                                \(rows.map { $0.previous?.value ?? 0 }), \(rows.map { $0.previous?.state.rawValue ?? "" }), \(rows.map { $0.previous?.shown ?? "" }),
+                                \(leftOut), \(rows.map { arrayText($0.submissions) }))
+                      AS u(month, commune, quartier, category, current_value, current_state, current_shown,
+                           previous_value, previous_state, previous_shown, left_out, submissions)
+                    """)
+            }
             let etatMonths = periods("etat4001")
             if !etatMonths.isEmpty {
                 try await session.run("DELETE FROM vigie_hub.etat4001 WHERE observatory = \(observatory) AND month = ANY(\(etatMonths))")
@@ -146,6 +170,12 @@ public enum HubPublisher {
 
     static func line(_ f: HubFact) -> String {
         "\(f.commune)\t\(f.quartier)\t\(f.category)\t\(f.value.map(String.init) ?? "")\t\(f.state.rawValue)\t\(f.shown)\t\(arrayText(f.submissions))"
+    }
+
+    static func line(_ c: HubComparable) throws -> String {
+        func count(_ n: HubCount?) -> String { n.map { "\($0.value.map(String.init) ?? "")\t\($0.state.rawValue)\t\($0.shown)" } ?? "\t\t" }
+        let leftOut = String(decoding: try JSONEncoder().encode(c.leftOut), as: UTF8.self)
+        return "\(c.commune)\t\(c.quartier)\t\(c.category)\t\(count(c.current))\t\(count(c.previous))\t\(leftOut)\t\(arrayText(c.submissions))"
     }
 
     static func line(_ e: HubEtat4001) -> String {

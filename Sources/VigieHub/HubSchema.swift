@@ -25,7 +25,7 @@ public enum HubSchema {
     public static var currentVersion: Int { migrations.last?.version ?? 0 }
 
     /// The data tables, each with an `observatory` column and row-level security on it.
-    static let dataTables = ["population", "fact", "etat4001", "completeness", "period_digest", "publication"]
+    static let dataTables = ["population", "fact", "comparable", "etat4001", "completeness", "period_digest", "publication"]
 
     static var migrations: [Migration] {
         [
@@ -180,6 +180,39 @@ public enum HubSchema {
                 "ALTER TABLE vigie_hub.publication ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY own ON vigie_hub.publication TO vigie_hub_observatoires USING (observatory = (SELECT vigie_hub.own_observatory())) WITH CHECK (observatory = (SELECT vigie_hub.own_observatory()))",
                 "CREATE POLICY read ON vigie_hub.publication FOR SELECT TO vigie_hub_analystes USING (true)",
+            ]),
+            // Each month against the same month a year earlier, like for like (`HubComparable`):
+            // the previous side is NULL when no fact feed owed anything a year earlier.
+            Migration(version: 2, description: "comparaisons à sources égales", statements: [
+                """
+                CREATE TABLE vigie_hub.comparable (
+                  observatory text NOT NULL REFERENCES vigie_hub.observatory(id),
+                  month text NOT NULL CHECK (month ~ '^[0-9]{4}-[0-9]{2}$'),
+                  commune text NOT NULL,
+                  quartier text NOT NULL DEFAULT '',
+                  category text NOT NULL,
+                  current_value integer CHECK (current_value >= 0),
+                  current_state text NOT NULL CHECK (current_state IN ('published', 'zero', 'suppressed')),
+                  current_shown text NOT NULL,
+                  previous_value integer CHECK (previous_value >= 0),
+                  previous_state text CHECK (previous_state IN ('published', 'zero', 'suppressed')),
+                  previous_shown text,
+                  left_out text[] NOT NULL,
+                  submissions bigint[] NOT NULL,
+                  publication bigint NOT NULL REFERENCES vigie_hub.publication(id),
+                  CHECK ((current_state = 'suppressed') = (current_value IS NULL)),
+                  CHECK (CASE WHEN previous_state IS NULL THEN previous_value IS NULL AND previous_shown IS NULL
+                              ELSE (previous_state = 'suppressed') = (previous_value IS NULL) AND previous_shown IS NOT NULL END),
+                  PRIMARY KEY (observatory, month, commune, quartier, category))
+                """,
+                "CREATE INDEX comparable_month ON vigie_hub.comparable (month, category, quartier)",
+                "ALTER TABLE vigie_hub.period_digest DROP CONSTRAINT period_digest_dataset_check",
+                "ALTER TABLE vigie_hub.period_digest ADD CONSTRAINT period_digest_dataset_check CHECK (dataset IN ('population', 'fact', 'comparable', 'etat4001', 'completeness'))",
+                "GRANT SELECT ON vigie_hub.comparable TO vigie_hub_analystes",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON vigie_hub.comparable TO vigie_hub_observatoires",
+                "ALTER TABLE vigie_hub.comparable ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY own ON vigie_hub.comparable TO vigie_hub_observatoires USING (observatory = (SELECT vigie_hub.own_observatory())) WITH CHECK (observatory = (SELECT vigie_hub.own_observatory()))",
+                "CREATE POLICY read ON vigie_hub.comparable FOR SELECT TO vigie_hub_analystes USING (true)",
             ]),
         ]
     }

@@ -99,11 +99,12 @@ public struct PublishToHub: UseCase {
         public var summary: HubPublisher.Summary
         public var months: Int
         public var facts: Int
+        public var comparables: Int
         public var etat4001: Int
         public var notReceived: Int
         public var text: String {
             let s = summary
-            var lines = ["Publication de l'observatoire « \(s.observatory) » sur \(hub) : \(months) mois, \(facts) comptages, \(etat4001) valeurs de l'état 4001, \(notReceived) flux-mois non reçus."]
+            var lines = ["Publication de l'observatoire « \(s.observatory) » sur \(hub) : \(months) mois, \(facts) comptages, \(comparables) comparaisons à sources égales, \(etat4001) valeurs de l'état 4001, \(notReceived) flux-mois non reçus."]
             if s.publication == nil {
                 lines.append("Rien n'a changé depuis la dernière publication : le hub est à jour (\(s.periodsUnchanged) périodes identiques).")
             } else {
@@ -123,7 +124,7 @@ public struct PublishToHub: UseCase {
         let payload = try HubExtract.payload(observatory)
         let summary = try runBlocking { try await HubSession.with(credentials) { try await HubPublisher.publish(payload, session: $0) } }
         return Result(hub: credentials.address.description, summary: summary, months: Set(payload.completeness.map(\.month)).count,
-                      facts: payload.facts.count, etat4001: payload.etat4001.count,
+                      facts: payload.facts.count, comparables: payload.comparables.count, etat4001: payload.etat4001.count,
                       notReceived: payload.completeness.filter { $0.state == HubCompleteness.notReceived }.count)
     }
 }

@@ -4,7 +4,9 @@ import VigieReports
 import VigieStore
 
 /// What `vigie hub publish` sends: the observatory's published aggregates, built from the same
-/// figures as its monthly bulletin (`BulletinContext.facts`), the état 4001 by unit and index,
+/// figures as its monthly bulletin (`BulletinContext.facts`), each month against the same month a
+/// year earlier like for like as that bulletin compares them (`BulletinContext.likeForLike`,
+/// disclosure control in `TableShape.disclose`), the état 4001 by unit and index,
 /// the completeness of each feed and month (`BulletinContext.unreceived`, as the bulletins say
 /// « non reçu ») and the populations — each count through disclosure control (`DisclosedTable`,
 /// audited together month by month with `DisclosureAudit.protect`). Nothing else leaves: no
@@ -43,10 +45,13 @@ public enum HubExtract {
         let last = Period.month(y, m)
         var ledger: [FeedKey: [String: [Int64]]] = [:]
         var firstMonth: Period?
+        /// From when each feed owes its files (as `BulletinContext.unreceived`).
+        var owedSince: [FeedKey: Period] = [:]
         for feed in feeds {
             ledger[feed.key] = try submissionsByMonth(feed, store: context.store)
             let received = try context.store.receivedPeriods(partner: feed.partnerID, feed: feed.id)
             if let since = feed.since ?? received.min() {
+                owedSince[feed.key] = since
                 let month = Period.month(since.start.year, since.start.month)
                 firstMonth = firstMonth.map { min($0, month) } ?? month
             }
@@ -69,15 +74,49 @@ public enum HubExtract {
             }
         }
 
-        // Facts by month, commune (and quartier where allowed) and category.
+        // Facts by month, commune (and quartier where allowed) and category, and each month against
+        // the same month a year earlier like for like, computed as the local monthly bulletin does.
         let categories = config.nomenclature.categories.map(\.id) + [""]
         var byMonth: [String: [FactCell]] = [:]
         for cell in try context.facts(from: first, to: last) { byMonth[cell.month, default: []].append(cell) }
+        var pairs: [String: ComparedMonth] = [:]
+        for start in stride(from: 0, to: months.count, by: 12) {
+            // Twelve months at most: no month is then both compared and the reference of another
+            // (`LikeForLike.skip` would leave out both months' gaps).
+            let chunk = Array(months[start..<min(start + 12, months.count)])
+            let lfl = try context.likeForLike(chunk[0], chunk[chunk.count - 1], among: factFeeds, through: nil)
+            for month in chunk {
+                let before = month.shifted(months: -12)
+                let owed = factFeeds.contains { owedSince[$0.key].map { $0.start <= before.end } ?? false }
+                pairs[month.description] = ComparedMonth(current: lfl.comparedCells(lfl.facts, [month.description]),
+                                                         previous: owed ? lfl.comparedCells(lfl.reference, [before.description]) : nil,
+                                                         leftOut: lfl.gaps[month.description]?.all ?? [:])
+            }
+        }
+        let coverage = Dictionary(factFeeds.map { ($0.key, Set(context.communes(of: $0))) }, uniquingKeysWith: { $0.union($1) })
+        let counts = TableShape(territory: territory, categories: categories, quartiers: settings.quartiers, minCell: minCell)
+            .disclose(facts: byMonth, pairs: pairs, months: months.map(\.description), coverage: coverage)
         for month in months.map(\.description) {
-            let cells = byMonth[month] ?? []
             let submissions = Array(Set(factFeeds.flatMap { ledger[$0.key]?[month] ?? [] })).sorted()
-            payload.facts += factTables(month: month, cells: cells, territory: territory, categories: categories,
-                                        quartiers: settings.quartiers, minCell: minCell, submissions: submissions)
+            for (key, count) in counts.facts[month] ?? [] {
+                payload.facts.append(HubFact(month: month, commune: key.commune, quartier: key.quartier, category: key.category,
+                                             value: count.value, state: count.state, shown: count.shown, submissions: submissions))
+            }
+            guard let pair = pairs[month], let current = counts.current[month] else { continue }
+            let before = Period(month)?.shifted(months: -12).description ?? ""
+            let previous = counts.previous[month].map { cells in Dictionary(cells.map { ($0.key, $0.count) }, uniquingKeysWith: { a, _ in a }) }
+            let compared = factFeeds.filter { pair.leftOut[$0.key] == nil }
+            let pairSubmissions = Array(Set(compared.flatMap { (ledger[$0.key]?[month] ?? []) + (previous == nil ? [] : ledger[$0.key]?[before] ?? []) })).sorted()
+            // The feeds left out that report on the place (all of them for the territory's margin).
+            var leftOut: [String: [String]] = [HubFact.total: context.leftOutItems(pair.leftOut)]
+            for commune in territory.communes {
+                leftOut[commune.insee] = context.leftOutItems(pair.leftOut, among: Set(coverage.filter { $0.value.contains(commune.insee) }.keys))
+            }
+            for (key, count) in current {
+                payload.comparables.append(HubComparable(month: month, commune: key.commune, quartier: key.quartier, category: key.category,
+                                                         current: count, previous: previous?[key], leftOut: leftOut[key.commune] ?? [],
+                                                         submissions: pairSubmissions))
+            }
         }
 
         // The état 4001 by unit and index, one table a month: primary and secondary suppression
@@ -108,9 +147,9 @@ public enum HubExtract {
                 for (r, unit) in unitNames.enumerated() {
                     // Only what the file gave: a unit without a row for an index gets no « 0 » it never sent.
                     for (c, index) in indexes.enumerated() where stored.contains([r, c]) {
-                        let (value, state, shown) = cell(table, r, c)
+                        let count = cell(table, r, c)
                         payload.etat4001.append(HubEtat4001(month: month, unit: unit, commune: communeOf[unit] ?? "", index: index,
-                                                            value: value, state: state, shown: shown, submission: submission))
+                                                            value: count.value, state: count.state, shown: count.shown, submission: submission))
                     }
                 }
             }
@@ -118,68 +157,11 @@ public enum HubExtract {
         return payload
     }
 
-    /// One month's tables: communes × categories with their margins, and for each commune whose
-    /// quartiers may be published, its quartiers (and « non localisé ») × categories, homicides
-    /// forced hidden there (never distinguishable below the commune). The tables share their
-    /// atoms (a commune's cell is the sum of its quartiers' cells) and are audited together.
-    static func factTables(month: String, cells: [FactCell], territory: Territory, categories: [String], quartiers allowed: Set<String>,
-                           minCell: Int, submissions: [Int64]) -> [HubFact] {
-        let communes = territory.communes.map(\.insee)
-        let columnLabels = categories.map { $0.isEmpty ? "non-classe" : $0 }
-        var atomCounts: [String: Int] = [:]
-        func atom(_ commune: String, _ quartier: String, _ category: String) -> String { "\(commune)|\(quartier)|\(category)" }
-        for cell in cells where communes.contains(cell.commune) {
-            let category = categories.contains(cell.category) ? cell.category : ""
-            let detailed = allowed.contains(cell.commune) && territory.quartier(id: cell.quartier) != nil ? cell.quartier : ""
-            atomCounts[atom(cell.commune, detailed, category), default: 0] += cell.count
-        }
-        var grids: [(commune: String?, rows: [String], grid: CountGrid)] = []
-        // Communes: each cell sums its commune's atoms of that category.
-        var communeAtoms: [[[String]]] = []
-        var communeCounts: [[Int]] = []
-        for insee in communes {
-            let places = [""] + (allowed.contains(insee) ? (territory.commune(insee: insee)?.sectors.flatMap(\.quartiers).map(\.id) ?? []) : [])
-            communeAtoms.append(categories.map { cat in places.map { atom(insee, $0, cat) } })
-            communeCounts.append(categories.map { cat in places.reduce(0) { $0 + (atomCounts[atom(insee, $1, cat)] ?? 0) } })
-        }
-        grids.append((nil, communes, CountGrid(rowLabels: communes, columnLabels: columnLabels, counts: communeCounts, atoms: communeAtoms)))
-        let homicides = categories.firstIndex(of: RequestExtract.homicides)
-        for insee in communes where allowed.contains(insee) {
-            let places = (territory.commune(insee: insee)?.sectors.flatMap(\.quartiers).map(\.id) ?? []) + [""]
-            let counts = places.map { q in categories.map { atomCounts[atom(insee, q, $0)] ?? 0 } }
-            let forced = Set(homicides.map { h in places.indices.map { GridCell(row: $0, column: h) } } ?? [])
-            grids.append((insee, places, CountGrid(rowLabels: places.map { $0.isEmpty ? "non-localise" : $0 }, columnLabels: columnLabels,
-                                                   counts: counts, forced: forced, atoms: places.map { q in categories.map { [atom(insee, q, $0)] } })))
-        }
-        let tables = DisclosureAudit.protect(grids.map { DisclosedTable($0.grid, minCell: minCell) }).tables
-        var facts: [HubFact] = []
-        for (t, table) in tables.enumerated() {
-            let commune = grids[t].commune
-            let rows = grids[t].rows
-            for r in 0...rows.count {
-                // The quartier tables' column totals are the commune's cells: published once.
-                if commune != nil && r == rows.count { continue }
-                for c in 0...categories.count {
-                    let (value, state, shown) = cell(table, r, c)
-                    let category = c == categories.count ? HubFact.total : columnLabels[c]
-                    if let commune {
-                        facts.append(HubFact(month: month, commune: commune, quartier: rows[r].isEmpty ? "non-localise" : rows[r], category: category,
-                                             value: value, state: state, shown: shown, submissions: submissions))
-                    } else {
-                        facts.append(HubFact(month: month, commune: r == rows.count ? HubFact.total : rows[r], category: category,
-                                             value: value, state: state, shown: shown, submissions: submissions))
-                    }
-                }
-            }
-        }
-        return facts
-    }
-
-    static func cell(_ table: DisclosedTable, _ r: Int, _ c: Int) -> (Int?, HubCellState, String) {
+    static func cell(_ table: DisclosedTable, _ r: Int, _ c: Int) -> HubCount {
         switch table.states[r][c] {
-        case .published: return (table.values[r][c], .published, String(table.values[r][c]))
-        case .zero: return (0, .zero, "0")
-        case .suppressed: return (nil, .suppressed, table.text(row: r, column: c))
+        case .published: return HubCount(value: table.values[r][c], state: .published, shown: String(table.values[r][c]))
+        case .zero: return HubCount(value: 0, state: .zero, shown: "0")
+        case .suppressed: return HubCount(value: nil, state: .suppressed, shown: table.text(row: r, column: c))
         }
     }
 

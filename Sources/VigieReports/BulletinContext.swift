@@ -180,9 +180,14 @@ public struct BulletinContext: Sendable {
     /// « sans Mairie de Créteil (police municipale) : non reçu » for the feeds of `leftOut` in
     /// `among` (all when nil); "" when none.
     public func leftOutNote(_ leftOut: [FeedKey: String], among: Set<FeedKey>? = nil) -> String {
-        let keys = leftOut.keys.filter { among?.contains($0) ?? true }.sorted()
-        guard !keys.isEmpty else { return "" }
-        return "sans " + keys.map { "\(feedLabel($0)) : \(leftOut[$0] ?? "")" }.joined(separator: " ; ")
+        let items = leftOutItems(leftOut, among: among)
+        return items.isEmpty ? "" : "sans " + items.joined(separator: " ; ")
+    }
+
+    /// « Mairie de Créteil (police municipale) : non reçu », one a feed of `leftOut` in `among`
+    /// (all when nil), in feed order.
+    public func leftOutItems(_ leftOut: [FeedKey: String], among: Set<FeedKey>? = nil) -> [String] {
+        leftOut.keys.filter { among?.contains($0) ?? true }.sorted().map { "\(feedLabel($0)) : \(leftOut[$0] ?? "")" }
     }
 
     /// « RATP (incidents transport) : 2026-11, attendu le 10/12/2026 ».
@@ -226,7 +231,12 @@ public struct LikeForLike: Sendable {
 
     /// The sum of `cells` in `months`, on the feeds compared in each month.
     public func compared(_ cells: [FactCell], _ months: Set<String>) -> Int {
-        cells.reduce(0) { $0 + (months.contains($1.month) && !(skip[$1.month]?.contains($1.feed) ?? false) ? $1.count : 0) }
+        comparedCells(cells, months).reduce(0) { $0 + $1.count }
+    }
+
+    /// The cells of `cells` in `months` on the feeds compared in each month: what `compared` sums.
+    public func comparedCells(_ cells: [FactCell], _ months: Set<String>) -> [FactCell] {
+        cells.filter { months.contains($0.month) && !(skip[$0.month]?.contains($0.feed) ?? false) }
     }
 
     /// Every feed left out of some month of `months` (current labels), with the reason of the first.

@@ -2,8 +2,8 @@ import Foundation
 import VigieCore
 
 /// What the departmental bulletin is built from: plain rows read from the hub (`vigie_hub`),
-/// nothing else. Facts are the published commune counts (`quartier` empty) with their margins
-/// (`category` « * »: the commune's total; `commune` « * »: the observatory's).
+/// nothing else. Facts and like-for-like pairs are the published commune counts (`quartier` empty)
+/// with their margins (`category` « * »: the commune's total; `commune` « * »: the observatory's).
 public struct HubBulletinRows: Sendable {
     public struct Observatory: Sendable, Equatable {
         public var id: String
@@ -59,17 +59,47 @@ public struct HubBulletinRows: Sendable {
         }
     }
 
+    /// A month against the same month a year earlier, like for like (`HubComparable`), for a
+    /// commune or the observatory (`commune` « * »). Suppressed sides are nil, never numbers.
+    public struct Pair: Sendable, Equatable {
+        public var observatory: String
+        public var month: String
+        public var commune: String
+        public var category: String
+        public var current: Int?
+        public var currentState: String
+        public var previous: Int?
+        /// nil when no fact feed owed anything a year earlier.
+        public var previousState: String?
+        /// « Bailleur (incidents) : non reçu »: the feeds left out of both sides.
+        public var leftOut: [String]
+        public init(observatory: String, month: String, commune: String, category: String, current: Int?, currentState: String,
+                    previous: Int?, previousState: String?, leftOut: [String] = []) {
+            self.observatory = observatory
+            self.month = month
+            self.commune = commune
+            self.category = category
+            self.current = current
+            self.currentState = currentState
+            self.previous = previous
+            self.previousState = previousState
+            self.leftOut = leftOut
+        }
+    }
+
     public var observatories: [Observatory]
     public var facts: [Fact]
+    public var pairs: [Pair]
     public var populations: [Population]
     public var completeness: [Completeness]
     /// Set when the reading role is an observatory's: row-level security showed its rows only.
     public var onlyObservatory: String?
 
-    public init(observatories: [Observatory], facts: [Fact], populations: [Population], completeness: [Completeness],
+    public init(observatories: [Observatory], facts: [Fact], pairs: [Pair] = [], populations: [Population], completeness: [Completeness],
                 onlyObservatory: String? = nil) {
         self.observatories = observatories
         self.facts = facts
+        self.pairs = pairs
         self.populations = populations
         self.completeness = completeness
         self.onlyObservatory = onlyObservatory
@@ -82,10 +112,12 @@ public struct HubBulletinRows: Sendable {
 /// (`Comparison.flag`), the communes whose change is significant, the feeds not received, the
 /// département by category and a map of communes when their outlines are configured.
 ///
-/// Like for like: the hub's facts are summed over an observatory's fact feeds, so a commune is
-/// compared only when every fact feed of its observatory was « reçu » for every month of both
-/// periods. A total that includes a suppressed cell (secret statistique) is « secret », never a
-/// number.
+/// Like for like, as the local bulletins: the figure shown is the facts (everything received);
+/// the year before, the change and its flag come from the pairs each observatory computed with
+/// its local bulletins' code (`HubComparable`), summed over the period's months, which leave the
+/// feeds missing on either side out of both and name them (« sans … »). An observatory is « non
+/// comparable » only when no fact feed was received on both sides for any month. A total that
+/// includes a suppressed cell (secret statistique) is « secret », never a number.
 public struct DepartmentalBulletin: Sendable, Codable {
     public struct PlaceRow: Sendable, Codable {
         public var observatory: String
@@ -101,9 +133,9 @@ public struct DepartmentalBulletin: Sendable, Codable {
         public var rate: String
         public var previousRate: String
         public var note: String
-        /// The note as the page shows it on the row: without the observatory's « non comparable »
-        /// reason, which the page gives once above its table (the CSV keeps it on each row).
-        public var rowNote: String = ""
+        /// The note as the page shows it on the row: without what every line of the observatory
+        /// says, which the page gives once above its table (the CSV keeps it on each row).
+        public var rowNote: String
     }
 
     public struct ObservatoryBlock: Sendable, Codable {
@@ -112,7 +144,8 @@ public struct DepartmentalBulletin: Sendable, Codable {
         public var population: Int
         public var total: PlaceRow
         public var communes: [PlaceRow]
-        /// « non comparable : … non reçu en … » when its communes cannot be compared.
+        /// What every line says, given once above the table: « non comparable : … » when nothing
+        /// can be compared, « comparaison à sources égales, sans … » when every line leaves out the same feeds.
         public var comparability: String
     }
 
@@ -162,6 +195,17 @@ extension DepartmentalBulletin {
     enum Total: Equatable {
         case value(Int), secret, absent
         var number: Int? { if case .value(let v) = self { return v } else { return nil } }
+
+        /// The sum of `cells` (value, state): absent when there are none, secret when one is suppressed.
+        static func sum(_ cells: [(value: Int?, state: String)]) -> Total {
+            guard !cells.isEmpty else { return .absent }
+            var sum = 0
+            for cell in cells {
+                guard cell.state != HubCellState.suppressed.rawValue, let v = cell.value else { return .secret }
+                sum += v
+            }
+            return .value(sum)
+        }
     }
 
     /// The months of `period` (a month or a semester) and of the same period a year earlier.
@@ -198,21 +242,25 @@ extension DepartmentalBulletin {
         // Index the rows.
         var cell: [String: HubBulletinRows.Fact] = [:]
         for f in rows.facts { cell["\(f.observatory)|\(f.month)|\(f.commune)|\(f.category)"] = f }
+        var pair: [String: HubBulletinRows.Pair] = [:]
+        for p in rows.pairs { pair["\(p.observatory)|\(p.month)|\(p.commune)|\(p.category)"] = p }
         var state: [String: String] = [:]
         var feeds: [String: [String: String]] = [:] // observatory → feed → label
         for c in rows.completeness {
             state["\(c.observatory)|\(c.feed)|\(c.month)"] = c.state
             feeds[c.observatory, default: [:]][c.feed] = c.label
         }
+        /// The facts of `months` summed: a number, « secret » or absent.
         func total(_ observatory: String, _ commune: String, _ category: String, _ months: [String]) -> Total {
-            var sum = 0, seen = false
-            for month in months {
-                guard let f = cell["\(observatory)|\(month)|\(commune)|\(category)"] else { continue }
-                seen = true
-                guard f.state != "suppressed", let v = f.value else { return .secret }
-                sum += v
-            }
-            return seen ? .value(sum) : .absent
+            Total.sum(months.compactMap { cell["\(observatory)|\($0)|\(commune)|\(category)"] }.map { ($0.value, $0.state) })
+        }
+        /// The like-for-like pairs of `months` summed side by side, as the local bulletins sum
+        /// `LikeForLike.compared` over months.
+        func compared(_ observatory: String, _ commune: String, _ category: String, _ months: [String]) -> (current: Total, previous: Total) {
+            let pairs = months.map { pair["\(observatory)|\($0)|\(commune)|\(category)"] }
+            guard !pairs.isEmpty, pairs.allSatisfy({ $0?.previousState != nil }) else { return (.absent, .absent) }
+            let found = pairs.compactMap { $0 }
+            return (Total.sum(found.map { ($0.current, $0.currentState) }), Total.sum(found.map { ($0.previous, $0.previousState ?? "") }))
         }
         func monthName(_ text: String) -> String { Period(text)?.frenchName ?? text }
 
@@ -220,8 +268,9 @@ extension DepartmentalBulletin {
         var blocks: [ObservatoryBlock] = []
         var significant: [String] = []
         var missing: [MissingFeed] = []
-        /// The observatories that received nothing of the period (or of the one compared with).
-        var emptyNow: Set<String> = [], emptyThen: Set<String> = []
+        /// The observatories that received nothing of the period; the months each compares.
+        var emptyNow: Set<String> = []
+        var comparedMonths: [String: [String]] = [:]
         var mapRates: [String: Double?] = [:], mapLabels: [String: String] = [:], mapHighlight: Set<String> = []
         let names = Dictionary(rows.observatories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let ids = Set(rows.populations.map(\.observatory)).union(rows.facts.map(\.observatory))
@@ -239,38 +288,52 @@ extension DepartmentalBulletin {
             let name = names[id].flatMap { $0.isEmpty ? nil : $0 } ?? id
             let ownFeeds = (feeds[id] ?? [:]).sorted { ($0.value, $0.key) < ($1.value, $1.key) }
             // The feeds not « reçu », month by month, on both sides.
-            var gaps: [(label: String, state: String, month: String)] = []
             for (feed, label) in ownFeeds {
                 var byState: [String: [String]] = [:]
                 for month in then + now {
                     let s = state["\(id)|\(feed)|\(month)"] ?? "non suivi"
-                    guard s != HubCompleteness.received else { continue }
-                    gaps.append((label, s, month))
-                    byState[s, default: []].append(month)
+                    if s != HubCompleteness.received { byState[s, default: []].append(month) }
                 }
                 for (s, months) in byState.sorted(by: { $0.key < $1.key }) {
                     missing.append(MissingFeed(observatory: name, feed: label, state: s, months: months.map(monthName).joined(separator: ", ")))
                 }
             }
-            let comparable = !ownFeeds.isEmpty && gaps.isEmpty
-            let comparability = ownFeeds.isEmpty ? "non comparable : aucun flux de faits publié"
-                : gaps.isEmpty ? ""
-                : "non comparable : " + gaps.map { "\($0.label) \($0.state) en \(monthName($0.month))" }.joined(separator: " ; ")
+            func received(_ feed: String, _ month: String) -> Bool { state["\(id)|\(feed)|\(month)"] == HubCompleteness.received }
+            // A month is compared when some fact feed was received both then and a year earlier;
+            // the others' feeds are left out of both sides, as in the local bulletins.
+            let months = zip(now, then).filter { m, b in ownFeeds.contains { received($0.key, m) && received($0.key, b) } }.map(\.0)
+            comparedMonths[id] = months
             // Nothing of the period received at all: « non reçu » (or « attendu »), never 0.
-            let nothingNow = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in
-                now.allSatisfy { (state["\(id)|\(feed)|\($0)"] ?? "non suivi") != HubCompleteness.received }
-            }
-            let nothingThen = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in
-                then.allSatisfy { (state["\(id)|\(feed)|\($0)"] ?? "non suivi") != HubCompleteness.received }
-            }
+            let nothingNow = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in now.allSatisfy { !received(feed, $0) } }
+            let nothingThen = !ownFeeds.isEmpty && ownFeeds.allSatisfy { feed, _ in then.allSatisfy { !received(feed, $0) } }
             if nothingNow { emptyNow.insert(id) }
-            if nothingThen { emptyThen.insert(id) }
             let absentNow = ownFeeds.allSatisfy { feed, _ in now.allSatisfy { state["\(id)|\(feed)|\($0)"] == HubCompleteness.pending } }
                 ? HubCompleteness.pending : HubCompleteness.notReceived
 
+            /// « sans Bailleur (incidents) : non reçu », the feeds the pairs of `insee` left out (for a
+            /// semester, with their months); "" when none.
+            func leftOut(_ insee: String) -> String {
+                var items: [String] = [], itemMonths: [String: [String]] = [:]
+                for month in now {
+                    for item in pair["\(id)|\(month)|\(insee)|\(HubFact.total)"]?.leftOut ?? [] {
+                        if itemMonths[item] == nil { items.append(item) }
+                        itemMonths[item, default: []].append(monthName(month))
+                    }
+                }
+                guard !items.isEmpty else { return "" }
+                return "sans " + items.map { isMonth ? $0 : "\($0) (\(itemMonths[$0, default: []].joined(separator: ", ")))" }.joined(separator: " ; ")
+            }
+            let observatoryLeftOut = leftOut(HubFact.total)
+            let unmatched = ownFeeds.isEmpty ? "non comparable : aucun flux de faits publié"
+                : months.isEmpty ? "non comparable : " + (observatoryLeftOut.isEmpty ? "aucun flux de faits reçu pour \(previousPhrase)"
+                                                                                     : String(observatoryLeftOut.dropFirst("sans ".count)))
+                : nil
+
             func row(name placeName: String, insee: String, population: Int) -> PlaceRow {
                 let c = nothingNow ? Total.absent : total(id, insee, HubFact.total, now)
-                let p = nothingThen ? Total.absent : total(id, insee, HubFact.total, then)
+                let (pc, pp): (Total, Total) = unmatched == nil ? compared(id, insee, HubFact.total, months) : (.absent, .absent)
+                // Not compared: the year before as received, for information.
+                let p = unmatched == nil ? pp : nothingThen ? Total.absent : total(id, insee, HubFact.total, then)
                 func shown(_ t: Total, nothing: Bool, absent: String) -> String {
                     switch t {
                     case .value(let v): return String(v)
@@ -280,14 +343,14 @@ extension DepartmentalBulletin {
                 }
                 var notes: [String] = []
                 var change = "—", flag = ""
-                if case .secret = c { notes.append("total secret (secret statistique) : non comparé") }
-                if case .secret = p { notes.append("total secret pour \(previousPhrase) (secret statistique) : non comparé") }
-                if !comparable {
+                if case .secret = c { notes.append("total secret (secret statistique)") }
+                if let unmatched {
                     change = "non comparable"
-                    notes.append(comparability)
-                } else if let a = c.number, let b = p.number {
+                    notes.append(unmatched)
+                } else if let a = pc.number, let b = pp.number {
                     let comparison = Comparison(current: a, previous: b)
-                    change = comparison.text
+                    // « +3 (12 à sources égales) » when the figure shown holds a feed left out, as the local bulletins say it.
+                    change = Compared.change(comparison, shown: c.number)
                     // The local bulletins' small-count test: the same function, the same levels.
                     flag = Comparison.flag(current: a, previous: b, periods: 1, levels: levels).rawValue
                     if flag == ChangeFlag.significant.rawValue {
@@ -295,7 +358,11 @@ extension DepartmentalBulletin {
                         significant.append("\(label) : \(b) → \(a) (\(comparison.text)), \(flag)")
                         if insee != HubFact.total { mapHighlight.insert(insee) }
                     }
+                } else if pc == .secret || pp == .secret {
+                    notes.append("évolution secrète (secret statistique) : non comparée")
                 }
+                let note = unmatched == nil ? leftOut(insee) : ""
+                if !note.isEmpty { notes.append(note) }
                 if let a = c.number { figures["\(id)|\(insee)|periode"] = a }
                 if let b = p.number { figures["\(id)|\(insee)|n-1"] = b }
                 return PlaceRow(observatory: name, name: placeName, insee: insee, isTotal: insee == HubFact.total, population: population,
@@ -304,59 +371,78 @@ extension DepartmentalBulletin {
                                 change: change, flag: flag,
                                 rate: Rate.french(c.number.flatMap { Rate.perThousand($0, population: population) }),
                                 previousRate: Rate.french(p.number.flatMap { Rate.perThousand($0, population: population) }),
-                                note: notes.joined(separator: " ; "),
-                                rowNote: notes.filter { $0 != comparability }.joined(separator: " ; "))
+                                note: notes.joined(separator: " ; "), rowNote: notes.joined(separator: " ; "))
             }
 
             let communes = rows.populations.filter { $0.observatory == id }.sorted { precedes($0.name, $1.name, $0.commune, $1.commune) }
             let population = communes.reduce(0) { $0 + $1.population }
-            let communeRows = communes.map { row(name: $0.name, insee: $0.commune, population: $0.population) }
+            var communeRows = communes.map { row(name: $0.name, insee: $0.commune, population: $0.population) }
+            var total = row(name: "Ensemble de l'observatoire", insee: HubFact.total, population: population)
             for (p, r) in zip(communes, communeRows) {
                 mapLabels[p.commune] = p.name
                 mapRates[p.commune] = r.rate == "—" ? nil : Rate.perThousand(Int(r.current) ?? 0, population: p.population)
             }
-            blocks.append(ObservatoryBlock(id: id, name: name, population: population,
-                                           total: row(name: "Ensemble de l'observatoire", insee: HubFact.total, population: population),
-                                           communes: communeRows, comparability: comparability))
+            // What every line of the observatory says is said once, above its table (the CSV keeps it on each line).
+            let shared = unmatched ?? (communes.allSatisfy { leftOut($0.commune) == observatoryLeftOut } && !observatoryLeftOut.isEmpty
+                                       ? observatoryLeftOut : nil)
+            if let shared {
+                func without(_ r: PlaceRow) -> PlaceRow {
+                    var r = r
+                    r.rowNote = r.note.components(separatedBy: " ; ").filter { $0 != shared }.joined(separator: " ; ")
+                    return r
+                }
+                communeRows = communeRows.map(without)
+                total = without(total)
+            }
+            let notice = shared.map { $0 == unmatched ? $0 : "comparaison à sources égales, \($0)" } ?? ""
+            blocks.append(ObservatoryBlock(id: id, name: name, population: population, total: total, communes: communeRows, comparability: notice))
         }
 
-        // The département by category: published observatory margins summed; suppressed ones left
-        // out; an observatory that received nothing of a period adds nothing to it (not a 0), and a
-        // period none received is « non reçu ».
+        // The département by category: the observatories' margins summed, the facts as the period's
+        // figure (an observatory that received nothing of it adds nothing, not a 0; a period none
+        // received is « non reçu »), the like-for-like pairs for the change (the observatories that
+        // compare nothing add nothing to either side). Suppressed cells are left out, and said.
         var categoryIDs: Set<String> = []
         for f in rows.facts where f.commune == HubFact.total && f.category != HubFact.total { categoryIDs.insert(f.category) }
         var anySecret = false
+        let comparing = ordered.filter { !(comparedMonths[$0] ?? []).isEmpty }
         let categories = categoryIDs.sorted { (categoryLabels[$0] ?? $0, $0) < (categoryLabels[$1] ?? $1, $1) }.map { category -> CategoryRow in
-            func sum(_ months: [String], skipping empty: Set<String>) -> (Int, Int) {
-                var total = 0, secret = 0
-                for id in ordered where !empty.contains(id) {
-                    for month in months {
-                        guard let f = cell["\(id)|\(month)|\(HubFact.total)|\(category)"] else { continue }
-                        if f.state == "suppressed" || f.value == nil { secret += 1 } else { total += f.value ?? 0 }
-                    }
+            var current = 0, secretNow = 0, sums = (current: 0, previous: 0), secretPairs = 0
+            for id in ordered where !emptyNow.contains(id) {
+                for month in now {
+                    guard let f = cell["\(id)|\(month)|\(HubFact.total)|\(category)"] else { continue }
+                    if f.state == "suppressed" || f.value == nil { secretNow += 1 } else { current += f.value ?? 0 }
                 }
-                return (total, secret)
             }
-            let (current, secretNow) = sum(now, skipping: emptyNow), (previous, secretThen) = sum(then, skipping: emptyThen)
+            for id in comparing {
+                for month in comparedMonths[id] ?? [] {
+                    guard let p = pair["\(id)|\(month)|\(HubFact.total)|\(category)"] else { continue }
+                    if let v = p.current { sums.current += v } else { secretPairs += 1 }
+                    if let v = p.previous { sums.previous += v } else { secretPairs += 1 }
+                }
+            }
             var notes: [String] = []
             if secretNow > 0 { notes.append("sans \(secretNow) case(s) secrète(s) de la période") }
-            if secretThen > 0 { notes.append("sans \(secretThen) case(s) secrète(s) pour \(previousPhrase)") }
-            anySecret = anySecret || secretNow + secretThen > 0
-            let comparable = secretNow + secretThen == 0 && blocks.allSatisfy { $0.comparability.isEmpty }
+            if secretPairs > 0 { notes.append("évolution non calculée (\(secretPairs) case(s) secrète(s) à sources égales)") }
+            anySecret = anySecret || secretNow + secretPairs > 0
             if secretNow == 0 { figures["categorie|\(category)|periode"] = current }
-            // A sum without its hidden cells is a lower bound, said as such; with nothing published, « secret ».
-            func shown(_ sum: Int, _ secret: Int, none: Bool) -> String {
-                none ? HubCompleteness.notReceived : secret == 0 ? String(sum) : sum == 0 ? "secret" : "au moins \(sum)"
-            }
+            let comparison = Comparison(current: sums.current, previous: sums.previous)
             return CategoryRow(category: categoryLabels[category] ?? (category == "non-classe" ? "Non classé" : category),
-                               current: shown(current, secretNow, none: emptyNow.count == ordered.count),
-                               previous: shown(previous, secretThen, none: emptyThen.count == ordered.count),
-                               change: comparable ? Comparison(current: current, previous: previous).text : "—", note: notes.joined(separator: " ; "))
+                               // A sum without its hidden cells is a lower bound, said as such; with nothing published, « secret ».
+                               current: emptyNow.count == ordered.count ? HubCompleteness.notReceived
+                                   : secretNow == 0 ? String(current) : current == 0 ? "secret" : "au moins \(current)",
+                               previous: comparing.isEmpty || secretPairs > 0 ? "—" : String(sums.previous),
+                               change: comparing.isEmpty || secretPairs > 0 ? "—"
+                                   : Compared.change(comparison, shown: secretNow == 0 ? current : nil),
+                               note: notes.joined(separator: " ; "))
         }
         var categoriesNote = "Sommes des comptages publiés par les observatoires (marges par catégorie). Les cases soumises au secret statistique n'y sont pas comptées : elles ne valent pas zéro."
         if anySecret { categoriesNote += " Les lignes concernées le disent." }
-        if !blocks.allSatisfy({ $0.comparability.isEmpty }) {
-            categoriesNote += " Pas d'évolution départementale : des flux manquent d'un côté ou de l'autre (voir les observatoires non comparables)."
+        categoriesNote += " L'évolution et \(previousPhrase) sont à sources égales : chaque observatoire n'y compte que les flux reçus des deux côtés (voir ses notes)."
+        let notCompared = ordered.filter { !comparing.contains($0) }.map { names[$0].flatMap { $0.isEmpty ? nil : $0 } ?? $0 }
+        if !notCompared.isEmpty {
+            categoriesNote += comparing.isEmpty ? " Aucun observatoire n'a de quoi comparer : pas d'évolution départementale."
+                : " Les observatoires qui n'ont rien de comparable n'y comptent pas : \(notCompared.joined(separator: ", "))."
         }
 
         var map = "", mapNotice = ""

@@ -21,8 +21,9 @@ public struct CountGrid: Sendable, Equatable {
     public var columnLabels: [String]
     /// counts[row][column]; every row has columnLabels.count entries, all >= 0.
     public var counts: [[Int]]
-    /// (row, column) body cells the caller wants suppressed whatever their value. A forced cell
-    /// holding 0 is still published as « 0 »: there is nothing to hide.
+    /// (row, column) cells the caller wants suppressed whatever their value, margins included
+    /// (row `rowLabels.count`, column `columnLabels.count`). A forced cell holding 0 is still
+    /// published as « 0 »: there is nothing to hide.
     public var forced: Set<GridCell>
     /// atoms[row][column]: the finest counts the cell sums, named alike in every table of a package
     /// that publishes them (disjoint within a table); nil: each cell is its own count.
@@ -75,8 +76,8 @@ public struct DisclosedTable: Sendable {
         let R = grid.rowLabels.count, C = grid.columnLabels.count
         precondition(grid.counts.count == R && grid.counts.allSatisfy { $0.count == C && $0.allSatisfy { $0 >= 0 } },
                      "counts must be rowLabels.count × columnLabels.count, all >= 0")
-        precondition(grid.forced.allSatisfy { (0..<R).contains($0.row) && (0..<C).contains($0.column) },
-                     "forced cells must be body cells")
+        precondition(grid.forced.allSatisfy { (0...R).contains($0.row) && (0...C).contains($0.column) },
+                     "forced cells must be cells of the grid or its margins")
         precondition(grid.atoms.map { $0.count == R && $0.allSatisfy { $0.count == C } } ?? true, "atoms must be rowLabels.count × columnLabels.count")
         var v = Array(repeating: Array(repeating: 0, count: C + 1), count: R + 1)
         for r in 0..<R {

@@ -107,6 +107,21 @@ extension HubTests {
             """)[0].decode(Int.self) > 0
     }
 
+    /// Whether one of the pairs of `months` (commune total) hides its year-before side at the hub.
+    func pairSuppressed(_ observatory: String, _ insee: String, _ months: [String]) throws -> Bool {
+        try world().rows("""
+            SELECT count(*) FROM vigie_hub.comparable WHERE observatory = \(observatory) AND quartier = '' AND commune = \(insee)
+              AND category = '*' AND month = ANY(\(months)) AND previous_state = 'suppressed'
+            """)[0].decode(Int.self) > 0
+    }
+
+    /// « partner/feed|month » of every fact feed's month received, as the observatory published it.
+    func receivedFeeds(_ observatory: String) throws -> Set<String> {
+        Set(try world().rows("""
+            SELECT feed || '|' || month FROM vigie_hub.completeness WHERE observatory = \(observatory) AND role = 'fact' AND state = 'reçu'
+            """).map { try $0.decode(String.self) })
+    }
+
     func checkTotalsAgainstTheStores(_ period: Period) throws {
         let world = try world()
         let (now, then) = try DepartmentalBulletin.months(of: period)
@@ -117,13 +132,24 @@ extension HubTests {
         var checked = 0, secret = 0, notReceived = 0, flagged = 0
         for o in world.observatories {
             let store = try Self.storeFacts(o.location)
+            let byFeed = try Self.storeFactsByFeed(o.location)
+            let received = try receivedFeeds(o.id)
             for commune in try o.location.open().config.territory.communes {
                 guard let row = byInsee[commune.insee] else { XCTFail("\(o.id) \(commune.insee) absent from the bulletin"); continue }
                 XCTAssertEqual(row[3], String(commune.population), "\(o.id) \(commune.name) population")
                 for (column, months, rateColumn) in [(4, now, 8), (5, then, 9)] {
                     let monthTexts = months.map(\.description)
-                    let expected = store.filter { key, _ in monthTexts.contains { key.hasPrefix("\($0)|\(commune.insee)|") } }.values.reduce(0, +)
-                    if try hubSuppressed(o.id, commune.insee, monthTexts) {
+                    // The year before, when compared, like for like: each month on the feeds received both then and a year later.
+                    let likeForLike = column == 5 && row[6] != "non comparable"
+                    let expected = likeForLike
+                        ? zip(now.map(\.description), monthTexts).reduce(0) { sum, months in
+                            sum + byFeed.filter { key, _ in
+                                let p = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                                return p[0] == months.1 && p[1] == commune.insee && received.contains("\(p[3])|\(months.0)") && received.contains("\(p[3])|\(months.1)")
+                            }.values.reduce(0, +)
+                        }
+                        : store.filter { key, _ in monthTexts.contains { key.hasPrefix("\($0)|\(commune.insee)|") } }.values.reduce(0, +)
+                    if likeForLike ? try pairSuppressed(o.id, commune.insee, now.map(\.description)) : try hubSuppressed(o.id, commune.insee, monthTexts) {
                         XCTAssertEqual(row[column], "secret", "\(o.id) \(commune.name): a total with a hidden cell is never a number")
                         XCTAssertEqual(row[rateColumn], "—")
                         secret += 1
@@ -139,7 +165,9 @@ extension HubTests {
                     XCTAssertEqual(row[rateColumn], Self.frenchRate(expected, commune.population), "\(o.id) \(commune.name) rate")
                     checked += 1
                 }
-                if let a = Int(row[4]), let b = Int(row[5]), row[6] != "non comparable" {
+                // The flag compares like for like: « +3 (12 à sources égales) » gives the current side when it differs from the figure shown.
+                let sameSources = row[6].range(of: #"\((\d+) à sources égales\)"#, options: .regularExpression).map { Int(row[6][$0].dropFirst().prefix { $0.isNumber }) } ?? nil
+                if let a = sameSources ?? Int(row[4]), let b = Int(row[5]), row[6] != "non comparable" {
                     XCTAssertEqual(row[7], Self.expectedFlag(a, b), "\(o.id) \(commune.name) \(b) → \(a)")
                     flagged += 1
                 }
@@ -161,29 +189,69 @@ extension HubTests {
         try checkTotalsAgainstTheStores(.semester(2026, 1))
     }
 
-    func testACommuneWhoseFeedWasNotReceivedIsNotComparedNorSignificant() throws {
+    /// Val d'Orly's only fact feed never sent 2026-03: that month compares nothing (« non comparable »,
+    /// never significant); its semester compares the five other months, naming the one left out.
+    func testACommuneWhoseOnlyFeedWasNotReceivedIsNotComparedNorSignificant() throws {
         let generated = GeneratedObservatory.valDOrly // its incident list of 2026-03 never came
-        for period in [Period.month(2026, 3), .semester(2026, 1)] {
-            let texts = try writeBulletin(period, outlines: false)
-            let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
-            for commune in generated.communes {
-                guard let row = csv.first(where: { $0[2] == commune.insee }) else { XCTFail("\(commune.name) absent"); continue }
-                XCTAssertEqual(row[6], "non comparable", "\(period) \(commune.name)")
-                XCTAssertEqual(row[7], "", "no flag on a line not compared")
-                XCTAssertTrue(row[10].contains("non comparable : Police nationale"), row[10])
-                XCTAssertTrue(row[10].contains("non reçu en mars 2026"), row[10])
-            }
-            let markdown = texts[".md"] ?? ""
-            let significant = markdown.components(separatedBy: "## Évolutions significatives").last?.components(separatedBy: "\n## ").first ?? ""
-            for commune in generated.communes { XCTAssertFalse(significant.contains(commune.name), "\(period): \(commune.name) in « \(significant) »") }
-            let missing = Self.parseCSV(texts["_flux-non-recus.csv"] ?? "")
-            XCTAssertTrue(missing.contains { $0[0] == "Val d'Orly" && $0[2] == "non reçu" && $0[3].contains("mars 2026") }, "\(missing)")
-            // The other generated observatory received everything those months: compared.
-            for commune in GeneratedObservatory.bordsDeMarne.communes {
-                let row = csv.first { $0[2] == commune.insee }
-                XCTAssertNotEqual(row?[6], "non comparable", "\(period) \(commune.name)")
-            }
+        let texts = try writeBulletin(.month(2026, 3), outlines: false)
+        let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
+        for commune in generated.communes {
+            guard let row = csv.first(where: { $0[2] == commune.insee }) else { XCTFail("\(commune.name) absent"); continue }
+            XCTAssertEqual(row[6], "non comparable", commune.name)
+            XCTAssertEqual(row[7], "", "no flag on a line not compared")
+            XCTAssertTrue(row[10].contains("non comparable : Police nationale — commissariat de Orly (main courante) : non reçu"), row[10])
         }
+        let markdown = texts[".md"] ?? ""
+        let significant = markdown.components(separatedBy: "## Évolutions significatives").last?.components(separatedBy: "\n## ").first ?? ""
+        for commune in generated.communes { XCTAssertFalse(significant.contains(commune.name), "\(commune.name) in « \(significant) »") }
+        let missing = Self.parseCSV(texts["_flux-non-recus.csv"] ?? "")
+        XCTAssertTrue(missing.contains { $0[0] == "Val d'Orly" && $0[2] == "non reçu" && $0[3].contains("mars 2026") }, "\(missing)")
+        // The other generated observatory received everything that month: compared.
+        for commune in GeneratedObservatory.bordsDeMarne.communes {
+            XCTAssertNotEqual(csv.first { $0[2] == commune.insee }?[6], "non comparable", commune.name)
+        }
+        // The semester: compared on the other months, the month left out named (once, above the table).
+        let semester = try writeBulletin(.semester(2026, 1), outlines: false)
+        for commune in generated.communes {
+            guard let row = Self.parseCSV(semester["_communes.csv"] ?? "").first(where: { $0[2] == commune.insee }) else { XCTFail("\(commune.name) absent"); continue }
+            XCTAssertNotEqual(row[6], "non comparable", commune.name)
+            XCTAssertTrue(row[10].contains("sans Police nationale — commissariat de Orly (main courante) : non reçu (mars 2026)"), row[10])
+        }
+        XCTAssertTrue((semester[".html"] ?? "").contains("comparaison à sources égales, sans Police nationale — commissariat de Orly (main courante) : non reçu (mars 2026)"))
+    }
+
+    /// Bords de Marne's landlord (Champigny only) never sent 2026-09: its communes are compared
+    /// without it on both sides, as the local monthly bulletin compares them, and Champigny's
+    /// line names it. Checked against that bulletin and against the store's own rows.
+    func testAnObservatoryMissingOneFeedIsComparedWithoutItAsItsLocalBulletin() throws {
+        let world = try world()
+        let generated = GeneratedObservatory.bordsDeMarne
+        let texts = try writeBulletin(.month(2026, 9), outlines: false)
+        let csv = Self.parseCSV(texts["_communes.csv"] ?? "")
+        let location = world.location(generated.id)
+        let observatory = try location.open()
+        let local = try MonthlyBulletin.build(month: .month(2026, 9), context: BulletinContext(config: observatory.config, store: observatory.store,
+                                                                                                 today: Observatory.todayInParis()))
+        let byFeed = try Self.storeFactsByFeed(location)
+        var compared = 0
+        for (i, commune) in generated.communes.enumerated() {
+            guard let row = csv.first(where: { $0[2] == commune.insee }) else { XCTFail("\(commune.name) absent"); continue }
+            XCTAssertNotEqual(row[6], "non comparable", commune.name)
+            let note = "sans \(GeneratedObservatory.landlordLabel) : non reçu"
+            XCTAssertEqual(row[10].contains(note), i == 0, "\(commune.name): « \(row[10]) »")
+            // The store: this month as received (the landlord sent nothing), a year earlier without the landlord.
+            let current = HubTests.storeCount(byFeed, month: "2026-09", commune: commune.insee, category: "*")
+            let previous = HubTests.storeCount(byFeed, month: "2025-09", commune: commune.insee, category: "*", without: GeneratedObservatory.landlordFeed)
+            let place = try XCTUnwrap(local.areas.first?.places.first { $0.kind == "commune" && $0.name == commune.name })
+            guard row[4] != "secret", row[5] != "secret" else { continue }
+            XCTAssertEqual([row[4], row[5]], [String(current), String(previous)], commune.name)
+            XCTAssertEqual([row[4], row[5], row[6]], [place.current, place.previousYear, place.change], "\(commune.name): as the local bulletin")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 0, "communes compared with numbers: \(csv.filter { $0[0] == "Bords de Marne" })")
+        let total = try XCTUnwrap(csv.first { $0[0] == "Bords de Marne" && $0[1] == "ensemble" })
+        XCTAssertNotEqual(total[6], "non comparable")
+        XCTAssertTrue(total[10].contains("sans \(GeneratedObservatory.landlordLabel) : non reçu"), total[10])
     }
 
     /// Without --hub, the address is settings.yaml's `hub:`; with neither, the refusal says where to give it.
@@ -245,6 +313,10 @@ extension HubTests {
 final class DepartmentalBulletinModelTests: XCTestCase {
     func rows(currentFeedState: String = "reçu") -> HubBulletinRows {
         typealias F = HubBulletinRows.Fact
+        typealias P = HubBulletinRows.Pair
+        // B's pairs when its feed is missing: nothing compared, the feed named.
+        let bLeftOut = currentFeedState == "reçu" ? [] : ["Bailleur (incidents) : \(currentFeedState)"]
+        let bNow = currentFeedState == "reçu"
         return HubBulletinRows(
             observatories: [.init(id: "obs-a", name: "Observatoire A"), .init(id: "obs-b", name: "Observatoire B")],
             facts: [
@@ -259,6 +331,19 @@ final class DepartmentalBulletinModelTests: XCTestCase {
                 F(observatory: "obs-b", month: "2026-10", commune: "33333", category: "*", value: 50, state: "published"),
                 F(observatory: "obs-b", month: "2025-10", commune: "33333", category: "*", value: 5, state: "published"),
                 F(observatory: "obs-b", month: "2026-10", commune: "*", category: "rixes", value: 8, state: "published"),
+            ],
+            pairs: [
+                P(observatory: "obs-a", month: "2026-10", commune: "11111", category: "*", current: 40, currentState: "published", previous: 10, previousState: "published"),
+                P(observatory: "obs-a", month: "2026-10", commune: "22222", category: "*", current: nil, currentState: "suppressed", previous: 12, previousState: "published"),
+                P(observatory: "obs-a", month: "2026-10", commune: "*", category: "*", current: 43, currentState: "published", previous: 22, previousState: "published"),
+                P(observatory: "obs-a", month: "2026-10", commune: "*", category: "incendies", current: nil, currentState: "suppressed", previous: 0, previousState: "zero"),
+                P(observatory: "obs-a", month: "2026-10", commune: "*", category: "rixes", current: 39, currentState: "published", previous: 30, previousState: "published"),
+                P(observatory: "obs-b", month: "2026-10", commune: "33333", category: "*", current: bNow ? 50 : 0, currentState: bNow ? "published" : "zero",
+                  previous: bNow ? 5 : 0, previousState: bNow ? "published" : "zero", leftOut: bLeftOut),
+                P(observatory: "obs-b", month: "2026-10", commune: "*", category: "*", current: bNow ? 50 : 0, currentState: bNow ? "published" : "zero",
+                  previous: bNow ? 5 : 0, previousState: bNow ? "published" : "zero", leftOut: bLeftOut),
+                P(observatory: "obs-b", month: "2026-10", commune: "*", category: "rixes", current: bNow ? 8 : 0, currentState: bNow ? "published" : "zero",
+                  previous: bNow ? 6 : 0, previousState: bNow ? "published" : "zero", leftOut: bLeftOut),
             ],
             populations: [.init(observatory: "obs-a", commune: "11111", name: "Aville", population: 10000),
                           .init(observatory: "obs-a", commune: "22222", name: "Bville", population: 5000),
@@ -351,22 +436,83 @@ final class DepartmentalBulletinModelTests: XCTestCase {
         XCTAssertEqual(b.observatories.last?.communes.map(\.name), ["C 9", "C 10"])
     }
 
-    func testAFeedNotReceivedMakesItsObservatoryNonComparable() throws {
+    func testAnObservatoryThatReceivedNothingToCompareIsNonComparable() throws {
         let b = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows(currentFeedState: "non reçu"), levels: .standard)
         let cville = try XCTUnwrap(b.observatories.first { $0.id == "obs-b" }?.communes.first)
         XCTAssertEqual(cville.change, "non comparable")
         XCTAssertEqual(cville.flag, "")
         XCTAssertEqual(cville.current, "non reçu", "nothing of the month came: never 0, never 50")
-        XCTAssertTrue(cville.note.contains("non comparable : Bailleur (incidents) non reçu en octobre 2026"), cville.note)
+        XCTAssertTrue(cville.note.contains("non comparable : Bailleur (incidents) : non reçu"), cville.note)
+        XCTAssertEqual(b.observatories.first { $0.id == "obs-b" }?.comparability, "non comparable : Bailleur (incidents) : non reçu")
+        XCTAssertEqual(cville.rowNote, "", "said once above the table")
         XCTAssertFalse(b.significant.contains { $0.contains("Cville") })
         XCTAssertTrue(b.notReceived.contains { $0.observatory == "Observatoire B" && $0.months == "octobre 2026" })
         // The département's rixes: A's 39 only; B received nothing of the month and adds nothing (its 8 is not counted).
-        XCTAssertEqual(b.categories.first { $0.category == "rixes" }?.current, "39")
-        // Neither received anything: « non reçu », never 0.
+        let rixes = try XCTUnwrap(b.categories.first { $0.category == "rixes" })
+        XCTAssertEqual([rixes.current, rixes.previous], ["39", "30"], "B compares nothing: out of both sides")
+        XCTAssertTrue(b.categoriesNote.contains("Observatoire B"), b.categoriesNote)
+        // Neither received anything: « non reçu », never 0, and no département change.
         var none = rows(currentFeedState: "non reçu")
         none.completeness = none.completeness.map { var c = $0; if c.month == "2026-10" { c.state = "non reçu" }; return c }
         let nothing = try DepartmentalBulletin.build(period: .month(2026, 10), rows: none, levels: .standard)
         XCTAssertEqual(Set(nothing.categories.map(\.current)), ["non reçu"])
-        XCTAssertEqual(nothing.categories.first { $0.category == "rixes" }?.previous, "0", "the month compared with was received")
+        XCTAssertEqual(Set(nothing.categories.map(\.change)), ["—"])
+    }
+
+    /// One of two feeds missing: compared on the other, like for like; the figure shown is
+    /// everything received, the change says on what it was computed; a note the same for every
+    /// line of the observatory is said once above its table, one line's own note on that line.
+    func testAMissingFeedIsLeftOutOfBothSidesAndNamed() throws {
+        typealias F = HubBulletinRows.Fact
+        typealias P = HubBulletinRows.Pair
+        typealias C = HubBulletinRows.Completeness
+        let landlord = "Bailleur (incidents) : non reçu en 2025-10"
+        let rows = HubBulletinRows(
+            observatories: [.init(id: "obs", name: "Obs")],
+            facts: [F(observatory: "obs", month: "2026-10", commune: "1", category: "*", value: 60, state: "published"),
+                    F(observatory: "obs", month: "2026-10", commune: "2", category: "*", value: 30, state: "published"),
+                    F(observatory: "obs", month: "2026-10", commune: "*", category: "*", value: 90, state: "published"),
+                    F(observatory: "obs", month: "2026-10", commune: "*", category: "rixes", value: 90, state: "published")],
+            pairs: [P(observatory: "obs", month: "2026-10", commune: "1", category: "*", current: 45, currentState: "published", previous: 40,
+                      previousState: "published", leftOut: [landlord]),
+                    P(observatory: "obs", month: "2026-10", commune: "2", category: "*", current: 30, currentState: "published", previous: 20,
+                      previousState: "published"),
+                    P(observatory: "obs", month: "2026-10", commune: "*", category: "*", current: 75, currentState: "published", previous: 60,
+                      previousState: "published", leftOut: [landlord]),
+                    P(observatory: "obs", month: "2026-10", commune: "*", category: "rixes", current: 75, currentState: "published", previous: 60,
+                      previousState: "published", leftOut: [landlord])],
+            populations: [.init(observatory: "obs", commune: "1", name: "Un", population: 1000), .init(observatory: "obs", commune: "2", name: "Deux", population: 1000)],
+            completeness: [C(observatory: "obs", feed: "p/f", label: "Police (main courante)", month: "2026-10", state: "reçu"),
+                           C(observatory: "obs", feed: "p/f", label: "Police (main courante)", month: "2025-10", state: "reçu"),
+                           C(observatory: "obs", feed: "b/i", label: "Bailleur (incidents)", month: "2026-10", state: "reçu"),
+                           C(observatory: "obs", feed: "b/i", label: "Bailleur (incidents)", month: "2025-10", state: "non reçu")])
+        let b = try DepartmentalBulletin.build(period: .month(2026, 10), rows: rows, levels: .standard)
+        let block = try XCTUnwrap(b.observatories.first)
+        XCTAssertEqual(block.comparability, "", "the lines do not all say the same")
+        let un = try XCTUnwrap(block.communes.first { $0.insee == "1" })
+        // 60 shown (everything received), 45 against 40 on the feeds received both times: +5 (+13 %), said « à sources égales ».
+        XCTAssertEqual([un.current, un.previous, un.rate, un.previousRate], ["60", "40", "60,0", "40,0"])
+        XCTAssertEqual(un.change, "+5 (+13 %) (45 à sources égales)")
+        XCTAssertEqual(un.note, "sans \(landlord)")
+        XCTAssertEqual(un.rowNote, un.note)
+        let deux = try XCTUnwrap(block.communes.first { $0.insee == "2" })
+        XCTAssertEqual([deux.current, deux.previous, deux.change, deux.note], ["30", "20", "+10 (+50 %)", ""])
+        XCTAssertEqual(block.total.change, "+15 (+25 %) (75 à sources égales)")
+        let rixes = try XCTUnwrap(b.categories.first { $0.category == "rixes" })
+        XCTAssertEqual([rixes.current, rixes.previous, rixes.change], ["90", "60", "+15 (+25 %) (75 à sources égales)"])
+        // Every line leaving out the same feed: said once, above the table.
+        var same = rows
+        same.pairs = same.pairs.map { var p = $0; p.leftOut = [landlord]; return p }
+        let once = try XCTUnwrap(try DepartmentalBulletin.build(period: .month(2026, 10), rows: same, levels: .standard).observatories.first)
+        XCTAssertEqual(once.comparability, "comparaison à sources égales, sans \(landlord)")
+        XCTAssertEqual(Set((once.communes + [once.total]).map(\.rowNote)), [""])
+        XCTAssertEqual(Set((once.communes + [once.total]).map(\.note)), ["sans \(landlord)"], "the CSV keeps it on each line")
+        // A suppressed side of a pair: no change, never a number derived from it.
+        var hidden = rows
+        hidden.pairs[0].current = nil
+        hidden.pairs[0].currentState = "suppressed"
+        let secret = try XCTUnwrap(try DepartmentalBulletin.build(period: .month(2026, 10), rows: hidden, levels: .standard).observatories.first?.communes.first { $0.insee == "1" })
+        XCTAssertEqual([secret.current, secret.change, secret.flag], ["60", "—", ""])
+        XCTAssertTrue(secret.note.contains("secret statistique"), secret.note)
     }
 }

@@ -95,6 +95,15 @@ final class HubTests: XCTestCase {
     /// The facts by month, commune and category (fact feeds: incident lists other than
     /// complaints, and monthly counts placed in the territory), read from the store with SQL.
     static func storeFacts(_ location: ObservatoryLocation) throws -> [String: Int] {
+        var facts: [String: Int] = [:]
+        for (key, value) in try storeFactsByFeed(location) {
+            facts[key.split(separator: "|", omittingEmptySubsequences: false).prefix(3).joined(separator: "|"), default: 0] += value
+        }
+        return facts
+    }
+
+    /// The same by month, commune, category and feed (« partner/feed »): « 2026-09|94017|incendies|bailleur-est/signalements ».
+    static func storeFactsByFeed(_ location: ObservatoryLocation) throws -> [String: Int] {
         let observatory = try location.open()
         let incidentFeeds = Set(observatory.config.partners.flatMap(\.feeds).filter { $0.kind == .incidents && $0.columns["channel"] == nil }.map(\.key.description))
         let countFeeds = Set(observatory.config.partners.flatMap(\.feeds).filter { $0.kind == .counts && $0.cadence == .monthly }.map(\.key.description))
@@ -109,7 +118,7 @@ final class HubTests: XCTestCase {
                 let day = CivilDate(dayNumber: row["day"])
                 let month = String(format: "%04d-%02d", day.year, day.month)
                 let category: String = row["category"]
-                facts["\(month)|\(row["commune"] as String)|\(category.isEmpty ? "non-classe" : category)", default: 0] += 1
+                facts["\(month)|\(row["commune"] as String)|\(category.isEmpty ? "non-classe" : category)|\(row["feed"] as String)", default: 0] += 1
             }
             for row in try Row.fetchAll(db, sql: """
                 SELECT c.period, c.commune, COALESCE(c.category, '') AS category, c.value, s.partner || '/' || s.feed AS feed
@@ -118,7 +127,7 @@ final class HubTests: XCTestCase {
                 WHERE sp.superseded_by IS NULL AND c.commune IS NOT NULL AND c.commune <> ''
                 """) where countFeeds.contains(row["feed"]) {
                 let category: String = row["category"]
-                facts["\(row["period"] as String)|\(row["commune"] as String)|\(category.isEmpty ? "non-classe" : category)", default: 0] += row["value"] as Int
+                facts["\(row["period"] as String)|\(row["commune"] as String)|\(category.isEmpty ? "non-classe" : category)|\(row["feed"] as String)", default: 0] += row["value"] as Int
             }
         }
         return facts
@@ -220,6 +229,7 @@ final class HubTests: XCTestCase {
 
     func testPublishingTwiceChangesNothing() throws {
         let world = try world()
+        XCTAssertGreaterThan(try world.rows("SELECT count(*) FROM vigie_hub.comparable")[0].decode(Int.self), 100, "pairs at the hub")
         let before = try world.server.dump(database: world.database)
         for o in world.observatories {
             let result = try world.publish(o.id)
@@ -267,6 +277,130 @@ final class HubTests: XCTestCase {
         XCTAssertEqual(rewritten, ["2026-02"])
     }
 
+    // MARK: Like-for-like pairs
+
+    /// The pairs of one month of bords-de-marne at the hub, by commune and category (quartier '').
+    func pairs(_ month: String) throws -> [String: (current: Int?, currentState: String, previous: Int?, previousState: String?, leftOut: [String])] {
+        var result: [String: (current: Int?, currentState: String, previous: Int?, previousState: String?, leftOut: [String])] = [:]
+        for row in try world().rows("""
+            SELECT commune, category, current_value, current_state, previous_value, previous_state, left_out FROM vigie_hub.comparable
+            WHERE observatory = 'bords-de-marne' AND month = \(month) AND quartier = ''
+            """) {
+            let (commune, category, current, currentState, previous, previousState, leftOut) = try row.decode((String, String, Int?, String, Int?, String?, [String]).self)
+            result["\(commune)|\(category)"] = (current, currentState, previous, previousState, leftOut)
+        }
+        return result
+    }
+
+    /// The store's count of `month` for a cell (« * » margins summed), the feed `only` or all but `without`.
+    static func storeCount(_ byFeed: [String: Int], month: String, commune: String, category: String, only: String? = nil, without: String? = nil) -> Int {
+        byFeed.filter { key, _ in
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            return parts[0] == month && (commune == "*" || parts[1] == commune) && (category == "*" || parts[2] == category)
+                && (only.map { parts[3] == $0 } ?? true) && (without.map { parts[3] != $0 } ?? true)
+        }.values.reduce(0, +)
+    }
+
+    /// The landlord of bords-de-marne never sent 2025-08 nor 2026-09 (its first commune only).
+    /// 2026-09 against 2025-09 leaves it out of both sides; 2026-08 against 2025-08 likewise. The
+    /// pairs' published numbers are the store's without it; a cell it adds 1…4 to (and that is not
+    /// 0 without it) is hidden: its count would otherwise be the fact minus the pair.
+    func testThePairsLeaveTheMissingFeedOutOfBothSidesAndHideWhatItAddsBelowMinCell() throws {
+        let world = try world()
+        let generated = GeneratedObservatory.bordsDeMarne
+        let byFeed = try Self.storeFactsByFeed(world.location(generated.id))
+        let landlord = GeneratedObservatory.landlordFeed
+        let communes = generated.communes.map(\.insee) + ["*"]
+        var hidden = 0, published = 0
+        for (month, side, reference, reason) in [("2026-09", "previous", "2025-09", "non reçu"), ("2026-08", "current", "2026-08", "non reçu en 2025-08")] {
+            let pairs = try pairs(month)
+            let categories = try world.location(generated.id).open().config.nomenclature.categories.count + 2
+            XCTAssertEqual(pairs.count, communes.count * categories, "\(month): communes and territory × categories, « non classé » and the total")
+            for commune in communes {
+                let expectedLeftOut = commune == generated.communes[1].insee ? [] : ["\(GeneratedObservatory.landlordLabel) : \(reason)"]
+                XCTAssertEqual(pairs["\(commune)|*"]?.leftOut, expectedLeftOut, "\(month) \(commune)")
+            }
+            for (key, pair) in pairs {
+                let parts = key.split(separator: "|").map(String.init)
+                let added = Self.storeCount(byFeed, month: reference, commune: parts[0], category: parts[1], only: landlord)
+                let without = Self.storeCount(byFeed, month: reference, commune: parts[0], category: parts[1], without: landlord)
+                let (value, state) = side == "current" ? (pair.current, pair.currentState) : (pair.previous, pair.previousState ?? "absent")
+                if (1...4).contains(added) && without > 0 {
+                    XCTAssertEqual(state, "suppressed", "\(month) \(key): the landlord adds \(added) to \(without)")
+                    hidden += 1
+                }
+                if state != "suppressed" {
+                    XCTAssertEqual(value, without, "\(month) \(key) \(side)")
+                    published += 1
+                }
+                // The other side holds no landlord figure: the store's count, when shown.
+                let otherMonth = side == "current" ? "2025-08" : "2026-09"
+                let (other, otherState) = side == "current" ? (pair.previous, pair.previousState ?? "absent") : (pair.current, pair.currentState)
+                if otherState != "suppressed" {
+                    XCTAssertEqual(other, Self.storeCount(byFeed, month: otherMonth, commune: parts[0], category: parts[1], without: landlord), "\(month) \(key) other side")
+                }
+            }
+        }
+        XCTAssertGreaterThan(hidden, 3, "cells the landlord adds 1 to 4 to")
+        XCTAssertGreaterThan(published, 20)
+        // A month that leaves nothing out is the facts of both months.
+        let full = try pairs("2026-10")
+        XCTAssertTrue(full.values.allSatisfy { $0.leftOut.isEmpty })
+        for (key, pair) in full where pair.currentState == "published" {
+            let parts = key.split(separator: "|").map(String.init)
+            XCTAssertEqual(pair.current, Self.storeCount(byFeed, month: "2026-10", commune: parts[0], category: parts[1]), key)
+        }
+        // Nothing of 2024 was owed (the feeds start in 2025-01): no previous.
+        XCTAssertTrue(try pairs("2025-06").values.allSatisfy { $0.previousState == nil && $0.previous == nil })
+    }
+
+    /// A corrected list replaces its month's pairs (and nothing else); publishing again then writes nothing.
+    func testACorrectedListReplacesItsMonthsPairs() throws {
+        let world = try world()
+        let generated = GeneratedObservatory.bordsDeMarne
+        let observatory = try world.location(generated.id).open()
+        var list = "Date;Commune;Quartier;Adresse;Nature;Résumé;N° de procédure\n"
+        for i in 1...40 {
+            let c = generated.communes[i % 2]
+            list += String(format: "%02d/05/2026", 1 + i % 28) + ";\(c.name);\(c.quartiers[0].name);\(i) rue Corrigée;Cambriolage;Correction \(i);PV-corr-\(i)\n"
+        }
+        let url = world.root.appendingPathComponent("main-courante_correction_2026-05.csv")
+        try list.write(to: url, atomically: true, encoding: .utf8)
+        let ingest = try observatory.ingest(url, partner: "police-nationale", feed: "main-courante", period: .month(2026, 5))
+        guard case .loaded? = ingest.outcome else { return XCTFail("correction not loaded") }
+        let result = try world.publish(generated.id)
+        let publication = try XCTUnwrap(result.summary.publication)
+        let months = try world.rows("""
+            SELECT DISTINCT month FROM vigie_hub.comparable WHERE observatory = \(generated.id) AND publication = \(publication)
+            """).map { try $0.decode(String.self) }
+        XCTAssertEqual(months, ["2026-05"])
+        let byFeed = try Self.storeFactsByFeed(world.location(generated.id))
+        let pairs = try pairs("2026-05")
+        XCTAssertEqual(pairs["\(generated.communes[0].insee)|vols-cambriolages"]?.current,
+                       Self.storeCount(byFeed, month: "2026-05", commune: generated.communes[0].insee, category: "vols-cambriolages"))
+        XCTAssertEqual(pairs["*|*"]?.current, 40 + Self.storeCount(byFeed, month: "2026-05", commune: "*", category: "*", only: GeneratedObservatory.landlordFeed))
+        XCTAssertNil(try world.publish(generated.id).summary.publication, "nothing changed since")
+    }
+
+    // MARK: Versions
+
+    /// A hub already migrated by a newer Vigie: publishing and `hub init` refuse it in words, and change nothing.
+    func testAHubNewerThanTheProgramIsRefusedAndLeftAsItIs() throws {
+        let world = try world()
+        _ = try world.rows("INSERT INTO vigie_hub.migration (version, description) VALUES (99, 'version future')")
+        defer { _ = try? world.rows("DELETE FROM vigie_hub.migration WHERE version = 99") }
+        func data(_ dump: String) -> [Substring] { dump.split(separator: "\n").filter { !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") } }
+        let before = data(try world.server.dump(database: world.database))
+        func checkRefusal(_ error: any Error) {
+            let vigie = error as? VigieError
+            XCTAssertTrue(vigie?.message.contains("est en version 99, plus récente que ce programme (version 2)") ?? false, "\(error)")
+            XCTAssertTrue(vigie?.hint?.contains("Mettez Vigie à jour") ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try world.publish("val-d-orly"), "publish") { checkRefusal($0) }
+        XCTAssertThrowsError(try InitHub(credentials: world.owner).run(), "init") { checkRefusal($0) }
+        XCTAssertEqual(before, data(try world.server.dump(database: world.database)), "nothing changed")
+    }
+
     // MARK: Row-level security
 
     func testAnObservatoryCannotWriteOrChangeAnothersRows() throws {
@@ -292,6 +426,21 @@ final class HubTests: XCTestCase {
         XCTAssertEqual(try world.rows("SELECT count(*) FROM vigie_hub.fact WHERE observatory = \(b)", as: a)[0].decode(Int.self), 0, "A does not even see B's rows")
         XCTAssertEqual(try world.rows("SELECT count(*) FROM vigie_hub.fact WHERE observatory = \(b)")[0].decode(Int.self), countOfB)
         XCTAssertGreaterThan(try world.rows("SELECT count(*) FROM vigie_hub.etat4001 WHERE observatory = 'plaine-centrale'")[0].decode(Int.self), 0)
+        // The like-for-like pairs likewise: no row for B, B's rows invisible and unchanged.
+        let pairsOfB = try world.rows("SELECT count(*) FROM vigie_hub.comparable WHERE observatory = \(b)")[0].decode(Int.self)
+        XCTAssertGreaterThan(pairsOfB, 0)
+        XCTAssertThrowsError(try world.rows("""
+            INSERT INTO vigie_hub.comparable (observatory, month, commune, category, current_value, current_state, current_shown, left_out, submissions, publication)
+            SELECT \(b), '2020-01', '94017', '*', 1, 'published', '1', '{}', '{}', MIN(id) FROM vigie_hub.publication
+            """, as: a)) { error in
+            XCTAssertTrue("\(error)".contains("refuse cette écriture") || "\(error)".contains("row-level"), "\(error)")
+        }
+        _ = try world.rows("UPDATE vigie_hub.comparable SET current_value = 0 WHERE observatory = \(b) AND current_value IS NOT NULL", as: a)
+        _ = try world.rows("DELETE FROM vigie_hub.comparable WHERE observatory = \(b)", as: a)
+        XCTAssertEqual(try world.rows("SELECT count(*) FROM vigie_hub.comparable WHERE observatory = \(b)", as: a)[0].decode(Int.self), 0)
+        XCTAssertEqual(try world.rows("SELECT count(*) FROM vigie_hub.comparable WHERE observatory = \(b)")[0].decode(Int.self), pairsOfB)
+        XCTAssertEqual(try world.rows("SELECT count(*) FROM vigie_hub.comparable WHERE observatory = \(b) AND current_value = 0 AND current_state = 'published'")[0].decode(Int.self), 0)
+        XCTAssertThrowsError(try world.rows("UPDATE vigie_hub.comparable SET observatory = \(b) WHERE observatory = 'val-d-orly'", as: a))
         // Moving one of its own rows to B: refused too.
         XCTAssertThrowsError(try world.rows("UPDATE vigie_hub.fact SET observatory = \(b) WHERE observatory = 'val-d-orly'", as: a))
         // Publishing under another observatory's id: refused with words.
