@@ -137,7 +137,7 @@ public struct HubSession: Sendable {
             try await run("COMMIT")
             return result
         } catch {
-            try? await run("ROLLBACK")
+            _ = try? await run("ROLLBACK")
             throw error
         }
     }

@@ -46,7 +46,7 @@ extension HubTests {
         // As the command line gives it: an address and a password file readable by its owner only.
         let passwordFile = world.root.appendingPathComponent("analyste.pw")
         if !FileManager.default.fileExists(atPath: passwordFile.path) {
-            FileManager.default.createFile(atPath: passwordFile.path, contents: Data("mdp-analyste\n".utf8), attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: passwordFile.path, contents: Data("mdp-analyste\n".utf8), attributes: [.posixPermissions: 0o600])
         }
         let result = try HubBulletin(url: "postgresql://analyste_test@127.0.0.1:\(world.server.port)/\(world.database)",
                                      passwordFile: passwordFile.path, period: period, config: bulletinConfig(outlines: outlines), out: out.path).run()

@@ -22,7 +22,7 @@ final class HubTests: XCTestCase {
             root = server.folder.appendingPathComponent("observatoires")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             let admin = HubCredentials(address: try HubAddress(url: server.url), password: server.superuserPassword)
-            try runBlocking { try await HubSession.with(admin) { try await $0.run("CREATE DATABASE hub") } }
+            _ = try runBlocking { try await HubSession.with(admin) { try await $0.run("CREATE DATABASE hub") } }
             let owner = HubCredentials(address: try HubAddress(url: server.url(role: "postgres", database: database)), password: server.superuserPassword)
             _ = try InitHub(credentials: owner).run()
 
@@ -40,7 +40,7 @@ final class HubTests: XCTestCase {
             for (id, location) in all {
                 let role = "vigie_obs_" + id.replacingOccurrences(of: "-", with: "_")
                 let passwordFile = root.appendingPathComponent("\(id).password")
-                FileManager.default.createFile(atPath: passwordFile.path, contents: Data("mdp-\(id)".utf8), attributes: [.posixPermissions: 0o600])
+                _ = FileManager.default.createFile(atPath: passwordFile.path, contents: Data("mdp-\(id)".utf8), attributes: [.posixPermissions: 0o600])
                 _ = try AddHubRole(credentials: owner, kind: .observatory(id: id, name: id), role: role, rolePassword: "mdp-\(id)").run()
                 observatories.append((id, location, role, passwordFile.path))
             }
