@@ -329,6 +329,7 @@ extension DepartmentalBulletin {
                                                                                      : String(observatoryLeftOut.dropFirst("sans ".count)))
                 : nil
 
+            var rowNotes: [String: [String]] = [:]
             func row(name placeName: String, insee: String, population: Int) -> PlaceRow {
                 let c = nothingNow ? Total.absent : total(id, insee, HubFact.total, now)
                 let (pc, pp): (Total, Total) = unmatched == nil ? compared(id, insee, HubFact.total, months) : (.absent, .absent)
@@ -363,6 +364,7 @@ extension DepartmentalBulletin {
                 }
                 let note = unmatched == nil ? leftOut(insee) : ""
                 if !note.isEmpty { notes.append(note) }
+                rowNotes[insee] = notes
                 if let a = c.number { figures["\(id)|\(insee)|periode"] = a }
                 if let b = p.number { figures["\(id)|\(insee)|n-1"] = b }
                 return PlaceRow(observatory: name, name: placeName, insee: insee, isTotal: insee == HubFact.total, population: population,
@@ -388,7 +390,8 @@ extension DepartmentalBulletin {
             if let shared {
                 func without(_ r: PlaceRow) -> PlaceRow {
                     var r = r
-                    r.rowNote = r.note.components(separatedBy: " ; ").filter { $0 != shared }.joined(separator: " ; ")
+                    // By the row's notes, not its joined text: a shared note may hold « ; » itself.
+                    r.rowNote = (rowNotes[r.insee] ?? []).filter { $0 != shared }.joined(separator: " ; ")
                     return r
                 }
                 communeRows = communeRows.map(without)

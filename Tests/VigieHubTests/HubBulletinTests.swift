@@ -507,6 +507,17 @@ final class DepartmentalBulletinModelTests: XCTestCase {
         XCTAssertEqual(once.comparability, "comparaison à sources égales, sans \(landlord)")
         XCTAssertEqual(Set((once.communes + [once.total]).map(\.rowNote)), [""])
         XCTAssertEqual(Set((once.communes + [once.total]).map(\.note)), ["sans \(landlord)"], "the CSV keeps it on each line")
+        // Nothing received on both sides, two feeds named: « non comparable : … ; … » said once above
+        // the table, not on each line (seen on the demo hub's month not yet received).
+        var none = same
+        none.completeness = none.completeness.map { var c = $0; if c.month == "2026-10" { c.state = "non reçu" }; return c }
+        let police = "Police (main courante) : non reçu en 2026-10"
+        none.pairs = none.pairs.map { var p = $0; p.leftOut = [landlord, police]; return p }
+        let nothing = try XCTUnwrap(try DepartmentalBulletin.build(period: .month(2026, 10), rows: none, levels: .standard).observatories.first)
+        XCTAssertEqual(nothing.comparability, "non comparable : \(landlord) ; \(police)")
+        XCTAssertEqual(Set((nothing.communes + [nothing.total]).map(\.change)), ["non comparable"])
+        XCTAssertEqual(Set((nothing.communes + [nothing.total]).map(\.rowNote)), [""])
+        XCTAssertTrue(nothing.communes.allSatisfy { $0.note.contains(nothing.comparability) }, "the CSV keeps it on each line")
         // A suppressed side of a pair: no change, never a number derived from it.
         var hidden = rows
         hidden.pairs[0].current = nil
