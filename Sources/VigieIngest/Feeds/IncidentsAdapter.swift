@@ -198,44 +198,45 @@ public struct IncidentsAdapter: FeedAdapter {
     }
 }
 
-/// The communes and natures already matched in this file, as written: a file repeats a few
-/// names a million times, and matching folds accents and case. Bounded like `PlaceCache`.
+/// What a pure function of a text gave, kept per text for the rows of one file: a file repeats
+/// a few names and addresses a million times. Bounded (emptied when full), so memory stays flat.
+struct BoundedMemo<Value> {
+    private var known: [String: Value] = [:]
+    static var limit: Int { 50_000 }
+
+    mutating func value(for key: String, _ compute: () -> Value) -> Value {
+        if let value = known[key] { return value }
+        let value = compute()
+        if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
+        known[key] = value
+        return value
+    }
+}
+
+/// The communes and natures already matched in this file, as written: matching folds accents and case.
 struct NameCache {
-    private var communes: [String: String?] = [:]
-    private var categories: [String: String?] = [:]
+    private var communes = BoundedMemo<String?>()
+    private var categories = BoundedMemo<String?>()
 
     mutating func commune(named text: String, _ resolver: PlaceResolver) -> String? {
-        if let known = communes[text] { return known }
-        let commune = resolver.commune(named: text)
-        if communes.count >= PlaceCache.limit { communes.removeAll(keepingCapacity: true) }
-        communes[text] = commune
-        return commune
+        communes.value(for: text) { resolver.commune(named: text) }
     }
 
     /// The category of a nature as written; `categories` is keyed by `matchKey`.
     mutating func category(of nature: String, _ categories: [String: String]) -> String? {
-        if let known = self.categories[nature] { return known }
-        let category = categories[nature.matchKey]
-        if self.categories.count >= PlaceCache.limit { self.categories.removeAll(keepingCapacity: true) }
-        self.categories[nature] = category
-        return category
+        self.categories.value(for: nature) { categories[nature.matchKey] }
     }
 }
 
 /// The places already resolved in this file: the same address comes back on many rows, and
-/// resolving is a pure function of the text. Bounded, so memory stays flat on any file.
+/// resolving is a pure function of the text.
 struct PlaceCache {
-    private var known: [String: ResolvedPlace] = [:]
-    static let limit = 50_000
+    private var known = BoundedMemo<ResolvedPlace>()
+    static var limit: Int { BoundedMemo<ResolvedPlace>.limit }
 
     mutating func resolved(commune: String, area: String?, placeName: String?, address: String?, noCoordinates: Bool,
                            _ resolve: () -> ResolvedPlace) -> ResolvedPlace {
         guard noCoordinates else { return resolve() }
-        let key = [commune, area ?? "", placeName ?? "", address ?? ""].joined(separator: "\u{1F}")
-        if let place = known[key] { return place }
-        let place = resolve()
-        if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
-        known[key] = place
-        return place
+        return known.value(for: [commune, area ?? "", placeName ?? "", address ?? ""].joined(separator: "\u{1F}"), resolve)
     }
 }
