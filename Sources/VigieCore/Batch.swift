@@ -61,6 +61,32 @@ public protocol BatchSink: AnyObject {
     /// The period the whole file covers, when the adapter knows it (an incident list for a week):
     /// it is what a later file for the same period supersedes.
     func declare(period: Period) throws
+    /// What prepares incidents for `write(_:)` on another thread than the sink's, or nil when the
+    /// sink takes them one by one through `add(_:)`. Asked once per file, before its first fact.
+    func incidentPreparer() -> (any IncidentPreparer)?
+    /// Writes incidents its preparer made ready, in the order they were taken.
+    func write(_ prepared: any PreparedIncidents) throws
+}
+
+extension BatchSink {
+    public func incidentPreparer() -> (any IncidentPreparer)? { nil }
+    public func write(_ prepared: any PreparedIncidents) throws {
+        throw VigieError(.store, "ce récepteur ne prépare pas les faits")
+    }
+}
+
+/// Incidents made ready for a sink's store by its `IncidentPreparer` (rows encoded, aggregates counted).
+public protocol PreparedIncidents: Sendable {}
+
+/// The part of a sink's work on incidents that needs no store, done in file order by the thread
+/// that reads the file while the sink's own thread writes what was prepared before.
+public protocol IncidentPreparer {
+    /// Incidents added since the last `take`.
+    var pending: Int { get }
+    mutating func add(_ incident: IncidentFact) throws
+    /// The incidents added since the last take, with whatever else is due; after the file's last
+    /// incident, `final` gives everything still held. nil when there is nothing.
+    mutating func take(final: Bool) -> (any PreparedIncidents)?
 }
 
 /// What an adapter says about a file once it has read it all.

@@ -8,7 +8,9 @@ import VigieCore
 /// adapter gives, exactly as when it writes into the sink itself.
 ///
 /// A `withdraw` (a key given twice in a counts file) goes through the queue too and waits for the
-/// sink's answer: the store is only ever touched from the calling thread.
+/// sink's answer: the store is only ever touched from the calling thread. When the sink has an
+/// `IncidentPreparer`, the reading thread runs it too and hands over what it prepared: the
+/// sink's thread is left with the writing alone.
 final class HandOffSink: BatchSink, @unchecked Sendable {
     private enum Item {
         case count(CountFact)
@@ -16,6 +18,7 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
         case reject(RejectFact)
         case period(Period)
         case withdraw(SourceRef)
+        case prepared(any PreparedIncidents)
     }
 
     /// Facts per batch, and batches waiting at most: a few MB whatever the file.
@@ -32,16 +35,21 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
 
     /// Filled by the reading thread only, handed over whole.
     private var batch: [Item] = []
+    /// The sink's, run by the reading thread only.
+    private var preparer: (any IncidentPreparer)?
 
     /// Stops the reading thread when the writer gave up.
     struct Stopped: Error {}
 
-    private init() { batch.reserveCapacity(Self.batchSize) }
+    private init(preparer: (any IncidentPreparer)?) {
+        self.preparer = preparer
+        batch.reserveCapacity(Self.batchSize)
+    }
 
     /// Runs `read` on a thread of its own, writing what it gives into `sink` on this thread, and
     /// returns its summary; an error of either side is thrown here, once both have stopped.
     static func run(into sink: BatchSink, read: @escaping (BatchSink) throws -> AdapterSummary) throws -> AdapterSummary {
-        let handOff = HandOffSink()
+        let handOff = HandOffSink(preparer: sink.incidentPreparer())
         let finished = DispatchSemaphore(value: 0)
         // `read` and `outcome` are used by the reading thread until it signals `finished`, and
         // only then by this one.
@@ -49,7 +57,7 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
         nonisolated(unsafe) var outcome: Result<AdapterSummary, any Error>?
         let thread = Thread {
             outcome = Result { try read(handOff) }
-            handOff.finish()
+            handOff.finish(read: outcome)
             finished.signal()
         }
         thread.stackSize = 8 << 20
@@ -88,6 +96,7 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
         case .incident(let incident): try sink.add(incident)
         case .reject(let reject): try sink.reject(reject)
         case .period(let period): try sink.declare(period: period)
+        case .prepared(let incidents): try sink.write(incidents)
         case .withdraw(let source):
             let value = try sink.withdraw(count: source)
             condition.lock()
@@ -107,8 +116,16 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
     // MARK: The reading side (the thread of `read`)
 
     private func hand(_ item: Item) throws {
+        try handPrepared(final: false)
         batch.append(item)
         if batch.count >= Self.batchSize { try flush() }
+    }
+
+    /// Hands over what the preparer holds, before any other fact: the sink gets them in file order.
+    private func handPrepared(final: Bool) throws {
+        guard let pending = preparer?.pending, final || pending > 0, let prepared = preparer?.take(final: final) else { return }
+        batch.append(.prepared(prepared))
+        if pending >= Self.batchSize || batch.count >= Self.batchSize { try flush() }
     }
 
     /// Hands the batch over, waiting while the queue is full.
@@ -124,7 +141,9 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
         condition.broadcast()
     }
 
-    private func finish() {
+    private func finish(read: Result<AdapterSummary, any Error>?) {
+        // What the preparer still holds (the last aggregates) is only wanted when the file was read whole.
+        if case .success = read { try? handPrepared(final: true) }
         try? flush()
         condition.lock()
         done = true
@@ -133,12 +152,17 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
     }
 
     func add(_ count: CountFact) throws { try hand(.count(count)) }
-    func add(_ incident: IncidentFact) throws { try hand(.incident(incident)) }
+    func add(_ incident: IncidentFact) throws {
+        guard preparer != nil else { return try hand(.incident(incident)) }
+        try preparer!.add(incident)
+        if preparer!.pending >= Self.batchSize { try handPrepared(final: false) }
+    }
     func reject(_ reject: RejectFact) throws { try hand(.reject(reject)) }
     func declare(period: Period) throws { try hand(.period(period)) }
 
     /// Waits for the sink's answer: every fact before it is written first, as without the hand-off.
     func withdraw(count source: SourceRef) throws -> Int? {
+        try handPrepared(final: false)
         batch.append(.withdraw(source))
         try flush()
         condition.lock()

@@ -83,6 +83,7 @@ extension Store {
 
         let sink = try StoreSink(db: db, submissionID: id)
         let summary = try read(sink)
+        try sink.finish()
 
         if let limit = feed.maxRejectedRows, summary.rowsRejected > limit {
             throw VigieError(.input, "\(summary.rowsRejected) ligne(s) rejetée(s), le flux en tolère \(limit) : fichier refusé",
@@ -95,8 +96,6 @@ extension Store {
                              at: SourceLocation(file: file.name),
                              hint: sink.firstReject.map { "Premier rejet : \(describe($0))." } ?? "Vérifiez que c'est le bon fichier pour ce flux.")
         }
-
-        try sink.finish()
 
         let periods = sink.periods.sorted()
         guard !periods.isEmpty else {
@@ -163,9 +162,13 @@ private func describe(_ reject: RejectFact) -> String {
 }
 
 /// Writes an adapter's output into the open transaction, with statements prepared once.
+/// Incidents go through a `StoreIncidentPreparer`: its own for those added here one by one, or
+/// the one a reading thread runs (`incidentPreparer()`), whose batches come to `write(_:)`.
 final class StoreSink: BatchSink {
     private let insertCount: BoundInsert
     private let insertIncident: BoundInsert
+    private let upsertDaily: BoundInsert
+    private let upsertMonthly: BoundInsert
     private let insertReject: BoundInsert
     private let db: Database
     private let submissionID: Int64
@@ -174,22 +177,20 @@ final class StoreSink: BatchSink {
     private(set) var firstReject: RejectFact?
     private var lastPeriod: Period?
     private var lastPeriodText = ""
-    private var aggregates: AggregateTally
+    /// For the incidents added one by one.
+    private var preparer: StoreIncidentPreparer
 
-    init(db: Database, submissionID: Int64) throws {
+    init(db: Database, submissionID: Int64, tallyLimit: Int = 1 << 15) throws {
+        self.db = db
         self.submissionID = submissionID
-        aggregates = try AggregateTally(db: db, submissionID: submissionID)
+        preparer = StoreIncidentPreparer(submissionID: submissionID, tallyLimit: tallyLimit)
         insertCount = try BoundInsert(db, sql: """
             INSERT INTO count_value (submission_id, period, unit, commune, quartier, code, category, value, sheet, source_row, source_column)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertIncident = try BoundInsert(db, sql: """
-            INSERT INTO incident (submission_id, date, day, time_minutes, commune, sector, quartier, place_level, place_text,
-                                  nature, category, description, weapon, target, follow_up, line, channel, reference, extra,
-                                  sheet, source_row)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        self.db = db
+        insertIncident = try BoundInsert(db, sql: IncidentRows.insert)
+        upsertDaily = try BoundInsert(db, sql: AggregateTally.upsert("incident_daily"))
+        upsertMonthly = try BoundInsert(db, sql: AggregateTally.upsert("incident_monthly"))
         insertReject = try BoundInsert(db, sql: """
             INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -218,23 +219,44 @@ final class StoreSink: BatchSink {
     }
 
     func add(_ incident: IncidentFact) throws {
-        let extra = incident.extra.isEmpty ? nil : String(decoding: try JSONSerialization.data(
-            withJSONObject: incident.extra, options: [.sortedKeys]), as: UTF8.self)
-        try insertIncident.run { v in
-            v.add(submissionID); v.add(incident.date.description); v.add(incident.date.dayNumber); v.add(incident.time)
-            v.add(incident.place.commune); v.add(incident.place.sector); v.add(incident.place.quartier)
-            v.add(incident.place.level.rawValue); v.add(incident.placeText); v.add(incident.nature); v.add(incident.category)
-            v.add(incident.description); v.add(incident.weapon); v.add(incident.target); v.add(incident.followUp)
-            v.add(incident.line); v.add(incident.channel); v.add(incident.reference); v.add(extra)
-            v.add(incident.source.sheet); v.add(incident.source.row)
-        }
-        try aggregates.add(incident)
-        valuesLoaded += 1
+        try preparer.add(incident)
+        if preparer.pending >= StoreIncidentPreparer.batchSize, let rows = preparer.take(final: false) { try write(rows) }
     }
 
-    /// Writes what the aggregates still hold: called once, after the adapter's last fact.
+    func incidentPreparer() -> (any IncidentPreparer)? {
+        StoreIncidentPreparer(submissionID: submissionID)
+    }
+
+    func write(_ prepared: any PreparedIncidents) throws {
+        guard let rows = prepared as? IncidentRows else { throw VigieError(.store, "faits préparés d'un autre type") }
+        try insertIncident.run(rows.incidents)
+        valuesLoaded += rows.incidents.count
+        for aggregates in rows.aggregates {
+            try write(aggregates.daily, names: aggregates.names, with: upsertDaily)
+            try write(aggregates.monthly, names: aggregates.names, with: upsertMonthly)
+        }
+    }
+
+    private func write(_ rows: [(key: AggregateTally.Key, n: Int)], names: AggregateTally.Names, with upsert: BoundInsert) throws {
+        try names.bytes.withUnsafeBufferPointer { bytes in
+            for (key, n) in rows {
+                try upsert.step { bind in
+                    func text(_ column: Int32, _ number: Int32) {
+                        let span = names.spans[Int(number)]
+                        bind.text(column, bytes.baseAddress.map { $0 + span.offset }, span.length)
+                    }
+                    bind.integer(1, Int64(key.day)); bind.integer(2, submissionID)
+                    text(3, key.commune); text(4, key.sector); text(5, key.quartier); text(6, key.category); text(7, key.nature)
+                    bind.integer(8, Int64(n))
+                }
+            }
+        }
+    }
+
+    /// Writes what the incidents added here one by one left: called once, after the adapter's
+    /// last fact (a reading thread's preparer gave its last rows itself).
     func finish() throws {
-        try aggregates.flush()
+        if let rows = preparer.take(final: true) { try write(rows) }
     }
 
     func declare(period: Period) throws {

@@ -63,14 +63,14 @@ final class AggregateTallyTests: XCTestCase {
                 INSERT INTO submission (id, partner, feed, file_name, sha256, size, received_at, status, rows_read, rows_loaded, rows_rejected, values_loaded)
                 VALUES (1, 'p', 'f', 'f.csv', 'x', 1, '2026-11-23T00:00:00Z', 'loaded', 0, 0, 0, 0)
                 """)
-            var tally = try AggregateTally(db: db, submissionID: 1, limit: 7)
+            let sink = try StoreSink(db: db, submissionID: 1, tallyLimit: 7)
             for _ in 0..<500 {
                 let date = CivilDate(dayNumber: 20_600 + random.below(90))
                 let commune = ["94028", "94002"][random.below(2)]
                 let quartier: String? = random.below(3) == 0 ? nil : "q\(random.below(3))"
                 let nature = ["Rixe", "Vol"][random.below(2)]
                 let category: String? = nature == "Rixe" ? "violences-personnes" : nil
-                try tally.add(IncidentFact(date: date, time: nil, place: ResolvedPlace(commune: commune, sector: nil, quartier: quartier, level: .quartier),
+                try sink.add(IncidentFact(date: date, time: nil, place: ResolvedPlace(commune: commune, sector: nil, quartier: quartier, level: .quartier),
                                            placeText: nil, nature: nature, category: category, description: nil, weapon: nil, target: nil,
                                            followUp: nil, line: nil, channel: nil, reference: nil, extra: [:],
                                            source: SourceRef(sheet: nil, row: 1, column: "A")))
@@ -78,7 +78,7 @@ final class AggregateTallyTests: XCTestCase {
                 expectedDaily["\(date.dayNumber)" + rest, default: 0] += 1
                 expectedMonthly["\(CivilDate(year: date.year, month: date.month, day: 1)!.dayNumber)" + rest, default: 0] += 1
             }
-            try tally.flush()
+            try sink.finish()
         }
         func table(_ name: String) throws -> [String: Int] {
             let rows = try DatabaseQueue(path: store.path).read { db in

@@ -89,4 +89,56 @@ final class HandOffSinkTests: XCTestCase {
         XCTAssertEqual(sink.log.count, 1_500)
         XCTAssertLessThan(produced.count, 200_000, "the reading stopped")
     }
+
+    /// Records incidents through a preparer, as the store does: what it prepared reaches the sink
+    /// in file order between the other facts, the last take (`final`) once, after every incident.
+    final class PreparingRecorder: BatchSink {
+        var log: [String] = []
+        let thread = Thread.current
+
+        struct Prepared: PreparedIncidents { var lines: [String] }
+        struct Preparer: IncidentPreparer {
+            let sinkThread: Thread
+            var lines: [String] = []
+            var pending: Int { lines.count }
+            mutating func add(_ incident: IncidentFact) throws {
+                XCTAssertFalse(Thread.current == sinkThread, "incidents are prepared on the reading thread")
+                lines.append("incident row \(incident.source.row)")
+            }
+            mutating func take(final: Bool) -> (any PreparedIncidents)? {
+                defer { lines = [] }
+                return Prepared(lines: lines + (final ? ["final"] : []))
+            }
+        }
+
+        func add(_ count: CountFact) throws { XCTFail("no counts here") }
+        func withdraw(count source: SourceRef) throws -> Int? { nil }
+        func add(_ incident: IncidentFact) throws { XCTFail("incidents come prepared") }
+        func reject(_ reject: RejectFact) throws { log.append("reject row \(reject.row ?? -1)") }
+        func declare(period: Period) throws { log.append("period \(period)") }
+        func incidentPreparer() -> (any IncidentPreparer)? { Preparer(sinkThread: thread) }
+        func write(_ prepared: any PreparedIncidents) throws {
+            XCTAssertTrue(Thread.current == thread, "the sink is written from the calling thread only")
+            log.append(contentsOf: (prepared as! Prepared).lines)
+        }
+    }
+
+    func testPreparedIncidentsReachTheSinkInFileOrder() throws {
+        let rows = 5_000
+        let sink = PreparingRecorder()
+        _ = try HandOffSink.run(into: sink) { sink in
+            for row in 1...rows {
+                if row % 11 == 0 {
+                    try sink.reject(RejectFact(sheet: nil, row: row, column: "A", value: nil, reason: "date manquante"))
+                } else {
+                    try sink.add(IncidentFact(date: CivilDate(year: 2026, month: 10, day: 1)!, place: ResolvedPlace(commune: "94028", sector: nil, quartier: nil, level: .commune),
+                                              nature: "Vol", category: nil, source: SourceRef(sheet: nil, row: row, column: "A")))
+                }
+            }
+            try sink.declare(period: .month(2026, 10))
+            return AdapterSummary(rowsRead: rows, rowsRejected: rows / 11, layout: "essai")
+        }
+        let expected = (1...rows).map { $0 % 11 == 0 ? "reject row \($0)" : "incident row \($0)" } + ["period 2026-10", "final"]
+        XCTAssertEqual(sink.log, expected)
+    }
 }
