@@ -1,10 +1,11 @@
 import VigieCore
 
-/// The daily and monthly aggregates of one load, counted as its incidents arrive and handed out,
-/// in key order, as rows to add to `incident_daily` and `incident_monthly` whenever `limit` keys
-/// are held, and at the end: no GROUP BY reading back the rows just written, and memory bounded
-/// whatever the file. The rows are those the GROUP BY of the incidents gave (places and
-/// categories absent are ''). Pure: the reading thread counts, the store's thread writes.
+/// The monthly aggregate of one load, counted as its incidents arrive and handed out, in key
+/// order, as rows to add to `incident_monthly` whenever `limit` keys are held, and at the end: no
+/// GROUP BY reading back the rows just written, and memory bounded whatever the file. The rows
+/// are those the GROUP BY of the incidents gives (places and categories absent are '').
+/// Pure: the reading thread counts, the store's thread writes. (Days are counted on the
+/// incidents themselves: `incident_daily` is a view.)
 struct AggregateTally {
     /// A row's key, its texts numbered in `Names` (a file has few distinct places and natures).
     struct Key: Hashable, Comparable, Sendable {
@@ -16,11 +17,10 @@ struct AggregateTally {
         }
     }
 
-    /// Rows to add to both tables, each in its table's key order, with the texts their keys
-    /// number: compact (a tally handed out whole is about a megabyte).
+    /// Rows to add, in key order, with the texts their keys number: compact (a tally handed out
+    /// whole is about a megabyte).
     struct Rows: Sendable {
         var names: Names
-        var daily: [(key: Key, n: Int)]
         var monthly: [(key: Key, n: Int)]
     }
 
@@ -39,18 +39,14 @@ struct AggregateTally {
     }
 
     /// The statement the rows are written with: `?` in the order `StoreSink.write` binds them.
-    static func upsert(_ table: String) -> String {
-        """
-        INSERT INTO \(table) (day, submission_id, commune, sector, quartier, category, nature, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    static let upsert = """
+        INSERT INTO incident_monthly (day, submission_id, commune, sector, quartier, category, nature, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (day, submission_id, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n
         """
-    }
 
-    /// Keys held (per table) or texts numbered before the tallies are handed out and emptied:
-    /// 32,768 by default.
+    /// Keys held or texts numbered before the tally is handed out and emptied: 32,768 by default.
     let limit: Int
 
-    private var daily: [Key: Int] = [:]
     private var monthly: [Key: Int] = [:]
     private var names = Names()
     private var numbers: [String: Int32] = [:]
@@ -60,18 +56,13 @@ struct AggregateTally {
         self.limit = limit
     }
 
-    /// Counts one incident in its day's and its month's rows.
+    /// Counts one incident in its month's row.
     mutating func add(_ incident: IncidentFact) {
-        var key = Key(day: Int32(incident.date.dayNumber), commune: number(incident.place.commune), sector: number(incident.place.sector ?? ""),
+        let month = CivilDate(year: incident.date.year, month: incident.date.month, day: 1)?.dayNumber ?? incident.date.dayNumber
+        let key = Key(day: Int32(month), commune: number(incident.place.commune), sector: number(incident.place.sector ?? ""),
                       quartier: number(incident.place.quartier ?? ""), category: number(incident.category ?? ""), nature: number(incident.nature))
-        daily[key, default: 0] += 1
-        key.day = Int32(CivilDate(year: incident.date.year, month: incident.date.month, day: 1)?.dayNumber ?? incident.date.dayNumber)
         monthly[key, default: 0] += 1
-        // Each table is handed out when its own tally is full (a month's rows gather many days'),
-        // both when the texts numbered are.
-        if names.count >= limit { handOutAll() }
-        if daily.count >= limit { ready.append(Rows(names: names, daily: Self.sorted(&daily), monthly: [])) }
-        if monthly.count >= limit { ready.append(Rows(names: names, daily: [], monthly: Self.sorted(&monthly))) }
+        if names.count >= limit || monthly.count >= limit { handOutAll() }
     }
 
     /// The rows handed out since the last take; `final`: with everything held, the tally emptied.
@@ -81,16 +72,12 @@ struct AggregateTally {
         return ready
     }
 
-    /// Hands out both tallies and numbers texts afresh (rows handed out keep their names).
+    /// Hands out the tally and numbers texts afresh.
     private mutating func handOutAll() {
-        if !daily.isEmpty || !monthly.isEmpty { ready.append(Rows(names: names, daily: Self.sorted(&daily), monthly: Self.sorted(&monthly))) }
+        if !monthly.isEmpty { ready.append(Rows(names: names, monthly: monthly.sorted { $0.key < $1.key }.map { (key: $0.key, n: $0.value) })) }
+        monthly.removeAll(keepingCapacity: true)
         names = Names()
         numbers.removeAll(keepingCapacity: true)
-    }
-
-    private static func sorted(_ tally: inout [Key: Int]) -> [(key: Key, n: Int)] {
-        defer { tally.removeAll(keepingCapacity: true) }
-        return tally.sorted { $0.key < $1.key }.map { (key: $0.key, n: $0.value) }
     }
 
     private mutating func number(_ text: String) -> Int32 {

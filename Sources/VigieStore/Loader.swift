@@ -167,7 +167,6 @@ private func describe(_ reject: RejectFact) -> String {
 final class StoreSink: BatchSink {
     private let insertCount: BoundInsert
     private let insertIncident: BoundInsert
-    private let upsertDaily: BoundInsert
     private let upsertMonthly: BoundInsert
     private let insertReject: BoundInsert
     private let db: Database
@@ -189,8 +188,7 @@ final class StoreSink: BatchSink {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertIncident = try BoundInsert(db, sql: IncidentRows.insert)
-        upsertDaily = try BoundInsert(db, sql: AggregateTally.upsert("incident_daily"))
-        upsertMonthly = try BoundInsert(db, sql: AggregateTally.upsert("incident_monthly"))
+        upsertMonthly = try BoundInsert(db, sql: AggregateTally.upsert)
         insertReject = try BoundInsert(db, sql: """
             INSERT INTO reject (submission_id, sheet, source_row, source_column, value, reason) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -231,16 +229,14 @@ final class StoreSink: BatchSink {
         guard let rows = prepared as? IncidentRows else { throw VigieError(.store, "faits préparés d'un autre type") }
         try insertIncident.run(rows.incidents)
         valuesLoaded += rows.incidents.count
-        for aggregates in rows.aggregates {
-            try write(aggregates.daily, names: aggregates.names, with: upsertDaily)
-            try write(aggregates.monthly, names: aggregates.names, with: upsertMonthly)
-        }
+        for aggregates in rows.aggregates { try write(aggregates) }
     }
 
-    private func write(_ rows: [(key: AggregateTally.Key, n: Int)], names: AggregateTally.Names, with upsert: BoundInsert) throws {
+    private func write(_ aggregates: AggregateTally.Rows) throws {
+        let names = aggregates.names
         try names.bytes.withUnsafeBufferPointer { bytes in
-            for (key, n) in rows {
-                try upsert.step { bind in
+            for (key, n) in aggregates.monthly {
+                try upsertMonthly.step { bind in
                     func text(_ column: Int32, _ number: Int32) {
                         let span = names.spans[Int(number)]
                         bind.text(column, bytes.baseAddress.map { $0 + span.offset }, span.length)

@@ -14,8 +14,8 @@ public struct Reclassified: Codable, Sendable, Equatable {
 
 extension Store {
     /// Gives the rows of `feeds` loaded « non classé » the category `categoryOf(feed, nature)` now
-    /// gives their nature, in every file of the feed (current or superseded), the daily and monthly
-    /// aggregates merged as a fresh load would group them, and records each change in
+    /// gives their nature, in every file of the feed (current or superseded), the monthly
+    /// aggregate merged as a fresh load would group it (days are read from the incidents), and records each change in
     /// `reclassification`: all in one transaction. Returns what changed (nothing the second time).
     public func reclassify(_ feeds: [Feed], at time: Date = Date(), categoryOf: (Feed, String) -> String?) throws -> [Reclassified] {
         try write { db in
@@ -42,8 +42,8 @@ extension Store {
         }
     }
 
-    /// Classifies one nature of one feed; returns the incidents and counted values changed. An
-    /// aggregate row moves to the category's row of the same day, place and nature, added to it
+    /// Classifies one nature of one feed; returns the incidents and counted values changed. A
+    /// monthly row moves to the category's row of the same month, place and nature, added to it
     /// when there is one already.
     private func reclassify(_ db: Database, partner: String, feed: String, nature: String, category: String) throws -> Int {
         let arguments: StatementArguments = [category, nature, partner, feed]
@@ -57,17 +57,14 @@ extension Store {
             WHERE category IS NULL AND code = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
             """, arguments: arguments)
         rows += db.changesCount
-        // The daily and monthly aggregates have the same columns and key: one statement for each.
-        for table in ["incident_daily", "incident_monthly"] {
-            try db.execute(sql: """
-                INSERT INTO \(table) (submission_id, day, commune, sector, quartier, category, nature, n)
-                SELECT submission_id, day, commune, sector, quartier, ?, nature, n FROM \(table)
-                WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
-                ON CONFLICT (day, submission_id, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
-                DELETE FROM \(table)
-                WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?);
-                """, arguments: arguments + [nature, partner, feed])
-        }
+        try db.execute(sql: """
+            INSERT INTO incident_monthly (submission_id, day, commune, sector, quartier, category, nature, n)
+            SELECT submission_id, day, commune, sector, quartier, ?, nature, n FROM incident_monthly
+            WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?)
+            ON CONFLICT (day, submission_id, commune, sector, quartier, category, nature) DO UPDATE SET n = n + excluded.n;
+            DELETE FROM incident_monthly
+            WHERE category = '' AND nature = ? AND submission_id IN (SELECT id FROM submission WHERE partner = ? AND feed = ?);
+            """, arguments: arguments + [nature, partner, feed])
         return rows
     }
 }

@@ -7,8 +7,9 @@ import VigieIngest
 @testable import VigieStore
 import XCTest
 
-/// The daily and monthly aggregates a load writes (`AggregateTally`) are the GROUP BY of its
-/// incidents, whether the tally is written once or in many runs merged into the tables.
+/// The monthly aggregate a load writes (`AggregateTally`) and the daily one (a view since v15) are
+/// the GROUP BY of its incidents, whether the tally is written once or in many runs merged into
+/// the table; totals over any range of days are those counted on the incidents.
 final class AggregateTallyTests: XCTestCase {
     /// 4,000 seeded incidents over three years, three communes (one also in capitals), blank and unknown places, mapped
     /// and unmapped natures: the tables equal the GROUP BY of the incident rows, computed here in
@@ -114,13 +115,96 @@ extension AggregateTallyTests {
                 }
             }
         }
-        try Schema.migrator.migrate(queue)
+        try Schema.migrator.migrate(queue, upTo: "v14: aggregates keyed by day first")
         try queue.read { db in
             for table in ["incident_daily", "incident_monthly"] {
                 XCTAssertEqual(try String.fetchAll(db, sql: "SELECT day || ' ' || commune || ' ' || quartier || ' ' || category || ' ' || nature || ' ' || n FROM \(table) ORDER BY 1"),
                                rows.map { "\($0.0) \($0.1) \($0.2) \($0.3) \($0.4) \($0.5)" }.sorted())
                 XCTAssertEqual(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", arguments: [table]), [])
             }
+        }
+    }
+}
+
+extension AggregateTallyTests {
+    /// Migration v15 reads the days from the incidents: the view gives the rows the table held.
+    func testV15DailyViewGivesTheRowsTheTableHeld() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-v15-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("old.sqlite").path)
+        try Schema.migrator.migrate(queue, upTo: "v14: aggregates keyed by day first")
+        var random = SeededRandom(seed: 15)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO submission (id, partner, feed, file_name, sha256, size, received_at, status, rows_read, rows_loaded, rows_rejected, values_loaded)
+                VALUES (1, 'p', 'f', 'f.csv', 'x', 1, '2026-11-23T00:00:00Z', 'loaded', 0, 0, 0, 0)
+                """)
+            for row in 0..<300 {
+                let day = 20_700 + random.below(20)
+                let sector: String? = random.below(2) == 0 ? nil : "s1"
+                let quartier: String? = random.below(3) == 0 ? nil : "q\(random.below(2))"
+                let category: String? = random.below(4) == 0 ? nil : "vols"
+                try db.execute(sql: """
+                    INSERT INTO incident (submission_id, date, day, commune, sector, quartier, place_level, nature, category, source_row)
+                    VALUES (1, date(? * 86400, 'unixepoch'), ?, '94028', ?, ?, 'quartier', ?, ?, ?)
+                    """, arguments: [day, day, sector, quartier, ["Vol", "Rixe"][random.below(2)], category, row + 2])
+            }
+            // What a v14 load wrote: the GROUP BY of the incidents, absent texts as ''.
+            try db.execute(sql: """
+                INSERT INTO incident_daily (day, submission_id, commune, sector, quartier, category, nature, n)
+                SELECT day, submission_id, commune, COALESCE(sector, ''), COALESCE(quartier, ''), COALESCE(category, ''), nature, COUNT(*)
+                FROM incident GROUP BY 1, 2, 3, 4, 5, 6, 7
+                """)
+        }
+        let dump = "SELECT day || ' ' || commune || ' ' || sector || ' ' || quartier || ' ' || category || ' ' || nature || ' ' || n FROM incident_daily ORDER BY 1"
+        let before = try queue.read { db in try String.fetchAll(db, sql: dump) }
+        try Schema.migrator.migrate(queue)
+        XCTAssertGreaterThan(before.count, 50)
+        XCTAssertEqual(try queue.read { db in try String.fetchAll(db, sql: dump) }, before)
+        XCTAssertEqual(try queue.read { db in try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = 'incident_daily'") }, "view")
+    }
+
+    /// Totals over days, weeks, whole and partial months, open ranges: what the incidents
+    /// counted here give, whichever of the monthly aggregate and the incidents the store reads.
+    func testTotalsOverAnyRangeAreTheIncidentsCounted() throws {
+        let config = try Fixture.config()
+        let store = try Fixture.store()
+        let feed = try config.feed(partner: "police-nationale", feed: "faits-marquants")
+        var random = SeededRandom(seed: 8)
+        var rows = [["Date des faits", "Heure", "Commune", "Lieu", "Nature", "Résumé", "Arme", "N° de procédure"]]
+        var dated: [(date: CivilDate, commune: String, nature: String)] = []
+        for i in 0..<3_000 {
+            let date = CivilDate(dayNumber: 20_300 + random.below(200))
+            let commune = ["Créteil", "Alfortville"][random.below(2)]
+            let nature = ["Rixe", "Cambriolage", "Nature inconnue du flux"][random.below(3)]
+            rows.append([date.french, "12:00", commune, "", nature, "", "non", "P\(i)"])
+            dated.append((date, commune == "Créteil" ? "94028" : "94002", nature))
+        }
+        let adapter = FeedAdapters.adapter(for: feed, context: Fixture.context(config), fileName: "fm.csv", period: nil,
+                                           hmacKey: SymmetricKey(data: Data("une clé de test de trente-deux octets".utf8)))
+        _ = try store.load(ReceivedFile(name: "fm.csv", sha256: "b", size: 1), feed: feed) { try adapter.read(MemoryTable(rows), into: $0) }
+
+        let days = dated.map(\.date.dayNumber)
+        let ranges: [(CivilDate?, CivilDate?)] = [
+            (CivilDate(year: 2025, month: 8, day: 17), CivilDate(year: 2025, month: 11, day: 3)),   // partial, whole months, partial
+            (CivilDate(year: 2025, month: 9, day: 1), CivilDate(year: 2025, month: 10, day: 31)),   // whole months
+            (CivilDate(year: 2025, month: 9, day: 3), CivilDate(year: 2025, month: 9, day: 20)),    // inside one month
+            (nil, CivilDate(year: 2025, month: 10, day: 12)), (CivilDate(year: 2025, month: 10, day: 12), nil), (nil, nil),
+        ]
+        XCTAssertTrue(days.contains { $0 < CivilDate(year: 2025, month: 8, day: 17)!.dayNumber }, "the incidents cover the ranges' edges")
+        for (from, to) in ranges {
+            let inside = dated.filter { incident in (from.map { incident.date >= $0 } ?? true) && (to.map { incident.date <= $0 } ?? true) }
+            for step in [PeriodStep.month, .week] {
+                var expected: [[String]: Int] = [:]
+                for incident in inside { expected[[step.label(incident.date), incident.commune], default: 0] += 1 }
+                let totals = try store.incidentTotals(by: [.period, .commune], step: step, from: from, to: to)
+                XCTAssertEqual(Dictionary(uniqueKeysWithValues: totals.map { ($0.keys, $0.total) }), expected, "\(step) \(String(describing: from))…\(String(describing: to))")
+            }
+            var byNature: [[String]: Int] = [:]
+            for incident in inside { byNature[[incident.commune, incident.nature], default: 0] += 1 }
+            let totals = try store.incidentTotals(by: [.commune, .nature], from: from, to: to)
+            XCTAssertEqual(Dictionary(uniqueKeysWithValues: totals.map { ($0.keys, $0.total) }), byNature)
         }
     }
 }

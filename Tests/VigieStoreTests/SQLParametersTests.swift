@@ -24,13 +24,12 @@ final class SQLParametersTests: XCTestCase {
         "CountQueries.swift: \\(order)": "ORDER BY column expressions of CountGrouping",
         "CountQueries.swift: let grouping = columns.isEmpty ? \"\" : \"GROUP BY \" + columns.joined(separator: \", \")": "column expressions",
         "CountQueries.swift: let order = ordering.isEmpty ? \"\" : \"ORDER BY \" + ordering.joined(separator: \", \")": "column expressions",
-        "IncidentQueries.swift: \\(select)": "column expressions of IncidentGrouping",
+        "IncidentQueries.swift: \\((columns + [count]).joined(separator: \", \"))": "column expressions of IncidentGrouping, and SUM(d.n) or COUNT(*)",
         "IncidentQueries.swift: \\(grouping)": "GROUP BY column expressions of IncidentGrouping",
-        // One of two table names written in that file: incident_monthly or incident_daily.
-        "IncidentQueries.swift: \\(table)": "the aggregate table, a fixed name chosen by the range",
-        // incident_daily or incident_monthly, from a literal list in that file.
-        "Reclassification.swift: \\(table)": "the aggregate table, one of two fixed names",
-        "AggregateTally.swift: \\(table)": "the aggregate table, one of two fixed names written in that file",
+        // One of two table names written in that file: incident_monthly or incident.
+        "IncidentQueries.swift: \\(source)": "incident_monthly or incident, a fixed name chosen by the range",
+        // "AND d.day >= ?", "AND d.day <= ?": the bounds given; their values are bound.
+        "IncidentQueries.swift: \\(bounds.joined(separator: \" \"))": "fixed conditions, values bound",
         "Schema.swift: \\(table)": "the aggregate table rebuilt by migration v14, one of two fixed names",
         "IncidentQueries.swift: let grouping = columns.isEmpty ? \"\" : \"GROUP BY \" + columns.joined(separator: \", \")": "column expressions",
         // "IN (?, ?, …)": one placeholder per superseded submission; the identifiers are bound.
