@@ -154,8 +154,8 @@ final class HandOffSink: BatchSink, @unchecked Sendable {
     func add(_ count: CountFact) throws { try hand(.count(count)) }
     func add(_ incident: IncidentFact) throws {
         guard preparer != nil else { return try hand(.incident(incident)) }
-        try preparer!.add(incident)
-        if preparer!.pending >= Self.batchSize { try handPrepared(final: false) }
+        try preparer?.add(incident)
+        if let pending = preparer?.pending, pending >= Self.batchSize { try handPrepared(final: false) }
     }
     func reject(_ reject: RejectFact) throws { try hand(.reject(reject)) }
     func declare(period: Period) throws { try hand(.period(period)) }

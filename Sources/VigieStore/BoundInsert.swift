@@ -90,10 +90,7 @@ struct EncodedRows: Sendable {
         static let integer: Int32 = -2
     }
 
-    init(width: Int, reservingRows rows: Int = 1) {
-        self.width = width
-        slots.reserveCapacity(width * rows)
-    }
+    init(width: Int) { self.width = width }
 
     var count: Int { slots.count / width }
     var isEmpty: Bool { slots.isEmpty }

@@ -97,11 +97,8 @@ extension AggregateTallyTests {
     /// Migration v14 keys the aggregates by day first: a store of v13 keeps every row and count,
     /// and the by-day indexes that duplicated the tables are gone.
     func testV14KeepsTheRowsOfAnOlderStore() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-v14-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (queue, folder) = try Self.olderStore(upTo: "v13: elected officials' asks for a diagnostic")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("old.sqlite").path)
-        try Schema.migrator.migrate(queue, upTo: "v13: elected officials' asks for a diagnostic")
         let rows = [(20_700, "94028", "q1", "vols", "Vol", 3), (20_701, "94028", "", "", "Inconnu", 1), (20_700, "94002", "", "vols", "Vol", 2)]
         try queue.write { db in
             try db.execute(sql: """
@@ -129,11 +126,8 @@ extension AggregateTallyTests {
 extension AggregateTallyTests {
     /// Migration v15 reads the days from the incidents: the view gives the rows the table held.
     func testV15DailyViewGivesTheRowsTheTableHeld() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-v15-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (queue, folder) = try Self.olderStore(upTo: "v14: aggregates keyed by day first")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("old.sqlite").path)
-        try Schema.migrator.migrate(queue, upTo: "v14: aggregates keyed by day first")
         var random = SeededRandom(seed: 15)
         try queue.write { db in
             try db.execute(sql: """
@@ -206,6 +200,17 @@ extension AggregateTallyTests {
             let totals = try store.incidentTotals(by: [.commune, .nature], from: from, to: to)
             XCTAssertEqual(Dictionary(uniqueKeysWithValues: totals.map { ($0.keys, $0.total) }), byNature)
         }
+    }
+}
+
+extension AggregateTallyTests {
+    /// A store in a temporary folder (removed by the caller), migrated up to `migration` only.
+    static func olderStore(upTo migration: String) throws -> (DatabaseQueue, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-older-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("old.sqlite").path)
+        try Schema.migrator.migrate(queue, upTo: migration)
+        return (queue, folder)
     }
 }
 
