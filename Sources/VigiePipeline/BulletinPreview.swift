@@ -30,7 +30,7 @@ public struct PreviewBulletin: UseCase {
 
     public func run(_ observatory: Observatory) throws -> Result {
         let bulletins = try Bulletins(observatory, out: FileManager.default.temporaryDirectory)
-        guard let model = try bulletins.models(request).first else {
+        guard let model = try bulletins.models(request).first?() else {
             throw VigieError(.usage, "aucun bulletin à montrer")
         }
         let rendered = try bulletins.writer.render(model)

@@ -52,7 +52,7 @@ public struct Bulletins: Sendable {
     }
 
     /// The models of `request`, checked (see `WriteBulletin.models`).
-    func models(_ request: WriteBulletin.Request) throws -> [any Bulletin] { try WriteBulletin.models(request, self) }
+    func models(_ request: WriteBulletin.Request) throws -> [@Sendable () throws -> any Bulletin] { try WriteBulletin.models(request, self) }
 
     public func diagnostic(area: Diagnostic.Area, category: String?, from: Period, to: Period) throws -> [URL] {
         try writer.write(Diagnostic.build(area: area, category: category, from: from, to: to, context: context))
@@ -108,7 +108,8 @@ public struct WriteBulletin: UseCase {
 
     public func run(_ observatory: Observatory) throws -> Result {
         let bulletins = try Bulletins(observatory, out: URL(fileURLWithPath: out))
-        var files = try bulletins.models(request).flatMap { try bulletins.writer.write($0) }
+        var files: [URL] = []
+        try Prefetched.each(try bulletins.models(request)) { files += try bulletins.writer.write($0) }
         if pdf {
             files += try files.filter { $0.pathExtension == "html" }.map { try PDFExport.write($0) }
         }
@@ -116,25 +117,26 @@ public struct WriteBulletin: UseCase {
     }
 
     /// The bulletin models `request` asks for (one per commune for the weekly without a commune),
-    /// its period and places checked; built from `bulletins`' snapshot, neither written nor recorded.
-    static func models(_ request: Request, _ bulletins: Bulletins) throws -> [any Bulletin] {
+    /// its period and places checked now; each built from `bulletins`' snapshot when called,
+    /// neither written nor recorded.
+    static func models(_ request: Request, _ bulletins: Bulletins) throws -> [@Sendable () throws -> any Bulletin] {
         let territory = bulletins.context.config.territory
         switch request {
         case .weekly(let week, let commune):
             try check(week, for: .weekly)
-            return try bulletins.communes(commune).map { try WeeklyBulletin.build(week: week, commune: $0, context: bulletins.context) }
+            return try bulletins.communes(commune).map { insee in { try WeeklyBulletin.build(week: week, commune: insee, context: bulletins.context) } }
         case .monthly(let month, let commune):
             try check(month, for: .monthly)
-            return [try bulletins.monthlyModel(month: month, commune: commune)]
+            return [{ try bulletins.monthlyModel(month: month, commune: commune) }]
         case .semester(let semester, let texts, let communes):
             try check(semester, for: .semester)
-            return [try bulletins.semesterModel(semester, texts: texts.map { URL(fileURLWithPath: $0) }, communes: communes)]
+            return [{ try bulletins.semesterModel(semester, texts: texts.map { URL(fileURLWithPath: $0) }, communes: communes) }]
         case .diagnostic(let place, let category, let from, let to):
             let area: Diagnostic.Area = switch try territory.place(place, levels: [.quartier, .commune]) {
             case .quartier(let id): .quartier(id)
             case let other: .commune(other.code)
             }
-            return [try Diagnostic.build(area: area, category: category, from: from, to: to, context: bulletins.context)]
+            return [{ try Diagnostic.build(area: area, category: category, from: from, to: to, context: bulletins.context) }]
         }
     }
 

@@ -29,6 +29,8 @@ public struct Diagnostic: Sendable, Codable {
     /// The last `shownFaits` faits marquants; `allFaits` go to the `faits` CSV, which `faitsOmitted` names.
     public var faitsMarquants: [WeeklyBulletin.Entry]
     public var allFaits: [WeeklyBulletin.Entry]
+    /// The incidents of the series they name: the `series` CSV.
+    public var seriesMembers: [WeeklyBulletin.SeriesMember]
     public var faitsOmitted: String
     public var notReceived: [String]
     public var figures: [String: Int]
@@ -124,11 +126,11 @@ extension Diagnostic {
         let repeated = byPlace.filter { $0.value.1 >= 3 }.sorted { ($1.value.1, $0.key) < ($0.value.1, $1.key) }
             .map { SemesterBulletin.BreakdownRow(cells: [$0.key, $0.value.0], count: String($0.value.1)) }
 
-        var entries: [WeeklyBulletin.Entry] = []
+        var faits = FaitsCollection()
         var week = Period.week(of: first.start)
         while week.start <= min(last.end, context.today) {
             let weekly = try WeeklyBulletin.build(week: week, commune: commune, context: context)
-            entries += weekly.entries.filter { e in
+            faits.add(weekly) { e in
                 (quartier == nil || e.quartier == context.quartierName(quartier))
                     && (category == nil || e.category == context.categoryLabel(category))
                     && (CivilDate.fromFrench(e.date).map { first.start <= $0 && $0 <= last.end } ?? false)
@@ -136,6 +138,7 @@ extension Diagnostic {
             week = .week(of: week.end.adding(days: 1))
         }
 
+        let entries = faits.entries
         let period = first == last ? "\(first)" : "\(first)_\(last)"
         let fullScope = scope + (category.map { "_\($0)" } ?? "")
         let base = Diagnostic.baseName(period: period, scope: fullScope)
@@ -160,7 +163,7 @@ extension Diagnostic {
             map: map,
             repeatedPlaces: .init(title: "Lieux aux faits répétés (au moins 3)", columns: ["Lieu", "Quartier"], rows: repeated, limit: 30,
                                   csv: "lieux-repetes", base: base),
-            faitsMarquants: shown, allFaits: entries,
+            faitsMarquants: shown, allFaits: entries, seriesMembers: faits.seriesMembers,
             faitsOmitted: Shortened.note(shown: shown.count, of: entries.count, last: true, file: "\(base)_faits.csv"),
             notReceived: notReceived, figures: figures)
     }
@@ -174,6 +177,7 @@ extension Diagnostic: Bulletin {
 
     public var csvTables: [CSVTable] {
         [SemesterBulletin.lines("categories", categories), SemesterBulletin.lines("sources", sources),
-         SemesterBulletin.table(repeatedPlaces), WeeklyBulletin.entriesTable("faits", allFaits)]
+         SemesterBulletin.table(repeatedPlaces), WeeklyBulletin.entriesTable("faits", allFaits),
+         WeeklyBulletin.seriesTable("series", seriesMembers)]
     }
 }

@@ -99,6 +99,8 @@ public struct SemesterBulletin: Sendable, Codable {
     // (b)
     /// Every fait marquant the weekly rules selected over the semester: the CSV annex, not the page.
     public var faitsMarquants: [WeeklyBulletin.Entry]
+    /// The incidents of the series they name: the séries CSV annex.
+    public var seriesMembers: [WeeklyBulletin.SeriesMember]
     /// The page's summary of them: by category, by quartier, and a handful of examples.
     public var faitsByCategory: Breakdown
     public var faitsByQuartier: Breakdown
@@ -240,15 +242,16 @@ extension SemesterBulletin {
         }
 
         // (b) Qualitative.
-        var entries: [WeeklyBulletin.Entry] = []
+        var faits = FaitsCollection()
         var week = Period.week(of: semester.start)
         while week.start <= min(semester.end, context.today) {
             for commune in config.territory.communes where communes?.contains(commune.insee) ?? true {
                 let weekly = try WeeklyBulletin.build(week: week, commune: commune.insee, context: context)
-                entries += weekly.entries.filter { e in CivilDate.fromFrench(e.date).map(semester.contains) ?? false }
+                faits.add(weekly) { e in CivilDate.fromFrench(e.date).map(semester.contains) ?? false }
             }
             week = .week(of: week.end.adding(days: 1))
         }
+        let entries = faits.entries
         let complaintFeeds = keys { $0.kind == .incidents && $0.columns["channel"] != nil }
         let complaints = try context.store.incidentBreakdown(by: [.commune, .sector, .nature], feeds: complaintFeeds, from: semester.start, to: semester.end)
             .map { CountTotal(keys: [context.communeName($0.keys[0]), context.sectorName($0.keys[1]), $0.keys[2]], total: $0.total) }
@@ -314,12 +317,13 @@ extension SemesterBulletin {
             indexes: LineTable("Tous les index, du changement le plus sûr au moins sûr", allIndexes),
             semestersChart: chart,
             partnerTables: tables.filter { !$0.rows.isEmpty }.enumerated().map { i, t in t.named("partenaires-\(i + 1)", base: base) },
-            faitsMarquants: entries,
+            faitsMarquants: entries, seriesMembers: faits.seriesMembers,
             faitsByCategory: breakdown("Faits marquants retenus par catégorie", ["Catégorie"], tally(entries.map { [$0.category] }), limit: .max),
             faitsByQuartier: breakdown("Faits marquants retenus par commune et quartier", ["Commune", "Quartier"],
                                        tally(entries.map { [$0.communeName, $0.quartier] }), limit: .max),
             faitsExamples: examples(entries),
             annexes: [Annex(file: "semester_\(semester)_faits-marquants.csv", content: "les \(entries.count) faits marquants retenus, un par ligne"),
+                      Annex(file: "semester_\(semester)_series.csv", content: "les faits des séries que nomment les faits marquants répétés, chaque série une fois"),
                       Annex(file: "semester_\(semester)_lieux-repetes.csv", content: "les lieux aux faits répétés")],
             faitsAnnex: "semester_\(semester)_faits-marquants.csv",
             complaints: breakdown("Doléances par commune, secteur et nature", ["Commune", "Secteur", "Nature"], complaints, limit: 40, csv: "doleances"),
@@ -431,6 +435,7 @@ extension SemesterBulletin: Bulletin {
                                                       $0.rate, $0.change, $0.flag, String($0.colorClass + 1)] }))
         tables.append(Self.table(repeatedPlaces))
         tables.append(WeeklyBulletin.entriesTable("faits-marquants", faitsMarquants))
+        tables.append(WeeklyBulletin.seriesTable("series", seriesMembers))
         return tables
     }
 }

@@ -10,6 +10,7 @@ final class CSVTableTests: XCTestCase {
             ["-- tag sur la porte", "-0,4"],
             ["@ lien", "1 234"],
             ["Rixe; deux blessés", "0"],
+            ["Deux lignes\r\nCRLF", "1"],
         ])
         let lines = table.text.dropFirst().components(separatedBy: "\r\n") // the BOM first
         XCTAssertEqual(lines, [
@@ -19,6 +20,7 @@ final class CSVTableTests: XCTestCase {
             "'-- tag sur la porte;-0,4",
             "'@ lien;1 234",
             "\"Rixe; deux blessés\";0",
+            "\"Deux lignes", "CRLF\";1",
             "",
         ])
     }

@@ -46,11 +46,20 @@ final class WeeklyBulletinTests: XCTestCase {
         XCTAssertEqual(firstFire.reasons, ["Fait grave par sa catégorie : incendies.",
                                            "Fait répété : 3 faits « incendies » dans le quartier Mont-Mesly en 14 jours.",
                                            "Fait répété : 2 faits de la famille « atteintes aux biens » au même lieu en 30 jours."])
-        // Each series under its rule: the quartier's three fires; the address's two.
+        // Each series under its rule: the quartier's three fires; the address's two. The first
+        // entry names them first: S1 and S2.
         XCTAssertEqual(firstFire.series.map(\.rule), ["Même catégorie dans le même quartier (au moins 3 en 14 jours)",
                                                       "Même lieu, faits de la famille « atteintes aux biens » (au moins 2 en 30 jours)"])
-        XCTAssertEqual(firstFire.series[0].items.map(\.date), ["18/11/2026", "20/11/2026"])
-        XCTAssertEqual(firstFire.series[1].items.map(\.date), ["20/11/2026"])
+        XCTAssertEqual(firstFire.series.map(\.id), ["S1", "S2"])
+        XCTAssertEqual(firstFire.series.map(\.span), ["du 16/11/2026 au 20/11/2026, 3 faits", "du 16/11/2026 au 20/11/2026, 2 faits"])
+        // Each series listed once by the bulletin, with its incidents; the séries CSV holds them.
+        let fires = try XCTUnwrap(weekly.series.first { $0.id == "S1" })
+        XCTAssertEqual(fires.name, "Créteil, quartier Mont-Mesly : incendies")
+        XCTAssertEqual(fires.items.map(\.date), ["16/11/2026", "18/11/2026", "20/11/2026"])
+        let address = try XCTUnwrap(weekly.series.first { $0.id == "S2" })
+        XCTAssertEqual(address.name, "Créteil, 12 Rue Albert Doyen : faits de la famille « atteintes aux biens »")
+        XCTAssertEqual(weekly.seriesMembers.filter { $0.series == address.name }.map(\.provenance),
+                       ["faits-marquants_2026-W47.csv, ligne 2", "faits-marquants_2026-W47.csv, ligne 4"])
         XCTAssertEqual(firstFire.provenance, "faits-marquants_2026-W47.csv, ligne 2")
 
         let weapon = try XCTUnwrap(byDate["19/11/2026"]?.first)
@@ -62,7 +71,14 @@ final class WeeklyBulletinTests: XCTestCase {
         // Three in Palais within 14 days, and all three at the same place within 30 days.
         XCTAssertEqual(burglary.reasons, ["Fait répété : 3 faits « vols et cambriolages » dans le quartier Palais en 14 jours.",
                                           "Fait répété : 3 faits de la famille « atteintes aux biens » au même lieu en 30 jours."])
-        XCTAssertEqual(burglary.series.map { $0.items.map(\.date) }, [["12/11/2026", "21/11/2026"], ["12/11/2026", "21/11/2026"]])
+        XCTAssertEqual(burglary.series.map(\.span), ["du 12/11/2026 au 21/11/2026, 3 faits", "du 12/11/2026 au 21/11/2026, 3 faits"])
+        for reference in burglary.series {
+            XCTAssertEqual(weekly.seriesMembers.filter { $0.series == reference.name }.map(\.date), ["12/11/2026", "17/11/2026", "21/11/2026"])
+        }
+        // Four series in all (fires: Mont-Mesly and 12 Rue Albert Doyen; burglaries: Palais and
+        // Place Salvador Allende; the weapon and the burglary at L'Échat in none), each listed once.
+        XCTAssertEqual(weekly.series.map(\.id), ["S1", "S2", "S3", "S4"])
+        XCTAssertEqual(Set(weekly.entries.flatMap { $0.series.map(\.id) }), Set(weekly.series.map(\.id)))
 
         // Totals of the week from the list above: 3 fires, 3 burglaries, 1 violence in Créteil;
         // the mean of the 4 previous weeks holds the one burglary of week 46.
@@ -99,29 +115,52 @@ final class WeeklyBulletinTests: XCTestCase {
         XCTAssertNotNil(try f.observatory.store.lastIssue(kind: "weekly", period: "2026-W47", scope: "94028"))
     }
 
-    func testALongSeriesListsItsTenClosestIncidentsAndCountsTheRest() throws {
+    func testALongSeriesIsListedOnceWithItsTenLatestIncidentsAndTheCSVHoldsItWhole() throws {
         let f = try ReportsFixture()
         // 16 vehicle fires at one address, one a day from 7 to 22 November 2026.
-        let rows = (7...22).map { day in
+        let days = Array(7...22)
+        let rows = days.map { day in
             [String(format: "%02d/11/2026", day), "22:00", "Créteil", "12 Rue Albert Doyen", "Incendie de véhicule", "Véhicule incendié", "non", "P\(day)"]
         }
         try f.load("faits-marquants_2026-W47.csv", partner: "police-nationale", feed: "faits-marquants", [ReportsFixture.faitsHeader] + rows)
         let weekly = try WeeklyBulletin.build(week: .isoWeek(2026, 47), commune: "94028", context: f.context)
-        // The 7 fires of week 47 are entries; each belongs to the series of all 16.
+        // The 7 fires of week 47 are entries; each names the same two series (the quartier's, the
+        // address's), and the bulletin lists each once.
         XCTAssertEqual(weekly.entries.count, 7)
+        XCTAssertEqual(weekly.entries.map { $0.series.map(\.id) }, Array(repeating: ["S1", "S2"], count: 7))
+        XCTAssertEqual(weekly.series.count, 2)
         let last = try XCTUnwrap(weekly.entries.first { $0.date == "22/11/2026" })
-        // The address rule's series holds all 16 (30 days): ten closest shown, five counted, the whole in the CSV.
+        // The address rule (2 in 30 days): the window holds all 16.
         let address = try XCTUnwrap(last.series.first { $0.rule.hasPrefix("Même lieu") })
-        XCTAssertEqual(address.items.map(\.date), (12...21).map { String(format: "%02d/11/2026", $0) }, "the ten closest, in date order")
-        let more = "et 5 autre(s) ; série complète : colonne « série » du fichier CSV des faits marquants"
-        XCTAssertEqual(address.more, more)
+        XCTAssertEqual(address.span, "du 07/11/2026 au 22/11/2026, 16 faits")
+        let listed = try XCTUnwrap(weekly.series.first { $0.id == address.id })
+        XCTAssertEqual(listed.items.map(\.date), days.suffix(10).map { String(format: "%02d/11/2026", $0) }, "the ten latest, in date order")
+        let more = "et 6 autre(s) : liste complète dans le fichier CSV des séries"
+        XCTAssertEqual(listed.more, more)
+
         let files = try BulletinWriter(context: f.context, directory: f.directory.appendingPathComponent("b")).write(weekly)
         let html = try String(contentsOf: files[0], encoding: .utf8)
-        XCTAssertTrue(html.contains(">\(more)</li>"), html)
-        // The CSV holds the whole series of 15 others under the entry of the 22nd.
-        let csv = try String(contentsOf: try XCTUnwrap(files.first { $0.lastPathComponent.hasSuffix("_faits-marquants.csv") }), encoding: .utf8)
-        let line = try XCTUnwrap(csv.components(separatedBy: "\r\n").first { $0.hasPrefix("22/11/2026") })
-        for day in 7...21 { XCTAssertTrue(line.contains(String(format: "%02d/11/2026 Incendie de véhicule", day)), "\(day): \(line)") }
+        // Each series' box once, its list once; each entry links to its series.
+        XCTAssertEqual(html.components(separatedBy: "data-kind=\"serie\"").count - 1, 2, html)
+        XCTAssertEqual(html.components(separatedBy: ">\(more)</li>").count - 1, 2)
+        XCTAssertEqual(html.components(separatedBy: "<li style=\"margin: 0;\">").count - 1, 2 * 11, "10 incidents and the rest, per series")
+        XCTAssertEqual(html.components(separatedBy: "<a href=\"#\(address.id)\"").count - 1, 7)
+        // The faits marquants CSV names the series and its days; the séries CSV lists its 16 incidents.
+        func csv(_ suffix: String) throws -> [String] {
+            let url = try XCTUnwrap(files.first { $0.lastPathComponent.hasSuffix(suffix) })
+            return try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        }
+        let line = try XCTUnwrap(try csv("_faits-marquants.csv").first { $0.hasPrefix("22/11/2026") })
+        XCTAssertTrue(line.contains("« \(address.name) », du 07/11/2026 au 22/11/2026, 16 faits"), line)
+        XCTAssertFalse(line.contains("08/11/2026"), "the series is not repeated under the entry: \(line)")
+        let series = try csv("_series.csv")
+        XCTAssertEqual(series.first, "série;date;heure;nature;lieu;quartier;provenance")
+        let addressRows = series.filter { $0.contains(address.name) }
+        XCTAssertEqual(addressRows.count, days.count)
+        for (row, day) in zip(addressRows, days) {
+            XCTAssertTrue(row.contains(String(format: ";%02d/11/2026;22h00;Incendie de véhicule;12 Rue Albert Doyen;", day)), row)
+        }
+        XCTAssertEqual(series.count, 1 + 2 * days.count, "each of the two series' 16 incidents, once")
     }
 
     func testAWeekInProgressIsComparedWithTheSameDaysOfThePreviousWeeks() throws {
@@ -189,12 +228,14 @@ final class WeeklyBulletinTests: XCTestCase {
 
         let fire = try XCTUnwrap(byDate["16/11/2026"]?.first)
         let fireAddress = try XCTUnwrap(fire.series.first { $0.rule.hasPrefix("Même lieu") })
-        XCTAssertEqual(fireAddress.items.map(\.date), ["19/11/2026"], "the burglary (biens), not the assaults (personnes)")
+        XCTAssertEqual(weekly.seriesMembers.filter { $0.series == fireAddress.name }.map(\.date), ["16/11/2026", "19/11/2026"],
+                       "the burglary (biens), not the assaults (personnes)")
         XCTAssertTrue(fire.reasons.contains("Fait répété : 2 faits de la famille « atteintes aux biens » au même lieu en 30 jours."), "\(fire.reasons)")
 
         let assault = try XCTUnwrap(byDate["17/11/2026"]?.first)
         XCTAssertEqual(assault.reasons, ["Fait répété : 2 faits de la famille « atteintes aux personnes » au même lieu en 30 jours."])
-        XCTAssertEqual(assault.series.map { $0.items.map(\.date) }, [["18/11/2026"]])
+        XCTAssertEqual(assault.series.map { reference in weekly.seriesMembers.filter { $0.series == reference.name }.map(\.date) },
+                       [["17/11/2026", "18/11/2026"]])
 
         let carried = try XCTUnwrap(byDate["20/11/2026"]?.first)
         XCTAssertTrue(carried.reasons.contains("Fait grave : port d'arme."), "\(carried.reasons)")

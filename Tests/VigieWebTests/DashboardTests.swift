@@ -30,7 +30,9 @@ final class DashboardTests: XCTestCase {
         var expected: [String: Int] = [:]
         for commune in demo.observatory.config.territory.communes {
             let markdown = try String(contentsOf: bulletins.appendingPathComponent("weekly_2026-W47_\(commune.insee).md"), encoding: .utf8)
-            expected[commune.name] = markdown.split(separator: "\n").filter { $0.hasPrefix("- **") }.count
+            // The entries are the « - ** » items of the « Faits marquants » section (the series follow).
+            let section = markdown.components(separatedBy: "\n## ").first { $0.hasPrefix("Faits marquants (") } ?? ""
+            expected[commune.name] = section.split(separator: "\n").filter { $0.hasPrefix("- **") }.count
         }
         XCTAssertGreaterThan(expected.values.reduce(0, +), 0)
         let ledger = try ShowStatus(ledger: true).run(demo.observatory).ledger.feeds.flatMap(\.submissions)

@@ -64,8 +64,8 @@ public struct BulletinWriter: Sendable {
     public func render<B: Bulletin>(_ bulletin: B, issuedAt: Date = Date(), extra: [String: Any] = [:]) throws -> Rendered {
         let kind = B.kind
         let (object, revisedCount) = try templateObject(bulletin, issuedAt: issuedAt, extra: extra)
-        return Rendered(baseName: bulletin.baseName, html: try renderer.render("\(kind).html", object),
-                        markdown: try renderer.render("\(kind).md", object), tables: bulletin.csvTables, revisedCount: revisedCount)
+        let texts = try renderer.render(["\(kind).html", "\(kind).md"], object)
+        return Rendered(baseName: bulletin.baseName, html: texts[0], markdown: texts[1], tables: bulletin.csvTables, revisedCount: revisedCount)
     }
 
     /// Renders `bulletin` with one template, `<kind>.<variant>` (the mail's `weekly.txt`).
@@ -101,7 +101,7 @@ public struct BulletinWriter: Sendable {
         }
         for table in rendered.tables {
             let url = directory.appendingPathComponent("\(base)_\(table.name).csv")
-            try Data(table.text.utf8).write(to: url, options: .atomic)
+            try Data(table.bytes).write(to: url, options: .atomic)
             written.append(url)
         }
         let hash = SHA256.hash(data: Data(rendered.html.utf8)).hex

@@ -14,16 +14,50 @@ public struct CSVTable: Sendable, Equatable {
         self.rows = rows
     }
 
-    public var text: String {
-        "\u{FEFF}" + ([header] + rows).map { $0.map(CSVTable.quote).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The file's bytes: BOM, `;` between cells, CRLF after each line. Built on bytes, not
+    /// `String`s: a dense weekly's tables are tens of megabytes.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(rows.count * header.count * 16)
+        for row in [header] + rows {
+            for (i, cell) in row.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ";")) }
+                Self.append(cell, to: &out)
+            }
+            out.append(contentsOf: [0x0D, 0x0A])
+        }
+        return out
     }
 
-    static func quote(_ raw: String) -> String {
-        let field = raw.first.map { "=+-@\t\r".contains($0) } == true && !isNumber(raw) ? "'" + raw : raw
-        guard field.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        // Doubled without Foundation: its replacingOccurrences bridges through NSString, slow on long cells.
-        guard field.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + field + "\"" }
-        return "\"" + field.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    /// `=`, `+`, `-`, `@`, tab, CR: what a spreadsheet reads as the start of a formula.
+    static func startsFormula(_ byte: UInt8) -> Bool {
+        switch byte { case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: true; default: false }
+    }
+
+    /// `;`, `"`, LF, CR: what makes a cell quoted.
+    static func needsQuotes(_ byte: UInt8) -> Bool {
+        switch byte { case 0x3B, 0x22, 0x0A, 0x0D: true; default: false }
+    }
+
+    /// `raw` as a cell: `'` before what a spreadsheet would read as a formula, quoted when it
+    /// holds `;`, `"` or a line break (its `"` doubled).
+    static func append(_ raw: String, to out: inout [UInt8]) {
+        let utf8 = raw.utf8
+        let formula = utf8.first.map(startsFormula) == true && !isNumber(raw)
+        let quoted = utf8.contains(where: needsQuotes)
+        if quoted { out.append(0x22) }
+        if formula { out.append(UInt8(ascii: "'")) }
+        if quoted {
+            for byte in utf8 {
+                if byte == 0x22 { out.append(0x22) }
+                out.append(byte)
+            }
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: utf8)
+        }
     }
 
     /// A signed number as the bulletins write it: digits, spaces, `,` or `.`, an optional `%`.

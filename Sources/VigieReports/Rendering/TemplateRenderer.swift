@@ -37,11 +37,27 @@ public struct TemplateRenderer: Sendable {
 
     /// Renders `object` with the template `name` (e.g. `monthly.html`).
     public func render(_ name: String, _ object: Any) throws -> String {
-        guard let text = library.render(Self.plain(object), withTemplate: name) else {
+        try render([name], object)[0]
+    }
+
+    /// Renders `object` with each template of `names` (a bulletin's HTML and Markdown): the
+    /// object made plain once, the templates rendered side by side (a dense weekly takes seconds each).
+    public func render(_ names: [String], _ object: Any) throws -> [String] {
+        for name in names where library.getTemplate(named: name) == nil {
             throw VigieError(.config, "modèle introuvable : templates/\(name).mustache",
                              hint: "Les modèles sont dans \(directory.path).")
         }
-        return text
+        // Read only by the renderings below; `[String: Any]` is not Sendable.
+        nonisolated(unsafe) let plain = Self.plain(object)
+        nonisolated(unsafe) var texts = [String](repeating: "", count: names.count)
+        let library = self.library
+        texts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: names.count) { i in
+                out[i] = library.render(plain, withTemplate: names[i]) ?? ""
+            }
+        }
+        return texts
     }
 
     /// `value` with every struct turned into a `[String: Any]` of its stored properties (nil
@@ -51,6 +67,7 @@ public struct TemplateRenderer: Sendable {
     static func plain(_ value: Any) -> Any {
         switch value {
         case is String, is Int, is Bool, is Double: return value
+        case let fields as TemplateFields: return fields.templateFields
         case let array as [Any]: return array.map(plain)
         case let dictionary as [String: Any]: return dictionary.mapValues(plain)
         case let optional as OptionalValue: return optional.wrapped.map(plain) as Any
@@ -67,6 +84,12 @@ public struct TemplateRenderer: Sendable {
         }
         return fields
     }
+}
+
+/// A value that hands the templates its fields itself: what a bulletin lists by the thousand
+/// (a weekly's entries), where reflecting each one was most of a dense week's time.
+protocol TemplateFields {
+    var templateFields: [String: Any] { get }
 }
 
 /// Any optional, to tell an empty one from a value without reflecting it.
