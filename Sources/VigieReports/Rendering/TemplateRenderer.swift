@@ -49,6 +49,7 @@ public struct TemplateRenderer: Sendable {
         }
         // Read only by the renderings below; `[String: Any]` is not Sendable.
         nonisolated(unsafe) let plain = Self.plain(object)
+        guard names.count > 1 else { return names.map { self.library.render(plain, withTemplate: $0) ?? "" } }
         nonisolated(unsafe) var texts = [String](repeating: "", count: names.count)
         let library = self.library
         texts.withUnsafeMutableBufferPointer { buffer in
