@@ -185,8 +185,9 @@ extension WeeklyBulletin {
                 reasons: reasons, series: series,
                 provenance: provenance(incident)))
         }
-        let seriesMembers = numbered.flatMap { groups[$0].members(context: context) }
-        let seriesList = numbered.map { groups[$0].summary(context: context) }
+        let named = numbered.map { (group: groups[$0], indices: groups[$0].memberIndices) }
+        let seriesMembers = named.flatMap { $0.group.members($0.indices, context: context) }
+        let seriesList = named.map { $0.group.summary($0.indices, context: context) }
 
         // Totals of the week by category against the mean of the previous weeks, on the feeds
         // that have sent the week and every previous week: a file still to come, or one missing
@@ -284,9 +285,9 @@ extension WeeklyBulletin {
                                    span: "du \(incidents[window.lowerBound].date.french) au \(incidents[window.upperBound - 1].date.french), \(window.count) faits")
         }
 
-        /// The series as the document lists it: its span over the windows used, its most recent incidents.
-        func summary(context: BulletinContext) -> Series {
-            let indices = memberIndices
+        /// The series as the document lists it, from its `memberIndices`: its span over the windows
+        /// used, its most recent incidents.
+        func summary(_ indices: [Int], context: BulletinContext) -> Series {
             let shown = indices.suffix(shownEarlier).map { incidents[$0] }
             guard let first = indices.first, let last = indices.last else {
                 return Series(id: id, name: name, span: "", items: [], more: "")
@@ -309,9 +310,9 @@ extension WeeklyBulletin {
             return indices
         }
 
-        /// The incidents of the windows used, as the séries CSV lists them.
-        func members(context: BulletinContext) -> [SeriesMember] {
-            memberIndices.map { index in
+        /// The incidents of `memberIndices`, as the séries CSV lists them.
+        func members(_ indices: [Int], context: BulletinContext) -> [SeriesMember] {
+            indices.map { index in
                 let i = incidents[index]
                 return SeriesMember(series: name, incident: i.id, date: i.date.french, time: i.timeMinutes.map(clock) ?? "",
                                     nature: i.nature, place: i.placeText ?? "", quartier: context.quartierName(i.quartier),
@@ -386,10 +387,9 @@ public struct FaitsCollection: Sendable {
     public var seriesMembers: [WeeklyBulletin.SeriesMember] {
         var order: [String: Int] = [:]
         for member in members where order[member.series] == nil { order[member.series] = order.count }
-        return members.sorted {
-            (order[$0.series] ?? 0, CivilDate.fromFrench($0.date)?.dayNumber ?? 0, $0.incident)
-                < (order[$1.series] ?? 0, CivilDate.fromFrench($1.date)?.dayNumber ?? 0, $1.incident)
-        }
+        // Each key made once (the dates are French text), not at every comparison.
+        let keyed = members.map { (key: (order[$0.series] ?? 0, CivilDate.fromFrench($0.date)?.dayNumber ?? 0, $0.incident), member: $0) }
+        return keyed.sorted { $0.key < $1.key }.map(\.member)
     }
 }
 
