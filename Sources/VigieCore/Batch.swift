@@ -75,7 +75,7 @@ extension BatchSink {
     }
 }
 
-/// Incidents made ready for a sink's store by its `IncidentPreparer` (rows encoded, aggregates counted).
+/// Incidents made ready for a sink's store by its `IncidentPreparer` (rows encoded, say).
 public protocol PreparedIncidents: Sendable {}
 
 /// The part of a sink's work on incidents that needs no store, done in file order by the thread

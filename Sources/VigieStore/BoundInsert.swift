@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import VigieCore
 
 /// A prepared INSERT run once per loaded row, its values bound straight through the SQLite C API.
 /// The load writes a million rows per file: building GRDB `StatementArguments` for each row cost
@@ -109,6 +110,20 @@ struct EncodedRows: Sendable {
         let offset = Int64(bytes.count)
         value.withUTF8 { bytes.append(contentsOf: $0) }
         slots.append(Slot(value: offset, length: Int32(bytes.count - Int(offset))))
+    }
+
+    /// A date as its ISO text (`CivilDate.description`), its digits written straight into the
+    /// buffer: a load writes a million of them.
+    mutating func add(_ date: CivilDate) {
+        guard (0...9999).contains(date.year) else { return add(date.description) }
+        let offset = Int64(bytes.count)
+        func digits(_ n: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 { bytes.append(UInt8(0x30 + n / divisor % 10)); divisor /= 10 }
+        }
+        digits(date.year, 4); bytes.append(0x2D); digits(date.month, 2); bytes.append(0x2D); digits(date.day, 2)
+        slots.append(Slot(value: offset, length: 10))
     }
 
     fileprivate func withContents<R>(_ body: (UnsafeBufferPointer<Slot>, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

@@ -72,4 +72,27 @@ final class FrenchValueTests: XCTestCase {
         XCTAssertNil(PeriodFinder.monthColumn("_2026_13"))
         XCTAssertNil(PeriodFinder.monthColumn("Créteil"))
     }
+
+    /// A cell is blank when it holds nothing but white space, whatever its first character (the
+    /// visible-ASCII shortcut only answers « not blank »).
+    func testBlankCells() {
+        XCTAssertTrue(Cell.empty.isBlank)
+        for blank in ["", " ", "\t ", "\u{00A0}", "\u{202F} \u{00A0}", "\r\n"] {
+            XCTAssertTrue(Cell.text(blank).isBlank, "« \(blank.debugDescription) »")
+        }
+        for filled in ["a", " a", "\u{00A0}x", "é", "~", "!", "\u{00A0}0"] {
+            XCTAssertFalse(Cell.text(filled).isBlank, "« \(filled.debugDescription) »")
+        }
+    }
+
+    /// « Arme » as partners write it: exact words, any case or accent, a weapon's name.
+    func testWeaponYesAndNo() {
+        for no in ["non", "NON", "Non", " n", "0", "aucune", "Aucun", "sans", "faux"] {
+            XCTAssertEqual(IncidentsAdapter.yesNo(no.trimmingSpaces), false, no)
+        }
+        for yes in ["oui", "OUI", "x", "1", "couteau", "Arme à feu", "nonchalant"] {
+            XCTAssertEqual(IncidentsAdapter.yesNo(yes), true, yes)
+        }
+        XCTAssertNil(IncidentsAdapter.yesNo(""))
+    }
 }

@@ -190,6 +190,12 @@ public struct IncidentsAdapter: FeedAdapter {
 
     /// « oui », « x », « 1 », a weapon's name → true; « non », « 0 », « aucune » → false.
     static func yesNo(_ text: String) -> Bool? {
+        // As most files write it: no folding needed.
+        switch text {
+        case "non": return false
+        case "oui": return true
+        default: break
+        }
         switch text.matchKey {
         case "non", "n", "0", "faux", "false", "no", "aucune", "aucun", "sans": return false
         case "": return nil
@@ -198,13 +204,14 @@ public struct IncidentsAdapter: FeedAdapter {
     }
 }
 
-/// What a pure function of a text gave, kept per text for the rows of one file: a file repeats
-/// a few names and addresses a million times. Bounded (emptied when full), so memory stays flat.
+/// What a pure function of a text gave, kept per text (its bytes) for the rows of one file: a file
+/// repeats a few names and addresses a million times. Bounded (emptied when full), so memory stays flat.
 struct BoundedMemo<Value> {
-    private var known: [String: Value] = [:]
+    private var known: [UTF8Key: Value] = [:]
     static var limit: Int { 50_000 }
 
     mutating func value(for key: String, _ compute: () -> Value) -> Value {
+        let key = UTF8Key(key)
         if let value = known[key] { return value }
         let value = compute()
         if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }

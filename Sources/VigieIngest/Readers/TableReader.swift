@@ -39,7 +39,10 @@ public enum Cell: Sendable, Equatable {
     public var isBlank: Bool {
         switch self {
         case .empty: return true
-        case .text(let s): return s.allSatisfy { $0.isWhitespace }
+        case .text(let s):
+            // Nearly every cell starts with a visible ASCII character: no Unicode properties to look up.
+            if let first = s.utf8.first, first > 0x20, first < 0x7F { return false }
+            return s.allSatisfy { $0.isWhitespace }
         default: return false
         }
     }
