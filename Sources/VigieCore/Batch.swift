@@ -75,7 +75,7 @@ extension BatchSink {
     }
 }
 
-/// Incidents made ready for a sink's store by its `IncidentPreparer` (rows encoded, say).
+/// Incidents made ready for a sink's store by its `IncidentPreparer`: what of them needs no store.
 public protocol PreparedIncidents: Sendable {}
 
 /// The part of a sink's work on incidents that needs no store, done in file order by the thread

@@ -1,9 +1,8 @@
 import Foundation
 
-/// A text as a dictionary key, hashed and compared on its UTF-8 bytes. `String` hashes and
-/// compares through Unicode normalization whenever a text has an accent, and a load looks up
-/// several names per row, a million rows a file. SQLite compares texts byte for byte too: two
-/// spellings that only normalization makes equal (« é » composed or not) stay two keys, as in the store.
+/// A text as a dictionary key, hashed and compared on its UTF-8 bytes, as SQLite compares texts:
+/// two spellings that only Unicode normalization makes equal (« é » composed or not) are two keys,
+/// as they are two values in the store (`String`'s == would make them one).
 public struct UTF8Key: Hashable, Sendable {
     public let text: String
 

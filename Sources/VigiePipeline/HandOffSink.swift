@@ -10,7 +10,7 @@ import VigieCore
 /// A `withdraw` (a key given twice in a counts file) goes through the queue too and waits for the
 /// sink's answer: the store is only ever touched from the calling thread. When the sink has an
 /// `IncidentPreparer`, the reading thread runs it too and hands over what it prepared: the
-/// sink's thread is left with the writing alone.
+/// sink's thread is left with the writing (for the store, also the monthly tally).
 final class HandOffSink: BatchSink, @unchecked Sendable {
     private enum Item {
         case count(CountFact)
