@@ -1,9 +1,10 @@
 import VigieCore
 
 /// The monthly aggregate of one load, counted as its incidents arrive and handed out, in key
-/// order, as rows to add to `incident_monthly` whenever `limit` keys are held, and at the end: no
-/// GROUP BY reading back the rows just written, and memory bounded whatever the file. The rows
-/// are those the GROUP BY of the incidents gives (places and categories absent are '').
+/// order, as rows to add to `incident_monthly` whenever `limit` keys or `textBytes` of texts are
+/// held, and at the end: no GROUP BY reading back the rows just written, and memory bounded
+/// whatever the file. The rows are those the GROUP BY of the incidents gives (places and
+/// categories absent are '').
 /// Pure; run by the store's thread, from what the reading thread handed over (`Input`). (Days are
 /// counted on the incidents themselves: `incident_daily` is a view.)
 struct AggregateTally {
@@ -50,14 +51,18 @@ struct AggregateTally {
     /// written once. With 32,768 the tally was handed out 18 times, 579,009 upserts into rows
     /// already written, in bursts that held up the store's thread (a load of 9.4 s instead of 11.6 s).
     static let defaultLimit = 1 << 17
+    /// Bytes of texts numbered before the tally is handed out: a file of long, all different
+    /// natures (a cell may hold a megabyte) does not hold more than this.
+    let textBytes: Int
 
     private var monthly: [Key: Int] = [:]
     private var names = Names()
     private var numbers: [UTF8Key: Int32] = [:]
     private var ready: [Rows] = []
 
-    init(limit: Int = AggregateTally.defaultLimit) {
+    init(limit: Int = AggregateTally.defaultLimit, textBytes: Int = 8 << 20) {
         self.limit = limit
+        self.textBytes = textBytes
     }
 
     /// What the tally counts of one incident: its date and the texts of its row's key.
@@ -78,7 +83,7 @@ struct AggregateTally {
         let key = Key(day: Int32(month), commune: number(incident.commune), sector: number(incident.sector ?? ""),
                       quartier: number(incident.quartier ?? ""), category: number(incident.category ?? ""), nature: number(incident.nature))
         monthly[key, default: 0] += 1
-        if names.count >= limit || monthly.count >= limit { handOutAll() }
+        if names.count >= limit || monthly.count >= limit || names.bytes.count >= textBytes { handOutAll() }
     }
 
     /// The rows handed out since the last take; `final`: with everything held, the tally emptied.

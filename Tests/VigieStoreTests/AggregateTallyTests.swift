@@ -58,6 +58,27 @@ final class AggregateTallyTests: XCTestCase {
                       && expectedMonthly.contains { $0.contains("|Incendie de v\u{E9}hicule|") }, "both spellings stored as written")
     }
 
+    /// Long texts, all different, are handed out once their bytes reach the bound, whatever the
+    /// number of keys: every incident counted once, in one of the runs.
+    func testTextsHeldAreBoundedInBytes() {
+        var tally = AggregateTally(limit: 1_000, textBytes: 10_000)
+        let date = CivilDate(year: 2026, month: 11, day: 23)!
+        var runs: [AggregateTally.Rows] = []
+        for i in 0..<50 {
+            let nature = String(repeating: "x", count: 1_000) + " \(i)"
+            tally.add(AggregateTally.Input(IncidentFact(
+                date: date, time: nil, place: ResolvedPlace(commune: "94028", sector: nil, quartier: nil, level: .commune),
+                placeText: nil, nature: nature, category: nil, description: nil, weapon: nil, target: nil, followUp: nil,
+                line: nil, channel: nil, reference: nil, extra: [:], source: SourceRef(sheet: nil, row: i + 2, column: "A"))))
+            runs += tally.take(final: false)
+            XCTAssertLessThan(runs.isEmpty ? 0 : runs.map(\.names.bytes.count).max()!, 10_000 + 1_010, "a run holds at most one text past the bound")
+        }
+        runs += tally.take(final: true)
+        // 50 texts of about 1,003 bytes (plus the commune and the '' of the blanks): a run every 9 or 10 natures.
+        XCTAssertGreaterThanOrEqual(runs.count, 5)
+        XCTAssertEqual(runs.flatMap(\.monthly).map(\.n).reduce(0, +), 50)
+    }
+
     /// A tally written in runs of at most 7 keys merges each run into the rows already there:
     /// the tables hold the counts made here independently, not the last run's.
     func testRunsAreAddedToTheRowsAlreadyWritten() throws {
